@@ -1,0 +1,172 @@
+"""Cleaning and checking what people type, with Indonesian messages per field."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from lib.domain.models import (
+    CATEGORIES, DIP_FIELDS, FIELD_LABELS, PASAL17_LETTERS, PERMANENT_LETTERS, TEXT_LIMITS,
+)
+from lib.errors import ValidationError
+
+_URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def label(name: str) -> str:
+    return FIELD_LABELS.get(name, name)
+
+
+def clean_text(value) -> str:
+    """Strip, drop control characters, normalise line ends. Markup and formulas stay plain text."""
+    if value is None:
+        return ""
+    text = _CONTROL.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def check_length(name: str, text: str, errors: dict[str, str]) -> None:
+    limit = TEXT_LIMITS.get(name)
+    if limit and len(text) > limit:
+        errors[name] = (f"{label(name)} terlalu panjang: {len(text):,} karakter, "
+                        f"paling banyak {limit:,}.").replace(",", ".")
+
+
+def parse_date(value, name: str, errors: dict[str, str]) -> date | None:
+    """Accept a date or an ISO ``YYYY-MM-DD`` string; empty means no date."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors[name] = (f"{label(name)} tidak valid: \"{str(value)[:40]}\". "
+                        "Gunakan format TTTT-BB-HH, contoh 2026-03-17.")
+        return None
+
+
+def parse_year(value, errors: dict[str, str]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        errors["tahun"] = "Tahun harus berupa angka, contoh 2026."
+        return None
+    if not 1945 <= year <= 2100:
+        errors["tahun"] = "Tahun harus antara 1945 dan 2100."
+    return year
+
+
+def clean_texts(data: dict, names, errors: dict[str, str]) -> dict:
+    cleaned = {}
+    for name in names:
+        if name in data:
+            cleaned[name] = clean_text(data[name])
+            check_length(name, cleaned[name], errors)
+    return cleaned
+
+
+def require(cleaned: dict, names, errors: dict[str, str]) -> None:
+    for name in names:
+        if not cleaned.get(name) and name not in errors:
+            errors[name] = f"{label(name)} wajib diisi."
+
+
+def check_links(text: str, errors: dict[str, str]) -> None:
+    bad = [line for line in text.split("\n") if line.strip() and not _URL.match(line.strip())]
+    if bad:
+        errors["tautan"] = (f"Tautan harus diawali http:// atau https:// (satu tautan per baris): "
+                            f"\"{bad[0][:60]}\".")
+
+
+CONTENT_FIELDS = ("judul", *DIP_FIELDS, "tautan")
+
+
+def clean_submission(data: dict) -> dict:
+    """What the desk hands to the PPID: the title and the six DIP columns are required."""
+    errors: dict[str, str] = {}
+    cleaned = clean_texts(data, CONTENT_FIELDS, errors)
+    require(cleaned, ("judul", *DIP_FIELDS), errors)
+    check_links(cleaned.get("tautan", ""), errors)
+    cleaned["tahun"] = parse_year(data.get("tahun"), errors)
+    if "info_created_on" in data:
+        cleaned["info_created_on"] = parse_date(data["info_created_on"], "info_created_on", errors)
+    if data.get("kategori"):
+        cleaned["kategori"] = check_category(data["kategori"], errors)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def check_category(value, errors: dict[str, str]) -> str:
+    key = clean_text(value).lower().replace(" ", "_")
+    if key not in CATEGORIES:
+        errors["kategori"] = (f"Kategori \"{clean_text(value)[:40]}\" tidak dikenal. Pilih salah satu: "
+                              + ", ".join(CATEGORIES) + ".")
+    return key
+
+
+EXEMPTION_TEXTS = ("pasal17_angka", "dasar_hukum_lain", "konsekuensi_dibuka", "konsekuensi_ditutup")
+
+
+def clean_classification(data: dict) -> dict:
+    """What the PPID records at step 2: category, softcopy and hardcopy, the exemption record."""
+    errors: dict[str, str] = {}
+    cleaned = clean_texts(data, (*CONTENT_FIELDS, "lokasi_softcopy", "lokasi_hardcopy",
+                                 "catatan_ppid", *EXEMPTION_TEXTS), errors)
+    require(cleaned, ("judul", *DIP_FIELDS, "lokasi_softcopy", "lokasi_hardcopy"), errors)
+    check_links(cleaned.get("tautan", ""), errors)
+    cleaned["tahun"] = parse_year(data.get("tahun"), errors)
+    cleaned["kategori"] = check_category(data.get("kategori") or "", errors)
+    if cleaned["kategori"] == "dikecualikan":
+        cleaned.update(clean_exemption(data, cleaned, errors))
+    else:
+        cleaned.update(no_exemption())
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def no_exemption() -> dict:
+    return {"pasal17_huruf": "", "pasal17_angka": "", "dasar_hukum_lain": "",
+            "konsekuensi_dibuka": "", "konsekuensi_ditutup": "",
+            "masa_pengecualian_tahun": None, "pengecualian_permanen": False}
+
+
+def clean_exemption(data: dict, cleaned: dict, errors: dict[str, str]) -> dict:
+    """UU 14/2008 Pasal 17 ground plus the consequence test and the public-interest weighing."""
+    letter = clean_text(data.get("pasal17_huruf")).lower()
+    if letter not in PASAL17_LETTERS:
+        errors["pasal17_huruf"] = "Pilih dasar pengecualian: Pasal 17 huruf a sampai j."
+    if letter == "j" and not cleaned.get("dasar_hukum_lain"):
+        errors["dasar_hukum_lain"] = "Untuk Pasal 17 huruf j, sebutkan undang-undang yang mengecualikan."
+    require(cleaned, ("konsekuensi_dibuka", "konsekuensi_ditutup"), errors)
+    permanent = bool(data.get("pengecualian_permanen")) or letter in PERMANENT_LETTERS
+    years = None if permanent else exemption_years(data.get("masa_pengecualian_tahun"), errors)
+    return {"pasal17_huruf": letter, "masa_pengecualian_tahun": years,
+            "pengecualian_permanen": permanent}
+
+
+def exemption_years(value, errors: dict[str, str]) -> int | None:
+    try:
+        years = int(str(value).strip())
+    except (TypeError, ValueError):
+        years = 0
+    if not 1 <= years <= 100:
+        errors["masa_pengecualian"] = ("Isi jangka waktu pengecualian dalam tahun (1–100) "
+                                       "atau tandai sebagai permanen.")
+        return None
+    return years
+
+
+def clean_reason(value, name: str = "return_reason") -> str:
+    errors: dict[str, str] = {}
+    text = clean_text(value)
+    check_length(name, text, errors)
+    if not text:
+        errors[name] = f"{label(name)} wajib diisi."
+    if errors:
+        raise ValidationError(errors)
+    return text

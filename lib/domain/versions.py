@@ -1,0 +1,136 @@
+"""DIP versions: the frozen snapshot, nomor per category, the DIK, and the diff between versions."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from lib.domain.models import CATEGORIES, DIP_FIELDS, FIELD_LABELS, Item, SnapshotRow, Version
+
+# What a snapshot keeps of an item: the DIP columns and what the PPID documented at step 2.
+SNAPSHOT_FIELDS = ("judul", *DIP_FIELDS, "kategori", "tahun", "tautan", "unit",
+                   "lokasi_softcopy", "lokasi_hardcopy", "pasal17_huruf", "pasal17_angka",
+                   "dasar_hukum_lain", "konsekuensi_dibuka", "konsekuensi_ditutup",
+                   "masa_pengecualian_tahun", "pengecualian_permanen")
+# The DIK is published with these only (DESIGN §3): never protected content, notes or links.
+DIK_PUBLIC_FIELDS = ("judul", "pasal17_huruf", "pasal17_angka", "dasar_hukum_lain",
+                     "konsekuensi_dibuka", "konsekuensi_ditutup", "masa_pengecualian_tahun",
+                     "pengecualian_permanen")
+DIFF_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f != "unit")
+
+
+@dataclass(frozen=True)
+class Candidates:
+    included: list[Item]
+    incomplete: list[Item]  # classified but missing a DIP column: kept out, listed for the PPID
+
+
+def candidates(items: list[Item], office_id: str) -> Candidates:
+    classified = [i for i in items if i.status == "diklasifikasi" and i.office_id == office_id]
+    included = [i for i in classified if not i.missing_dip_fields()]
+    return Candidates(included, [i for i in classified if i.missing_dip_fields()])
+
+
+def build_snapshot(version: Version, items: list[Item]) -> list[SnapshotRow]:
+    """Freeze the items, numbered 1..n within each category in the order they were created."""
+    rows: list[SnapshotRow] = []
+    for category in CATEGORIES:
+        in_cat = sorted((i for i in items if i.kategori == category),
+                        key=lambda i: (i.created_at, i.id))
+        for nomor, item in enumerate(in_cat, start=1):
+            data = {name: getattr(item, name) for name in SNAPSHOT_FIELDS}
+            rows.append(SnapshotRow(version.id, item.id, nomor, category, data))
+    return rows
+
+
+def dip_rows(rows: list[SnapshotRow]) -> list[SnapshotRow]:
+    return [r for r in rows if r.kategori != "dikecualikan"]
+
+
+def dik_rows(rows: list[SnapshotRow]) -> list[SnapshotRow]:
+    return [r for r in rows if r.kategori == "dikecualikan"]
+
+
+def dik_public(row: SnapshotRow) -> dict:
+    return {name: row.data.get(name) for name in DIK_PUBLIC_FIELDS}
+
+
+def exemption_ends(row: SnapshotRow, decree_date: date | None) -> date | None:
+    """Review date of an exemption: decree date plus its period; None when permanent or unknown."""
+    years = row.data.get("masa_pengecualian_tahun")
+    if row.data.get("pengecualian_permanen") or not years or decree_date is None:
+        return None
+    try:
+        return decree_date.replace(year=decree_date.year + int(years))
+    except ValueError:  # 29 February
+        return decree_date.replace(year=decree_date.year + int(years), day=28)
+
+
+def pasal17_text(data: dict) -> str:
+    letter = data.get("pasal17_huruf") or ""
+    if not letter:
+        return ""
+    text = f"Pasal 17 huruf {letter}"
+    if data.get("pasal17_angka"):
+        text += f" angka {data['pasal17_angka']}"
+    if letter == "j" and data.get("dasar_hukum_lain"):
+        text += f" ({data['dasar_hukum_lain']})"
+    return text + " UU 14/2008"
+
+
+def exemption_period_text(data: dict) -> str:
+    if data.get("pengecualian_permanen"):
+        return "Permanen"
+    years = data.get("masa_pengecualian_tahun")
+    return f"{years} tahun sejak penetapan" if years else ""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    added: list[SnapshotRow]
+    removed: list[SnapshotRow]
+    changed: list[tuple[SnapshotRow, list[FieldChange]]]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def summary_id(self) -> str:
+        return (f"{len(self.added)} ditambahkan, {len(self.changed)} diubah, "
+                f"{len(self.removed)} dihapus")
+
+
+def diff(previous: list[SnapshotRow], current: list[SnapshotRow]) -> VersionDiff:
+    """What an update (pemutakhiran) adds, changes field by field, and removes."""
+    before = {r.item_id: r for r in previous}
+    after = {r.item_id: r for r in current}
+    added = [r for k, r in after.items() if k not in before]
+    removed = [r for k, r in before.items() if k not in after]
+    changed = []
+    for key in after.keys() & before.keys():
+        changes = field_changes(before[key].data, after[key].data)
+        if changes:
+            changed.append((after[key], changes))
+    changed.sort(key=lambda pair: (pair[0].kategori, pair[0].nomor))
+    return VersionDiff(added, removed, changed)
+
+
+def field_changes(old: dict, new: dict) -> list[FieldChange]:
+    return [FieldChange(f, FIELD_LABELS.get(f, f), old.get(f), new.get(f))
+            for f in DIFF_FIELDS if (old.get(f) or "") != (new.get(f) or "")]
+
+
+def rows_from_items(version: Version, items: list[Item]) -> list[SnapshotRow]:
+    """A preview of what establishing the version now would freeze."""
+    return build_snapshot(version, candidates(items, version.office_id).included)
+
+
+def snapshot_to_record(row: SnapshotRow) -> dict:
+    return asdict(row)

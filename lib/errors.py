@@ -1,0 +1,44 @@
+"""One exception family for everything a user may be told about.
+
+Every subclass carries a message in Bahasa Indonesia that pages and the CLI show as is.
+"""
+from __future__ import annotations
+
+
+class SidipError(Exception):
+    """Base of all SIDIP errors; ``str(err)`` is the Indonesian message for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(SidipError):
+    """Input that breaks a domain rule; ``fields`` maps field name -> message for inline display."""
+
+    def __init__(self, fields: dict[str, str], message: str | None = None):
+        self.fields = dict(fields)
+        summary = message or "Periksa kembali isian berikut: " + "; ".join(
+            f"{msg}" for msg in self.fields.values()
+        )
+        super().__init__(summary)
+
+
+class PermissionDenied(SidipError):
+    """The actor's roles do not allow the action."""
+
+
+class WorkflowError(SidipError):
+    """The action is not allowed in the record's current state."""
+
+
+class ConflictError(SidipError):
+    """Someone else changed the record after it was read (stale revision)."""
+
+
+class NotFound(SidipError):
+    """The record does not exist (or not in this office)."""
+
+
+class AuthError(SidipError):
+    """Login, setup code or session token refused."""

@@ -1,0 +1,86 @@
+"""Explicit conversion between domain records and flat rows of strings (SQLite, Sheets)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from datetime import date
+
+from lib.domain.models import Decree, Event, Item, User, Version
+
+
+def _kind(tp) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _kind(args[0])
+    if tp is frozenset or origin is frozenset:
+        return "set"
+    if origin in (list, dict) or tp in (list, dict):
+        return "json"
+    return {str: "str", int: "int", bool: "bool", date: "date", Decree: "decree"}.get(tp, "json")
+
+
+def columns(cls) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls)]
+
+
+def _kinds(cls) -> dict[str, str]:
+    hints = typing.get_type_hints(cls)
+    return {name: _kind(hints[name]) for name in columns(cls)}
+
+
+def _encode(kind: str, value) -> str:
+    if value is None:
+        return ""
+    if kind == "set":
+        return ",".join(sorted(value))
+    if kind == "bool":
+        return "1" if value else "0"
+    if kind == "date":
+        return value.isoformat()
+    if kind == "decree":
+        return json.dumps(dataclasses.asdict(value), default=str, ensure_ascii=False)
+    if kind == "json":
+        return json.dumps(value, default=str, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _decode(kind: str, text):
+    text = "" if text is None else str(text)
+    if kind == "str":
+        return text
+    if kind == "set":
+        return frozenset(p for p in text.split(",") if p)
+    if kind == "bool":
+        return text.strip().lower() in ("1", "true", "ya")
+    if text == "":
+        return None
+    if kind == "int":
+        return int(text)
+    if kind == "date":
+        return date.fromisoformat(text)
+    if kind == "decree":
+        data = json.loads(text)
+        data["tanggal"] = date.fromisoformat(data["tanggal"])
+        return Decree(**data)
+    return json.loads(text)
+
+
+def to_row(obj) -> dict[str, str]:
+    kinds = _kinds(type(obj))
+    return {name: _encode(kinds[name], getattr(obj, name)) for name in kinds}
+
+
+def from_row(cls, row: typing.Mapping[str, str]):
+    kinds = _kinds(cls)
+    values = {name: _decode(kind, row.get(name)) for name, kind in kinds.items() if name in row}
+    defaults = {"history": [], "upload_files": []}
+    for name, default in defaults.items():
+        if name in kinds and values.get(name) is None:
+            values[name] = default
+    return cls(**values)
+
+
+RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event}

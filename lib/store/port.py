@@ -1,0 +1,86 @@
+"""The storage port: one interface, several adapters (local SQLite, Google Sheets).
+
+Every write takes the audit event that describes it; the adapter stores both or neither.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from lib.domain.models import Event, Item, SnapshotRow, User, Version
+from lib.domain.workdays import HolidayOverride
+
+
+class Register(ABC):
+    """The office's register of items, versions, users, settings and the audit log."""
+
+    @abstractmethod
+    def init(self) -> None:
+        """Create missing tables/tabs; never touch existing data."""
+
+    # -- reads -----------------------------------------------------------------------------
+    @abstractmethod
+    def get_item(self, item_id: str) -> Item | None:
+        """The item with this id, or None."""
+
+    @abstractmethod
+    def list_items(self, office_id: str) -> list[Item]:
+        """All items of an office, oldest first."""
+
+    @abstractmethod
+    def get_version(self, version_id: str) -> Version | None:
+        """The version with this id, or None."""
+
+    @abstractmethod
+    def list_versions(self, office_id: str) -> list[Version]:
+        """All versions of an office, oldest first."""
+
+    @abstractmethod
+    def snapshot(self, version_id: str) -> list[SnapshotRow]:
+        """The frozen rows of an established version, by category and nomor."""
+
+    @abstractmethod
+    def get_user(self, username: str) -> User | None:
+        """The user with this username, or None."""
+
+    @abstractmethod
+    def list_users(self) -> list[User]:
+        """All users, by username."""
+
+    @abstractmethod
+    def settings(self, office_id: str) -> dict[str, str]:
+        """Stored settings of an office as raw strings (defaults live in the services)."""
+
+    @abstractmethod
+    def holiday_overrides(self, office_id: str) -> list[HolidayOverride]:
+        """The admin's additions to and removals from the holiday calendar."""
+
+    @abstractmethod
+    def events(self, office_id: str) -> list[Event]:
+        """The audit log of an office, in the order it was written."""
+
+    # -- writes: each stores its audit event atomically ---------------------------------
+    @abstractmethod
+    def save_item(self, item: Item, event: Event, expected_revision: int | None) -> Item:
+        """Insert (expected_revision None) or update an item; stale revision -> ConflictError."""
+
+    @abstractmethod
+    def save_version(self, version: Version, event: Event, expected_revision: int | None,
+                     snapshot: list[SnapshotRow] | None = None) -> Version:
+        """Insert or update a version; ``snapshot`` (if given) replaces its frozen rows."""
+
+    @abstractmethod
+    def save_user(self, user: User, event: Event, expected_revision: int | None) -> User:
+        """Insert or update a user."""
+
+    @abstractmethod
+    def save_settings(self, office_id: str, values: dict[str, str], event: Event) -> None:
+        """Upsert settings keys."""
+
+    @abstractmethod
+    def save_holiday_override(self, office_id: str, override: HolidayOverride, event: Event,
+                              remove: bool = False) -> None:
+        """Add/replace (or remove) the override for ``override.day``."""
+
+    @abstractmethod
+    def append_event(self, event: Event) -> Event:
+        """Append an event that has no record change of its own (a login, an export)."""

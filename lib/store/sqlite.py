@@ -1,0 +1,229 @@
+"""The embedded local register: one SQLite file in WAL mode, one transaction per action."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from lib.domain.audit import EventSigner
+from lib.domain.models import Event, Item, SnapshotRow, User, Version, utc_now
+from lib.domain.workdays import HolidayOverride
+from lib.errors import ConflictError
+from lib.store import codec
+from lib.store.port import Register
+
+SCHEMA_VERSION = "1"
+_KEYS = {"items": "id", "versions": "id", "users": "username"}
+
+
+def _table_sql(name: str, cls) -> str:
+    cols = [f'"{c}" TEXT' for c in codec.columns(cls)]
+    key = _KEYS.get(name)
+    if key:
+        cols[codec.columns(cls).index(key)] = f'"{key}" TEXT PRIMARY KEY'
+    if name == "events":
+        cols.insert(0, "seq INTEGER PRIMARY KEY AUTOINCREMENT")
+        cols[codec.columns(cls).index("id") + 1] = '"id" TEXT UNIQUE NOT NULL'
+    return f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)})"
+
+
+_EXTRA_SQL = (
+    "CREATE TABLE IF NOT EXISTS version_items (version_id TEXT, item_id TEXT, nomor INTEGER, "
+    "kategori TEXT, data TEXT, PRIMARY KEY (version_id, item_id))",
+    "CREATE TABLE IF NOT EXISTS settings (office_id TEXT, key TEXT, value TEXT, "
+    "PRIMARY KEY (office_id, key))",
+    "CREATE TABLE IF NOT EXISTS holidays (office_id TEXT, day TEXT, kind TEXT, name TEXT, "
+    "PRIMARY KEY (office_id, day))",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE INDEX IF NOT EXISTS items_office ON items (office_id)",
+    "CREATE INDEX IF NOT EXISTS events_office ON events (office_id, seq)",
+)
+
+
+class SqliteRegister(Register):
+    """Local adapter. Safe across threads and processes: writes run in IMMEDIATE transactions."""
+
+    def __init__(self, path: Path | str, signer: EventSigner):
+        self.path = Path(path)
+        self.signer = signer
+        self._local = threading.local()
+
+    # -- plumbing ------------------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _tx(self):
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")  # take the write lock first: no lost update between processes
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _rows(self, sql: str, args=()) -> list[sqlite3.Row]:
+        return self._conn().execute(sql, args).fetchall()
+
+    def init(self) -> None:
+        with self._tx() as conn:
+            for name, cls in codec.RECORDS.items():
+                conn.execute(_table_sql(name, cls))
+                self._add_missing_columns(conn, name, cls)
+            for sql in _EXTRA_SQL:
+                conn.execute(sql)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+
+    def _add_missing_columns(self, conn, name: str, cls) -> None:
+        """Upgrade in place: a newer release may add fields; old rows get empty values."""
+        present = {r["name"] for r in conn.execute(f"PRAGMA table_info({name})")}
+        for col in codec.columns(cls):
+            if col not in present:
+                conn.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" TEXT')
+
+    # -- reads ---------------------------------------------------------------------------
+    def _get(self, table: str, cls, key: str):
+        rows = self._rows(f'SELECT * FROM {table} WHERE "{_KEYS[table]}" = ?', (key,))
+        return codec.from_row(cls, dict(rows[0])) if rows else None
+
+    def get_item(self, item_id: str) -> Item | None:
+        return self._get("items", Item, item_id)
+
+    def list_items(self, office_id: str) -> list[Item]:
+        rows = self._rows("SELECT * FROM items WHERE office_id = ? ORDER BY created_at, id",
+                          (office_id,))
+        return [codec.from_row(Item, dict(r)) for r in rows]
+
+    def get_version(self, version_id: str) -> Version | None:
+        return self._get("versions", Version, version_id)
+
+    def list_versions(self, office_id: str) -> list[Version]:
+        rows = self._rows("SELECT * FROM versions WHERE office_id = ? ORDER BY created_at, id",
+                          (office_id,))
+        return [codec.from_row(Version, dict(r)) for r in rows]
+
+    def snapshot(self, version_id: str) -> list[SnapshotRow]:
+        rows = self._rows("SELECT * FROM version_items WHERE version_id = ?", (version_id,))
+        snap = [SnapshotRow(r["version_id"], r["item_id"], int(r["nomor"]), r["kategori"],
+                            json.loads(r["data"])) for r in rows]
+        return sorted(snap, key=_snapshot_order)
+
+    def get_user(self, username: str) -> User | None:
+        return self._get("users", User, username)
+
+    def list_users(self) -> list[User]:
+        return [codec.from_row(User, dict(r)) for r in self._rows("SELECT * FROM users ORDER BY username")]
+
+    def settings(self, office_id: str) -> dict[str, str]:
+        rows = self._rows("SELECT key, value FROM settings WHERE office_id = ?", (office_id,))
+        return {r["key"]: r["value"] for r in rows}
+
+    def holiday_overrides(self, office_id: str) -> list[HolidayOverride]:
+        rows = self._rows("SELECT * FROM holidays WHERE office_id = ? ORDER BY day", (office_id,))
+        return [HolidayOverride(date.fromisoformat(r["day"]), r["kind"], r["name"]) for r in rows]
+
+    def events(self, office_id: str) -> list[Event]:
+        rows = self._rows("SELECT * FROM events WHERE office_id = ? ORDER BY seq", (office_id,))
+        return [codec.from_row(Event, {k: r[k] for k in r.keys() if k != "seq"}) for r in rows]
+
+    # -- writes --------------------------------------------------------------------------
+    def _append(self, conn, event: Event) -> Event:
+        last = conn.execute("SELECT id FROM events WHERE office_id = ? ORDER BY seq DESC LIMIT 1",
+                            (event.office_id,)).fetchone()
+        event.prev_id = last["id"] if last else ""
+        event.mac = self.signer.sign(event)
+        row = codec.to_row(event)
+        names = ", ".join(f'"{c}"' for c in row)
+        conn.execute(f"INSERT INTO events ({names}) VALUES ({', '.join('?' * len(row))})",
+                     list(row.values()))
+        return event
+
+    def _check_revision(self, conn, table: str, key: str, expected: int | None, what: str):
+        found = conn.execute(f'SELECT revision, updated_by, updated_at FROM {table} '
+                             f'WHERE "{_KEYS[table]}" = ?', (key,)).fetchone()
+        if expected is None and found is not None:
+            raise ConflictError(f"{what} dengan kode {key} sudah ada.")
+        if expected is not None and (found is None or int(found["revision"]) != expected):
+            raise stale_error(what, found["updated_by"] if found else "", found["updated_at"] if found else "")
+
+    def _upsert(self, conn, table: str, obj, expected: int | None, what: str, actor: str):
+        key = getattr(obj, _KEYS[table])
+        self._check_revision(conn, table, key, expected, what)
+        obj = obj.replace(revision=(expected or 0) + 1, updated_at=utc_now(), updated_by=actor)
+        row = codec.to_row(obj)
+        names = ", ".join(f'"{c}"' for c in row)
+        conn.execute(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({', '.join('?' * len(row))})",
+                     list(row.values()))
+        return obj
+
+    def save_item(self, item: Item, event: Event, expected_revision: int | None) -> Item:
+        with self._tx() as conn:
+            saved = self._upsert(conn, "items", item, expected_revision, "Informasi", event.actor)
+            self._append(conn, event)
+        return saved
+
+    def save_version(self, version, event, expected_revision, snapshot=None) -> Version:
+        with self._tx() as conn:
+            saved = self._upsert(conn, "versions", version, expected_revision, "Versi DIP", event.actor)
+            if snapshot is not None:
+                self._replace_snapshot(conn, version.id, snapshot)
+            self._append(conn, event)
+        return saved
+
+    def _replace_snapshot(self, conn, version_id: str, rows: list[SnapshotRow]) -> None:
+        conn.execute("DELETE FROM version_items WHERE version_id = ?", (version_id,))
+        conn.executemany("INSERT INTO version_items VALUES (?, ?, ?, ?, ?)", [
+            (r.version_id, r.item_id, r.nomor, r.kategori,
+             json.dumps(r.data, ensure_ascii=False, default=str)) for r in rows])
+
+    def save_user(self, user: User, event: Event, expected_revision: int | None) -> User:
+        with self._tx() as conn:
+            saved = self._upsert(conn, "users", user, expected_revision, "Pengguna", event.actor)
+            self._append(conn, event)
+        return saved
+
+    def save_settings(self, office_id: str, values: dict[str, str], event: Event) -> None:
+        with self._tx() as conn:
+            conn.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?, ?)",
+                             [(office_id, k, str(v)) for k, v in values.items()])
+            self._append(conn, event)
+
+    def save_holiday_override(self, office_id, override, event, remove=False) -> None:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM holidays WHERE office_id = ? AND day = ?",
+                         (office_id, override.day.isoformat()))
+            if not remove:
+                conn.execute("INSERT INTO holidays VALUES (?, ?, ?, ?)",
+                             (office_id, override.day.isoformat(), override.kind, override.name))
+            self._append(conn, event)
+
+    def append_event(self, event: Event) -> Event:
+        with self._tx() as conn:
+            return self._append(conn, event)
+
+
+def _snapshot_order(row: SnapshotRow):
+    from lib.domain.models import CATEGORIES
+    return (list(CATEGORIES).index(row.kategori) if row.kategori in CATEGORIES else 99, row.nomor)
+
+
+def stale_error(what: str, by: str, at: str) -> ConflictError:
+    """The same words on every register: who changed the record, and when."""
+    when = at.replace("T", " ")[:16] + " UTC" if at else "waktu tidak diketahui"
+    err = ConflictError(f"{what} ini sudah diubah oleh {by or 'pengguna lain'} pada {when} "
+                        "setelah Anda membukanya. Isian Anda masih di formulir: muat ulang data "
+                        "terbaru, lalu simpan lagi.")
+    err.changed_by, err.changed_at = by, at
+    return err
