@@ -1,0 +1,111 @@
+"""Command line for admins and cron: python -m lib.cli COMMAND ..."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date
+
+from lib.bootstrap import build_context
+from lib.domain.models import ROLES
+from lib.domain.workdays import format_date_id
+from lib.errors import SidipError
+from lib.services import auth
+from lib.services.context import SYSTEM_ACTOR, AppContext
+
+
+def _actor(ctx: AppContext, username: str | None):
+    """Changes are recorded under --as USERNAME, or the named system actor for cron jobs."""
+    if not username:
+        return SYSTEM_ACTOR
+    user = ctx.register.get_user(username)
+    if user is None or not user.active:
+        raise SidipError(f"Pengguna {username} tidak ditemukan atau tidak aktif.")
+    return user.actor()
+
+
+def cmd_init(ctx: AppContext, args) -> int:
+    ctx.register.init()
+    print(f"Register siap: {getattr(ctx.register, 'path', '')}")
+    if auth.needs_setup(ctx):
+        print(f"Belum ada pengguna. Kode penyiapan admin pertama: {auth.new_setup_code(ctx)}")
+    return 0
+
+
+def cmd_user_add(ctx: AppContext, args) -> int:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Kata sandi: ")
+    actor = _actor(ctx, args.as_user)
+    user = auth.add_user(ctx, actor, args.username, args.name or args.username, password,
+                         args.role, args.unit or "")
+    print(f"Pengguna {user.username} dibuat dengan peran {', '.join(sorted(user.roles))}.")
+    return 0
+
+
+def cmd_deadline(ctx: AppContext, args) -> int:
+    try:
+        start = date.fromisoformat(args.start)
+    except ValueError:
+        raise SidipError(f"Tanggal \"{args.start}\" tidak valid. Gunakan format TTTT-BB-HH, contoh 2026-03-17.")
+    clock = ctx.clock()
+    days = args.days or clock.sla_days
+    if days < 1:
+        raise SidipError("Jumlah hari kerja minimal 1.")
+    explained = ctx.calendar().explain(start, days, clock.count_from_next_day)
+    print(explained.due.isoformat())
+    for skipped in explained.skipped:
+        print(f"{skipped.day.isoformat()}  {format_date_id(skipped.day)}  {skipped.name}")
+    print(f"({days} hari kerja sejak {format_date_id(start)}; "
+          f"{explained.weekend_days} hari akhir pekan tidak dihitung)")
+    return 0
+
+
+def cmd_demo(ctx: AppContext, args) -> int:
+    from lib.demo import fill_demo
+    for line in fill_demo(ctx):
+        print(line)
+    return 0
+
+
+def cmd_doctor(ctx: AppContext, args) -> int:
+    from lib.domain.audit import verify_chain
+    report = verify_chain(ctx.register.events(ctx.office_id), ctx.signer)
+    print(f"Jejak audit: {report.total} peristiwa; MAC tidak sah: {len(report.bad_mac)}; "
+          f"pendahulu hilang: {len(report.missing_prev)}; cabang penulisan bersamaan: {len(report.forks)}")
+    for event_id in report.bad_mac:
+        print(f"  MAC tidak sah: {event_id}")
+    return 0 if report.ok else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m lib.cli", description="SIDIP: perintah administrasi")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="buat/perbarui register").set_defaults(fn=cmd_init)
+    user = sub.add_parser("user", help="kelola pengguna").add_subparsers(dest="sub", required=True)
+    add = user.add_parser("add", help="tambah pengguna")
+    add.add_argument("username")
+    add.add_argument("--role", action="append", required=True, choices=sorted(ROLES))
+    add.add_argument("--unit")
+    add.add_argument("--name")
+    add.add_argument("--password-stdin", action="store_true")
+    add.add_argument("--as", dest="as_user")
+    add.set_defaults(fn=cmd_user_add)
+    dl = sub.add_parser("deadline", help="hitung batas waktu hari kerja")
+    dl.add_argument("start")
+    dl.add_argument("--days", type=int)
+    dl.set_defaults(fn=cmd_deadline)
+    sub.add_parser("demo", help="isi register kosong dengan data contoh").set_defaults(fn=cmd_demo)
+    sub.add_parser("doctor", help="periksa jejak audit").set_defaults(fn=cmd_doctor)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.fn(build_context(), args)
+    except SidipError as err:
+        print(f"Galat: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Realistic demo data across every state, for trying SIDIP out (python -m lib.cli demo)."""
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from lib.errors import SidipError
+from lib.services import auth, items, versions
+from lib.services.context import AppContext
+
+UNITS = ("Sekretariat", "Subbagian Perencanaan, Data dan Informasi")
+DEMO_USERS = (
+    ("admin.demo", "Admin Demo", ["admin"], ""),
+    ("ppid.demo", "Rina Marlina (PPID)", ["ppid"], ""),
+    ("atasan.demo", "Aswal (Atasan PPID)", ["atasan"], ""),
+    ("desk.sekretariat", "Budi Santoso", ["desk"], UNITS[0]),
+    ("desk.datin", "Sari Wulandari", ["desk"], UNITS[1]),
+)
+
+
+def _at(ctx: AppContext, days_ago: int) -> AppContext:
+    moment = ctx.now() - timedelta(days=days_ago)
+    return dataclasses.replace(ctx, now=lambda: moment)
+
+
+def _submission(judul: str, unit: str, tahun: int) -> dict:
+    return {"judul": judul, "ringkasan": f"{judul} KPU Kabupaten Sarolangun tahun {tahun}.",
+            "pejabat_penguasa": unit, "penanggung_jawab": "Sekretaris KPU Kabupaten Sarolangun",
+            "waktu_tempat": f"Sarolangun, {tahun}", "bentuk": "Softcopy dan hardcopy",
+            "retensi": "5 tahun", "tahun": tahun, "tautan": "https://kab-sarolangun.kpu.go.id/ppid"}
+
+
+def _classification(item, kategori: str, **extra) -> dict:
+    data = {k: getattr(item, k) for k in ("judul", "ringkasan", "pejabat_penguasa",
+                                          "penanggung_jawab", "waktu_tempat", "bentuk",
+                                          "retensi", "tahun", "tautan")}
+    return {**data, "kategori": kategori, "lokasi_softcopy": "Drive PPID/DIP/" + item.judul[:30],
+            "lokasi_hardcopy": "Lemari arsip PPID, rak 2", **extra}
+
+
+def fill_demo(ctx: AppContext) -> list[str]:
+    if ctx.register.list_items(ctx.office_id):
+        raise SidipError("Register sudah berisi data; data contoh hanya untuk register kosong.")
+    lines = ["Pengguna contoh (simpan kata sandinya, hanya ditampilkan sekali):"]
+    people = {}
+    for username, name, roles, unit in DEMO_USERS:
+        password = "demo-" + secrets.token_urlsafe(9)
+        existing = ctx.register.get_user(username)
+        user = existing or auth.add_user(ctx, _founder(), username, name, password, roles, unit)
+        people[username] = user.actor()
+        lines.append(f"  {username:18} {'(sudah ada)' if existing else password:22} {', '.join(roles)}")
+    _history(ctx, people)
+    _current(ctx, people)
+    lines.append("Data contoh dibuat: permintaan terlambat, informasi dikembalikan, "
+                 "informasi dikecualikan, dan satu versi DIP yang sudah diunggah.")
+    return lines
+
+
+def _founder():
+    from lib.services.context import SYSTEM_ACTOR
+    return SYSTEM_ACTOR
+
+
+def _history(ctx: AppContext, p: dict) -> None:
+    """Last year's round: requests answered on time and late, classified, decreed, uploaded."""
+    ppid, desk, datin = p["ppid.demo"], p["desk.sekretariat"], p["desk.datin"]
+    tahun = ctx.today().year - 1
+    plan = [("Rencana Strategis KPU Kabupaten Sarolangun", desk, 2, "berkala"),
+            ("Laporan Keuangan Tahunan", desk, 14, "berkala"),  # answered late
+            ("Daftar Pemilih Tetap Pemilihan 2024 (rekapitulasi)", datin, 3, "setiap_saat"),
+            ("Data pribadi pemilih (NIK dan KK)", datin, 4, "dikecualikan")]
+    for judul, officer, answer_after, kategori in plan:
+        req = items.open_request(_at(ctx, 60), ppid, officer.unit, judul, "Untuk DIP tahunan")
+        sub = items.submit(_at(ctx, 60 - answer_after), officer, req.id,
+                           _submission(judul, officer.unit, tahun), req.revision)
+        extra = {"pasal17_huruf": "h", "pasal17_angka": "2",
+                 "konsekuensi_dibuka": "Mengungkap data pribadi pemilih dan membuka peluang penyalahgunaan.",
+                 "konsekuensi_ditutup": "Hak atas perlindungan data pribadi terjaga; rekap tetap terbuka.",
+                 } if kategori == "dikecualikan" else {}
+        items.classify(_at(ctx, 40), ppid, sub.id, _classification(sub, kategori, **extra), sub.revision)
+    _publish(ctx, p, tahun)
+
+
+def _publish(ctx: AppContext, p: dict, tahun: int) -> None:
+    ppid, atasan = p["ppid.demo"], p["atasan.demo"]
+    v = versions.create_version(_at(ctx, 35), ppid, tahun)
+    decree = {"nomor_keputusan": f"01/PPID/KPU-SRL/{tahun}", "tanggal_keputusan": _at(ctx, 34).today(),
+              "tempat_keputusan": "Sarolangun", "penandatangan": "Rina Marlina"}
+    v = versions.establish(_at(ctx, 34), ppid, v.id, decree, v.revision)
+    v = versions.approve(_at(ctx, 33), atasan, v.id, "Segera unggah ke website PPID.", v.revision)
+    versions.upload(_at(ctx, 32), ppid, v.id, v.revision)
+
+
+def _current(ctx: AppContext, p: dict) -> None:
+    """This year's round in progress: open, overdue, returned, waiting, unprompted."""
+    ppid, desk, datin = p["ppid.demo"], p["desk.sekretariat"], p["desk.datin"]
+    tahun = ctx.today().year
+    items.open_request(ctx, ppid, desk.unit, "Laporan Kinerja Instansi Pemerintah (LKjIP)")
+    items.open_request(_at(ctx, 15), ppid, datin.unit, "Daftar Calon Tetap Anggota DPRD")  # overdue
+    ret = items.open_request(_at(ctx, 10), ppid, desk.unit, "Standar Operasional Prosedur PPID")
+    ret = items.submit(_at(ctx, 8), desk, ret.id, _submission(ret.judul, desk.unit, tahun), ret.revision)
+    items.return_item(_at(ctx, 7), ppid, ret.id, "Lampirkan SOP yang sudah ditandatangani "
+                      "dan perbaiki retensi arsip.", ret.revision)
+    wait = items.open_request(_at(ctx, 6), ppid, datin.unit, "Hasil Rekapitulasi Perolehan Suara")
+    items.submit(_at(ctx, 3), datin, wait.id, _submission(wait.judul, datin.unit, tahun), wait.revision)
+    unprompted = _submission("Agenda Kegiatan Pimpinan", desk.unit, tahun)
+    items.submit_new(_at(ctx, 1), desk, {**unprompted, "info_created_on": _at(ctx, 4).today()})

@@ -1,0 +1,134 @@
+"""Settings and the holiday calendar (admin), and the audit log (Riwayat)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from lib.domain.models import Actor, Event
+from lib.domain.validation import check_length, clean_text, parse_date
+from lib.domain.workdays import HolidayOverride
+from lib.errors import ValidationError
+from lib.services.context import DEFAULT_SETTINGS, AppContext, require_role
+
+TEXT_SETTINGS = ("office_name", "office_address", "office_place", "ppid_name", "ppid_position",
+                 "ppid_nip", "atasan_name", "atasan_position", "atasan_nip", "website_url")
+INT_SETTINGS = {"sla_days": (1, 60), "correction_days": (1, 60), "session_idle_minutes": (5, 720)}
+
+
+def get_settings(ctx: AppContext, actor: Actor) -> dict[str, str]:
+    require_role(actor, "admin", "ppid", "atasan")
+    return ctx.settings()
+
+
+def update_settings(ctx: AppContext, actor: Actor, values: dict) -> dict[str, str]:
+    require_role(actor, "admin")
+    errors: dict[str, str] = {}
+    clean = {k: _clean_setting(k, v, errors) for k, v in values.items() if k in DEFAULT_SETTINGS}
+    if not json.loads(clean.get("units", '["x"]')):
+        errors["units"] = "Isi minimal satu unit (satu per baris)."
+    if errors:
+        raise ValidationError(errors)
+    current = ctx.settings()
+    changed = {k: v for k, v in clean.items() if current.get(k) != v}
+    if changed:
+        event = ctx.event(actor, "pengaturan_diubah", "settings", ctx.office_id,
+                          before={k: current.get(k) for k in changed}, after=changed)
+        ctx.register.save_settings(ctx.office_id, changed, event)
+    return ctx.settings()
+
+
+def _clean_setting(key: str, value, errors: dict[str, str]) -> str:
+    if key == "units":
+        units = value if isinstance(value, list) else str(value).split("\n")
+        return json.dumps([clean_text(u)[:200] for u in units if clean_text(u)], ensure_ascii=False)
+    if key in INT_SETTINGS:
+        return _int_setting(key, value, errors)
+    if key == "timezone":
+        return _timezone(value, errors)
+    if key == "count_from_next_day":
+        return "1" if value in (True, "1", 1, "true") else "0"
+    text = clean_text(value)
+    if len(text) > 300:
+        errors[key] = "Isian terlalu panjang (paling banyak 300 karakter)."
+    return text
+
+
+def _int_setting(key: str, value, errors: dict[str, str]) -> str:
+    low, high = INT_SETTINGS[key]
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        errors[key] = f"Isi angka antara {low} dan {high}."
+    return str(number)
+
+
+def _timezone(value, errors: dict[str, str]) -> str:
+    name = clean_text(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = "Zona waktu tidak dikenal. Contoh: Asia/Jakarta, Asia/Makassar, Asia/Jayapura."
+    return name
+
+
+def set_holiday_override(ctx: AppContext, actor: Actor, day, kind: str, name: str = "",
+                         remove: bool = False) -> None:
+    """Add a day off ('libur'), make a holiday a working day ('kerja'), or drop an override."""
+    require_role(actor, "admin")
+    errors: dict[str, str] = {}
+    when = parse_date(day, "tanggal", errors)
+    text = clean_text(name)
+    check_length("note", text, errors)
+    if when is None and "tanggal" not in errors:
+        errors["tanggal"] = "Tanggal wajib diisi."
+    if kind not in ("libur", "kerja"):
+        errors["kind"] = "Pilih jenis: hari libur tambahan atau hari kerja."
+    if errors:
+        raise ValidationError(errors)
+    override = HolidayOverride(when, kind, text)
+    action = "kalender_override_dihapus" if remove else "kalender_override_disimpan"
+    event = ctx.event(actor, action, "calendar", when.isoformat(),
+                      after={"tanggal": when.isoformat(), "jenis": kind, "nama": text})
+    ctx.register.save_holiday_override(ctx.office_id, override, event, remove=remove)
+
+
+def holiday_overrides(ctx: AppContext, actor: Actor) -> list[HolidayOverride]:
+    require_role(actor, "admin", "ppid")
+    return ctx.register.holiday_overrides(ctx.office_id)
+
+
+# -- audit log --------------------------------------------------------------------------------
+def audit_log(ctx: AppContext, actor: Actor, text: str = "", action: str = "") -> list[Event]:
+    """Newest first. A desk officer sees only the events of their own unit's items."""
+    require_role(actor, "desk", "ppid", "atasan", "admin")
+    events = list(reversed(ctx.register.events(ctx.office_id)))
+    if not (actor.roles & {"ppid", "atasan", "admin"}):
+        events = [e for e in events if e.entity == "item" and e.unit == actor.unit]
+    if action:
+        events = [e for e in events if e.action == action]
+    if text:
+        needle = text.lower()
+        events = [e for e in events if needle in _searchable(e)]
+    return events
+
+
+def _searchable(e: Event) -> str:
+    return " ".join([e.actor, e.action, e.entity_id, e.unit, e.note, json.dumps(e.after or {}, default=str)]).lower()
+
+
+def audit_csv(events: list[Event]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["Waktu (UTC)", "Pengguna", "Peran", "Aksi", "Jenis", "Kode", "Unit", "Catatan",
+                     "Sebelum", "Sesudah"])
+    from lib.export.csv_export import neutralise
+    for e in events:
+        cells = [e.at, e.actor, e.role, e.action, e.entity, e.entity_id, e.unit, e.note,
+                 json.dumps(e.before, ensure_ascii=False, default=str) if e.before else "",
+                 json.dumps(e.after, ensure_ascii=False, default=str) if e.after else ""]
+        writer.writerow([neutralise(str(c)) for c in cells])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,89 @@
+"""The application context every service receives: register, office, keys, clock, settings."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from lib.domain.audit import EventSigner
+from lib.domain.models import DEFAULT_OFFICE, Actor, Event
+from lib.domain.workdays import WorkCalendar
+from lib.domain.workflow import ClockSettings
+from lib.errors import PermissionDenied
+from lib.store.port import Register
+
+DEFAULT_SETTINGS: dict[str, str] = {
+    "office_name": "KPU Kabupaten Sarolangun",
+    "office_address": "Sarolangun, Jambi",
+    "office_place": "Sarolangun",
+    "units": json.dumps(["Sekretariat", "Subbagian Teknis Penyelenggaraan Pemilu dan Hubungan Partisipasi Masyarakat",
+                         "Subbagian Perencanaan, Data dan Informasi",
+                         "Subbagian Hukum dan Sumber Daya Manusia",
+                         "Subbagian Keuangan, Umum dan Logistik"]),
+    "ppid_name": "", "ppid_position": "PPID KPU Kabupaten Sarolangun", "ppid_nip": "",
+    "atasan_name": "", "atasan_position": "Sekretaris KPU Kabupaten Sarolangun", "atasan_nip": "",
+    "sla_days": "5",
+    "correction_days": "5",
+    "count_from_next_day": "1",
+    "timezone": "Asia/Jakarta",
+    "session_idle_minutes": "30",
+    "website_url": "",
+}
+
+SYSTEM_ACTOR = Actor("sistem", frozenset({"admin", "ppid", "atasan", "desk"}), full_name="Sistem (CLI/cron)")
+
+
+@dataclass
+class AppContext:
+    register: Register
+    signer: EventSigner
+    secret_key: bytes
+    office_id: str = DEFAULT_OFFICE
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    publish_dir: str = "static/dip"
+
+    def settings(self) -> dict[str, str]:
+        return {**DEFAULT_SETTINGS, **self.register.settings(self.office_id)}
+
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings()["timezone"])
+
+    def today(self) -> date:
+        """'Today' in the office's time zone, not the server's."""
+        return self.now().astimezone(self.tz()).date()
+
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(self.register.holiday_overrides(self.office_id))
+
+    def clock(self) -> ClockSettings:
+        s = self.settings()
+        return ClockSettings(int(s["sla_days"]), int(s["correction_days"]),
+                             s["count_from_next_day"] == "1")
+
+    def units(self) -> list[str]:
+        return json.loads(self.settings()["units"])
+
+    def event(self, actor: Actor, action: str, entity: str, entity_id: str, **kw) -> Event:
+        return Event(action=action, actor=actor.username, role=actor.role_label, entity=entity,
+                     entity_id=entity_id, office_id=self.office_id, **kw)
+
+
+def require_role(actor: Actor | None, *roles: str) -> Actor:
+    """Services check permission again: a hidden page is never the only guard."""
+    from lib.domain.models import ROLES
+    if actor is None:
+        raise PermissionDenied("Silakan masuk terlebih dahulu.")
+    if not actor.roles & set(roles):
+        names = " atau ".join(ROLES[r] for r in roles)
+        raise PermissionDenied(f"Fitur ini hanya untuk {names}.")
+    return actor
+
+
+def changes(before, after, skip=("updated_at", "updated_by", "revision")) -> tuple[dict, dict]:
+    """The fields that differ, as (before, after) dicts for the audit event."""
+    old = asdict(before) if before is not None else {}
+    new = asdict(after)
+    keys = [k for k in new if k not in skip and old.get(k) != new.get(k)]
+    return ({k: old.get(k) for k in keys} if before is not None else None, {k: new[k] for k in keys})

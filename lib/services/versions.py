@@ -1,0 +1,194 @@
+"""SOP steps 3–5: establish a DIP version by decree, approve it, upload it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lib.domain import versions as dv
+from lib.domain.audit import digest
+from lib.domain.models import Actor, Decree, SnapshotRow, Version, new_id
+from lib.domain.validation import clean_reason, clean_texts, parse_date, parse_year, require
+from lib.domain.workflow import VERSION_TRANSITIONS, check_transition
+from lib.errors import NotFound, ValidationError, WorkflowError
+from lib.export import EXPORTERS
+from lib.export.document import PublicDocument
+from lib.publish import TARGETS
+from lib.services.context import AppContext, changes, require_role
+
+OPEN_STATES = ("draf", "ditetapkan", "disetujui")
+
+
+def list_versions(ctx: AppContext, actor: Actor) -> list[Version]:
+    require_role(actor, "desk", "ppid", "atasan", "admin")
+    return list(reversed(ctx.register.list_versions(ctx.office_id)))
+
+
+def get_version(ctx: AppContext, actor: Actor, version_id: str) -> Version:
+    require_role(actor, "desk", "ppid", "atasan", "admin")
+    version = ctx.register.get_version(version_id)
+    if version is None or version.office_id != ctx.office_id:
+        raise NotFound("Versi DIP tidak ditemukan.")
+    return version
+
+
+def _save(ctx, actor, action, old, new, snapshot=None, note="") -> Version:
+    before, after = changes(old, new)
+    event = ctx.event(actor, action, "version", new.id, before=before, after=after, note=note)
+    return ctx.register.save_version(new, event, old.revision if old else None, snapshot)
+
+
+def _fresh(ctx, actor, version_id, revision) -> Version:
+    version = get_version(ctx, actor, version_id)
+    if version.revision != revision:
+        from lib.store.sqlite import stale_error
+        raise stale_error("Versi DIP", version.updated_by, version.updated_at)
+    return version
+
+
+def create_version(ctx: AppContext, actor: Actor, tahun, semester=None) -> Version:
+    """A new version (pemutakhiran) starts from the last established one."""
+    check_transition(VERSION_TRANSITIONS, "create", actor, None)
+    errors: dict[str, str] = {}
+    year = parse_year(tahun, errors) or (None if errors else errors.setdefault("tahun", "Tahun wajib diisi."))
+    if semester not in (None, "", 1, 2, "1", "2"):
+        errors["semester"] = "Semester hanya 1 atau 2 (atau kosong untuk satu tahun)."
+    if errors:
+        raise ValidationError(errors)
+    existing = ctx.register.list_versions(ctx.office_id)
+    if any(v.status in ("draf", "ditetapkan") for v in existing):
+        raise WorkflowError("Masih ada versi DIP yang belum disetujui. Selesaikan versi itu dahulu.")
+    base = next((v.id for v in reversed(existing) if v.status != "draf"), "")
+    version = Version(new_id("dip"), int(year), int(semester) if semester else None,
+                      office_id=ctx.office_id, base_version_id=base, created_by=actor.username)
+    return _save(ctx, actor, "versi_dibuat", None, version)
+
+
+@dataclass(frozen=True)
+class Preview:
+    version: Version
+    rows: list[SnapshotRow]          # frozen snapshot, or what establishing now would freeze
+    incomplete: list                 # items kept out for missing DIP columns
+    diff: dv.VersionDiff             # against the version it updates
+    base: Version | None
+
+
+def preview(ctx: AppContext, actor: Actor, version_id: str) -> Preview:
+    require_role(actor, "ppid", "atasan", "admin")
+    version = get_version(ctx, actor, version_id)
+    rows, incomplete = _rows(ctx, version)
+    base = ctx.register.get_version(version.base_version_id) if version.base_version_id else None
+    base_rows = ctx.register.snapshot(base.id) if base else []
+    return Preview(version, rows, incomplete, dv.diff(base_rows, rows), base)
+
+
+def _rows(ctx: AppContext, version: Version) -> tuple[list[SnapshotRow], list]:
+    if version.status != "draf":
+        return ctx.register.snapshot(version.id), []
+    found = dv.candidates(ctx.register.list_items(ctx.office_id), ctx.office_id)
+    return dv.build_snapshot(version, found.included), found.incomplete
+
+
+def clean_decree(ctx: AppContext, data: dict) -> Decree:
+    errors: dict[str, str] = {}
+    texts = clean_texts(data, ("nomor_keputusan", "tempat_keputusan", "penandatangan"), errors)
+    require(texts, ("nomor_keputusan", "tempat_keputusan", "penandatangan"), errors)
+    tanggal = parse_date(data.get("tanggal_keputusan"), "tanggal_keputusan", errors)
+    if tanggal is None and "tanggal_keputusan" not in errors:
+        errors["tanggal_keputusan"] = "Tanggal keputusan wajib diisi."
+    if errors:
+        raise ValidationError(errors)
+    s = ctx.settings()
+    return Decree(texts["nomor_keputusan"], tanggal, texts["tempat_keputusan"],
+                  texts["penandatangan"], s["ppid_position"], s["ppid_nip"])
+
+
+def establish(ctx: AppContext, actor: Actor, version_id: str, decree_data: dict,
+              revision: int) -> Version:
+    """Step 3: freeze the classified items under the PPID's decree."""
+    old = _fresh(ctx, actor, version_id, revision)
+    check_transition(VERSION_TRANSITIONS, "establish", actor, old.status)
+    decree = clean_decree(ctx, decree_data)
+    snap, _ = _rows(ctx, old)
+    if not snap:
+        raise WorkflowError("Belum ada informasi terklasifikasi untuk ditetapkan. "
+                            "Klasifikasikan informasi di halaman Klasifikasi terlebih dahulu.")
+    entry = _history(ctx, actor, "ditetapkan", decree=_decree_dict(decree), items=len(snap))
+    new = old.replace(status="ditetapkan", decree=decree, history=[*old.history, entry])
+    return _save(ctx, actor, "dip_ditetapkan", old, new, snapshot=snap)
+
+
+def _decree_dict(decree: Decree) -> dict:
+    return {"nomor": decree.nomor, "tanggal": decree.tanggal.isoformat(), "tempat": decree.tempat,
+            "penandatangan": decree.penandatangan}
+
+
+def _history(ctx: AppContext, actor: Actor, action: str, **data) -> dict:
+    return {"aksi": action, "oleh": actor.username, "waktu": ctx.now().isoformat(timespec="seconds"), **data}
+
+
+def approve(ctx: AppContext, actor: Actor, version_id: str, note: str, revision: int) -> Version:
+    """Step 4: the Atasan PPID approves and orders the upload."""
+    old = _fresh(ctx, actor, version_id, revision)
+    check_transition(VERSION_TRANSITIONS, "approve", actor, old.status)
+    text = (note or "").strip()[:2000]
+    new = old.replace(status="disetujui",
+                      history=[*old.history, _history(ctx, actor, "disetujui", catatan=text)])
+    return _save(ctx, actor, "dip_disetujui_perintah_unggah", old, new, note=text)
+
+
+def send_back(ctx: AppContext, actor: Actor, version_id: str, note: str, revision: int) -> Version:
+    """The version returns to draf; the next penetapan records the decree again."""
+    old = _fresh(ctx, actor, version_id, revision)
+    check_transition(VERSION_TRANSITIONS, "send_back", actor, old.status)
+    text = clean_reason(note, "note")
+    new = old.replace(status="draf",
+                      history=[*old.history, _history(ctx, actor, "dikembalikan", catatan=text)])
+    return _save(ctx, actor, "dip_dikembalikan_ke_draf", old, new, snapshot=[], note=text)
+
+
+def document(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> PublicDocument:
+    events = ctx.register.events(ctx.office_id)
+    return PublicDocument(version, rows, ctx.settings()["office_name"],
+                          draft=version.status not in ("disetujui", "diunggah"),
+                          audit_digest=digest(events))
+
+
+def upload(ctx: AppContext, actor: Actor, version_id: str, revision: int,
+           target: str = "folder") -> Version:
+    """Step 5: export the approved version and publish it; record time, files, checksums, URL."""
+    old = _fresh(ctx, actor, version_id, revision)
+    check_transition(VERSION_TRANSITIONS, "upload", actor, old.status)
+    doc = document(ctx, old, ctx.register.snapshot(old.id))
+    files = {e.filename: e.render(doc) for e in EXPORTERS.values()}
+    base_url = ctx.settings()["website_url"] or "/app/static/dip"
+    done = TARGETS[target].publish(files, old.id, ctx.publish_dir, base_url)
+    new = old.replace(status="diunggah", uploaded_at=ctx.now().isoformat(timespec="seconds"),
+                      uploaded_by=actor.username, upload_url=done.url, upload_files=done.files,
+                      history=[*old.history, _history(ctx, actor, "diunggah", url=done.url,
+                                                      sha256=done.checksums)])
+    return _save(ctx, actor, "dip_diunggah", old, new)
+
+
+def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str) -> tuple[str, bytes]:
+    """Any version may be exported; one not yet approved is marked DRAF."""
+    require_role(actor, "desk", "ppid", "atasan", "admin")
+    version = get_version(ctx, actor, version_id)
+    exporter = EXPORTERS[fmt]
+    return exporter.filename, exporter.render(document(ctx, version, _rows(ctx, version)[0]))
+
+
+@dataclass(frozen=True)
+class PublicList:
+    version: Version
+    rows: list[SnapshotRow]  # DIP rows only; DIK rows carry their public fields only
+
+
+def latest_published(ctx: AppContext) -> PublicList | None:
+    """For everyone, no login: the last uploaded version, without protected details."""
+    uploaded = [v for v in ctx.register.list_versions(ctx.office_id) if v.status == "diunggah"]
+    if not uploaded:
+        return None
+    version = max(uploaded, key=lambda v: v.uploaded_at)
+    rows = ctx.register.snapshot(version.id)
+    public = dv.dip_rows(rows) + [SnapshotRow(r.version_id, r.item_id, r.nomor, r.kategori,
+                                              dv.dik_public(r)) for r in dv.dik_rows(rows)]
+    return PublicList(version, public)
