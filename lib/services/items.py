@@ -21,6 +21,10 @@ def _save(ctx: AppContext, actor: Actor, action: str, old: Item | None, new: Ite
     return ctx.register.save_item(new, event, old.revision if old else None)
 
 
+def _stamp(ctx: AppContext) -> str:
+    return ctx.now().isoformat(timespec="seconds")
+
+
 def get_item(ctx: AppContext, actor: Actor, item_id: str) -> Item:
     require_role(actor, "desk", "ppid", "atasan", "admin")
     item = ctx.register.get_item(item_id)
@@ -47,7 +51,7 @@ def open_request(ctx: AppContext, actor: Actor, unit: str, judul: str, note: str
     if errors:
         raise ValidationError(errors)
     item = Item(new_id("inf"), _check_unit_name(ctx, unit), fields["judul"],
-                office_id=ctx.office_id, request_note=fields["request_note"])
+                office_id=ctx.office_id, request_note=fields["request_note"], created_at=_stamp(ctx))
     return _save(ctx, actor, "permintaan_dibuka", None,
                  workflow.open_request(actor, item, ctx.today()))
 
@@ -58,7 +62,7 @@ def submit_new(ctx: AppContext, actor: Actor, data: dict) -> Item:
     fields = clean_submission(data)
     unit = actor.unit if not actor.has("ppid") else _check_unit_name(ctx, data.get("unit") or actor.unit)
     item = Item(new_id("inf"), unit, fields["judul"], status="", office_id=ctx.office_id,
-                created_by=actor.username)
+                created_by=actor.username, created_at=_stamp(ctx))
     new = workflow.submit(actor, item, fields, ctx.today(), ctx.calendar(), ctx.clock(), is_new=True)
     return _save(ctx, actor, "informasi_diajukan", None, new)
 

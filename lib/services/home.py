@@ -1,0 +1,41 @@
+"""Beranda: what waits for this user, by role."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lib.domain.models import Actor, Version
+from lib.services import items
+from lib.services.context import AppContext, require_role
+
+
+@dataclass
+class Todo:
+    to_submit: list = field(default_factory=list)     # desk: requests and returned items
+    to_classify: list = field(default_factory=list)   # ppid: submitted items
+    overdue: list = field(default_factory=list)       # ppid/atasan: open requests past due
+    to_approve: list[Version] = field(default_factory=list)  # atasan
+    to_upload: list[Version] = field(default_factory=list)   # desk/ppid
+    drafts: list[Version] = field(default_factory=list)      # ppid
+    users: int = 0                                           # admin
+
+
+def todo(ctx: AppContext, actor: Actor) -> Todo:
+    require_role(actor, "desk", "ppid", "atasan", "admin")
+    out = Todo()
+    views = items.visible_items(ctx, actor)
+    versions = ctx.register.list_versions(ctx.office_id)
+    if actor.has("desk"):
+        mine = [v for v in views if v.item.unit == actor.unit]
+        out.to_submit = [v for v in mine if v.item.status in ("diminta", "dikembalikan")]
+    if actor.has("ppid"):
+        out.to_classify = [v for v in views if v.item.status == "diajukan"]
+        out.drafts = [v for v in versions if v.status == "draf"]
+    if actor.roles & {"ppid", "atasan"}:
+        out.overdue = [v for v in views if v.overdue]
+    if actor.has("atasan"):
+        out.to_approve = [v for v in versions if v.status == "ditetapkan"]
+    if actor.roles & {"desk", "ppid"}:
+        out.to_upload = [v for v in versions if v.status == "disetujui"]
+    if actor.has("admin"):
+        out.users = len(ctx.register.list_users())
+    return out

@@ -1,0 +1,184 @@
+"""Streamlit helpers shared by app.py and the pages: context, session, guards, forms' errors."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+
+import streamlit as st
+
+from lib.bootstrap import build_context
+from lib.domain.models import ROLES, Actor, User
+from lib.errors import AuthError, SidipError, ValidationError
+from lib.services import auth
+from lib.services.context import AppContext
+
+COOKIE = "sidip_sesi"
+REISSUE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    roles: frozenset[str]  # empty: public
+
+
+def _spec(path, title, icon, *roles) -> PageSpec:
+    return PageSpec(f"pages/{path}.py", title, icon, frozenset(roles))
+
+
+PAGES: dict[str, PageSpec] = {
+    "beranda": _spec("beranda", "Beranda", ":material/home:", "desk", "ppid", "atasan", "admin"),
+    "permintaan": _spec("permintaan", "Permintaan & Pengajuan", ":material/inbox:", "desk", "ppid"),
+    "klasifikasi": _spec("klasifikasi", "Klasifikasi", ":material/category:", "ppid"),
+    "penetapan": _spec("penetapan", "Penetapan DIP", ":material/gavel:", "ppid"),
+    "persetujuan": _spec("persetujuan", "Persetujuan", ":material/task_alt:", "atasan"),
+    "unggah": _spec("unggah", "Unggah", ":material/upload:", "desk", "ppid"),
+    "riwayat": _spec("riwayat", "Riwayat", ":material/history:", "desk", "ppid", "atasan", "admin"),
+    "pengguna": _spec("pengguna", "Pengguna", ":material/group:", "admin"),
+    "pengaturan": _spec("pengaturan", "Pengaturan", ":material/settings:", "admin"),
+    "dip": _spec("dip", "Daftar Informasi Publik", ":material/public:"),
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _context(data_dir: str) -> AppContext:
+    return build_context(data_dir)
+
+
+def ctx() -> AppContext:
+    return _context(os.environ.get("SIDIP_DATA_DIR", "data"))
+
+
+# -- session ----------------------------------------------------------------------------------
+def current_user() -> User | None:
+    """Re-read on every run, so a deactivated account or a changed role takes effect at once."""
+    name = st.session_state.get("user")
+    if not name:
+        return None
+    user = ctx().register.get_user(name)
+    if user is None or not user.active or user.token_epoch != st.session_state.get("epoch"):
+        end_session()
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    st.session_state["user"] = user.username
+    st.session_state["epoch"] = user.token_epoch
+    st.session_state["last_active"] = time.time()
+    st.session_state["cookie_at"] = 0.0
+
+
+def end_session() -> None:
+    for key in ("user", "epoch", "last_active", "cookie_at"):
+        st.session_state.pop(key, None)
+    st.session_state["clear_cookie"] = True
+
+
+def restore_from_cookie() -> None:
+    """A refresh or a new tab starts a new Streamlit session: the signed cookie restores the login."""
+    token = st.context.cookies.get(COOKIE)
+    if st.session_state.get("user") or not token or st.session_state.get("clear_cookie"):
+        return
+    try:
+        start_session(auth.user_from_token(ctx(), token))
+    except AuthError as err:
+        st.session_state["clear_cookie"] = True
+        st.session_state["flash"] = str(err)
+
+
+def keep_alive(user: User) -> bool:
+    """Idle timeout on the server side; the cookie is re-issued while the user is active."""
+    idle = auth.idle_seconds(ctx())
+    now = time.time()
+    if now - st.session_state.get("last_active", now) > idle:
+        end_session()
+        st.session_state["flash"] = "Sesi Anda berakhir karena tidak aktif. Silakan masuk kembali."
+        return False
+    st.session_state["last_active"] = now
+    if now - st.session_state.get("cookie_at", 0.0) > REISSUE_SECONDS:
+        _write_cookie(auth.issue_token(ctx(), user), idle)
+        st.session_state["cookie_at"] = now
+    return True
+
+
+def sync_cookie_clear() -> None:
+    if st.session_state.pop("clear_cookie", False):
+        _write_cookie("", 0)
+
+
+def _write_cookie(value: str, max_age: int) -> None:
+    # The token is our own signed value (no user text); SameSite=Strict keeps it off other sites.
+    script = (f"<script>document.cookie = {json.dumps(f'{COOKIE}={value}')} + "
+              f"'; path=/; max-age={max_age}; SameSite=Strict';</script>")
+    st.html(script, unsafe_allow_javascript=True)
+
+
+# -- guards -----------------------------------------------------------------------------------
+def guard(page: str) -> Actor:
+    """Every page calls this first: the page itself refuses a logged-out or wrong-role visitor."""
+    spec = PAGES[page]
+    user = current_user()
+    if user is None:
+        st.warning("Silakan masuk terlebih dahulu untuk membuka halaman ini.")
+        st.stop()
+    if not user.roles & spec.roles:
+        allowed = ", ".join(ROLES[r] for r in sorted(spec.roles))
+        st.error(f"Halaman {spec.title} hanya untuk {allowed}.")
+        st.stop()
+    return user.actor()
+
+
+# -- errors and forms -------------------------------------------------------------------------
+def run_action(form: str, fn, *args, success: str = "", **kwargs):
+    """Call a service; on failure keep the form as typed and remember the messages for display."""
+    try:
+        result = fn(*args, **kwargs)
+    except ValidationError as err:
+        st.session_state[f"errors:{form}"] = err.fields
+        st.session_state[f"error:{form}"] = err.message
+        return None
+    except SidipError as err:
+        st.session_state[f"errors:{form}"] = {}
+        st.session_state[f"error:{form}"] = err.message
+        return None
+    clear_errors(form)
+    if success:
+        st.session_state["flash_ok"] = success
+    return result
+
+
+def clear_errors(form: str) -> None:
+    st.session_state.pop(f"errors:{form}", None)
+    st.session_state.pop(f"error:{form}", None)
+
+
+def form_error(form: str) -> None:
+    if st.session_state.get(f"error:{form}"):
+        st.error(st.session_state[f"error:{form}"])
+
+
+def field_error(form: str, name: str) -> None:
+    message = st.session_state.get(f"errors:{form}", {}).get(name)
+    if message:
+        st.caption(f":red[{message}]")
+
+
+def flash() -> None:
+    if "flash_ok" in st.session_state:
+        st.success(st.session_state.pop("flash_ok"))
+    if "flash" in st.session_state:
+        st.info(st.session_state.pop("flash"))
+
+
+def reset_form(form: str) -> None:
+    """After a successful save: a new widget key generation empties the form."""
+    st.session_state[f"gen:{form}"] = st.session_state.get(f"gen:{form}", 0) + 1
+
+
+def key(form: str, name: str) -> str:
+    return f"{form}:{st.session_state.get(f'gen:{form}', 0)}:{name}"

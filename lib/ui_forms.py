@@ -1,0 +1,57 @@
+"""The DIP item form, shared by the desk's submission and the PPID's classification."""
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from lib import ui
+from lib.domain.models import CATEGORIES, DIP_FIELDS, FIELD_LABELS, PASAL17_LETTERS, TEXT_LIMITS, Item
+
+_LONG = ("ringkasan",)
+
+
+def _text(form: str, name: str, value: str, area: bool = False) -> str:
+    label = FIELD_LABELS[name]
+    # max_chars is left off on purpose: over-long text must reach validation and stay in the form.
+    widget = st.text_area if area or name in _LONG else st.text_input
+    out = widget(label, value=value or "", key=ui.key(form, name),
+                 help=f"Paling banyak {TEXT_LIMITS[name]:,} karakter".replace(",", "."))
+    ui.field_error(form, name)
+    return out
+
+
+def dip_fields(form: str, item: Item | None) -> dict:
+    data = {"judul": _text(form, "judul", item.judul if item else "")}
+    for name in DIP_FIELDS:
+        data[name] = _text(form, name, getattr(item, name) if item else "")
+    data["tahun"] = st.text_input("Tahun", value=str(item.tahun or "") if item else str(date.today().year),
+                                  key=ui.key(form, "tahun"))
+    ui.field_error(form, "tahun")
+    data["tautan"] = _text(form, "tautan", item.tautan if item else "", area=True)
+    return data
+
+
+def classification_fields(form: str, item: Item) -> dict:
+    keys = list(CATEGORIES)
+    data = {"kategori": st.selectbox("Kategori", keys, format_func=CATEGORIES.get, key=ui.key(form, "kategori"),
+                                     index=keys.index(item.kategori) if item.kategori in keys else 0)}
+    ui.field_error(form, "kategori")
+    data["lokasi_softcopy"] = _text(form, "lokasi_softcopy", item.lokasi_softcopy)
+    data["lokasi_hardcopy"] = _text(form, "lokasi_hardcopy", item.lokasi_hardcopy)
+    st.markdown("**Khusus informasi yang dikecualikan** (uji konsekuensi, Pasal 17 UU 14/2008)")
+    letters = [""] + list(PASAL17_LETTERS)
+    data["pasal17_huruf"] = st.selectbox("Pasal 17 huruf", letters, key=ui.key(form, "pasal17_huruf"),
+                                         index=letters.index(item.pasal17_huruf) if item.pasal17_huruf in letters else 0)
+    ui.field_error(form, "pasal17_huruf")
+    for name in ("pasal17_angka", "dasar_hukum_lain"):
+        data[name] = _text(form, name, getattr(item, name))
+    for name in ("konsekuensi_dibuka", "konsekuensi_ditutup"):
+        data[name] = _text(form, name, getattr(item, name), area=True)
+    data["masa_pengecualian_tahun"] = st.number_input(
+        "Jangka waktu pengecualian (tahun sejak penetapan)", 0, 100, item.masa_pengecualian_tahun or 0,
+        key=ui.key(form, "masa"))
+    data["pengecualian_permanen"] = st.checkbox("Dikecualikan permanen", value=item.pengecualian_permanen,
+                                                key=ui.key(form, "permanen"))
+    ui.field_error(form, "masa_pengecualian")
+    return data

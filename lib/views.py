@@ -1,0 +1,96 @@
+"""Presenters: turn domain records into rows and texts for tables (no Streamlit here)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from lib.domain.models import CATEGORIES, ITEM_STATES, VERSION_STATES, Event, SnapshotRow, Version
+from lib.domain.versions import VersionDiff, exemption_period_text, pasal17_text
+from lib.domain.workdays import DeadlineExplanation, format_date_id
+from lib.services.items import ItemView
+
+CLOCK_LABELS = {"tepat_waktu": "Tepat waktu", "terlambat": "Terlambat",
+                "tanpa_tenggat": "Tanpa tenggat", "": "Berjalan"}
+
+
+def fdate(d: date | None) -> str:
+    return format_date_id(d) if d else "-"
+
+
+def fstamp(iso: str, tz) -> str:
+    if not iso:
+        return "-"
+    moment = datetime.fromisoformat(iso).astimezone(tz)
+    return f"{format_date_id(moment.date())} {moment:%H:%M}"
+
+
+def deadline_text(view: ItemView) -> str:
+    live = view.correction or view.deadline
+    if live is None:
+        return "Tanpa tenggat"
+    if view.days_left is None:
+        return f"Batas {fdate(view.item.judged_due_on or live.due)}"
+    if view.overdue:
+        return f"Terlambat {-view.days_left} hari kerja (batas {fdate(live.due)})"
+    return f"Sisa {view.days_left} hari kerja (batas {fdate(live.due)})"
+
+
+def item_rows(views: list[ItemView]) -> list[dict]:
+    return [{"Judul": v.item.judul, "Unit": v.item.unit, "Status": ITEM_STATES.get(v.item.status, v.item.status),
+             "Kategori": CATEGORIES.get(v.item.kategori, "-"), "Tenggat": deadline_text(v),
+             "Penyerahan": CLOCK_LABELS.get(v.item.clock_result, "")}
+            for v in views]
+
+
+def explanation_lines(explained: DeadlineExplanation | None) -> list[str]:
+    return explained.lines_id() if explained else ["Tidak ada tenggat untuk informasi ini."]
+
+
+def item_label(view: ItemView) -> str:
+    return f"{view.item.judul} — {view.item.unit} ({deadline_text(view)})"
+
+
+def version_label(v: Version) -> str:
+    return f"{v.label} — {VERSION_STATES.get(v.status, v.status)}"
+
+
+def snapshot_rows(rows: list[SnapshotRow], protected: bool) -> list[dict]:
+    out = []
+    for r in rows:
+        d = r.data
+        row = {"Kategori": CATEGORIES.get(r.kategori, r.kategori), "No": r.nomor, "Judul": d.get("judul"),
+               "Ringkasan": d.get("ringkasan", ""), "Penguasa": d.get("pejabat_penguasa", ""),
+               "Penanggung jawab": d.get("penanggung_jawab", ""), "Waktu & tempat": d.get("waktu_tempat", ""),
+               "Bentuk": d.get("bentuk", ""), "Retensi": d.get("retensi", "")}
+        if r.kategori == "dikecualikan":
+            row = {"Kategori": row["Kategori"], "No": r.nomor, "Judul": d.get("judul"),
+                   "Dasar pengecualian": pasal17_text(d), "Jangka waktu": exemption_period_text(d)}
+            if protected:
+                row |= {"Konsekuensi dibuka": d.get("konsekuensi_dibuka"),
+                        "Konsekuensi ditutup": d.get("konsekuensi_ditutup")}
+        out.append(row)
+    return out
+
+
+def diff_rows(diff: VersionDiff) -> list[dict]:
+    rows = [{"Perubahan": "Ditambahkan", "Judul": r.data.get("judul"), "Rincian": CATEGORIES.get(r.kategori, "")}
+            for r in diff.added]
+    rows += [{"Perubahan": "Diubah", "Judul": r.data.get("judul"),
+              "Rincian": "; ".join(f"{c.label}: \"{c.before or ''}\" → \"{c.after or ''}\"" for c in ch)}
+             for r, ch in diff.changed]
+    rows += [{"Perubahan": "Dihapus", "Judul": r.data.get("judul"), "Rincian": CATEGORIES.get(r.kategori, "")}
+             for r in diff.removed]
+    return rows
+
+
+def event_rows(events: list[Event], tz) -> list[dict]:
+    return [{"Waktu": fstamp(e.at, tz), "Pengguna": e.actor, "Peran": e.role, "Aksi": e.action.replace("_", " "),
+             "Kode": e.entity_id, "Unit": e.unit, "Catatan": e.note} for e in events]
+
+
+def history_lines(v: Version, tz) -> list[str]:
+    lines = []
+    for h in v.history:
+        extra = h.get("decree", {}).get("nomor") or h.get("catatan") or h.get("url") or ""
+        lines.append(f"{fstamp(h.get('waktu', ''), tz)} — {h.get('aksi')} oleh {h.get('oleh')}"
+                     + (f": {extra}" if extra else ""))
+    return lines

@@ -1,0 +1,42 @@
+"""Beranda: what waits for me."""
+import streamlit as st
+
+from lib import ui, views
+from lib.services import home
+
+actor = ui.guard("beranda")
+st.title("Beranda")
+ui.flash()
+todo = home.todo(ui.ctx(), actor)
+cols = st.columns(4)
+cols[0].metric("Perlu diajukan", len(todo.to_submit))
+cols[1].metric("Perlu diklasifikasi", len(todo.to_classify))
+cols[2].metric("Lewat tenggat", len(todo.overdue))
+cols[3].metric("Menunggu persetujuan", len(todo.to_approve))
+
+sections = [
+    (actor.has("desk"), "Permintaan dan perbaikan untuk unit Anda", todo.to_submit,
+     "Tidak ada permintaan yang menunggu. Informasi baru dapat diajukan di Permintaan & Pengajuan."),
+    (actor.has("ppid"), "Informasi yang perlu diklasifikasi", todo.to_classify,
+     "Belum ada pengajuan baru. Buka permintaan ke unit di halaman Permintaan & Pengajuan."),
+    (bool(actor.roles & {"ppid", "atasan"}), "Permintaan yang lewat tenggat 5 hari kerja", todo.overdue,
+     "Tidak ada permintaan yang terlambat."),
+]
+for show, heading, rows, empty in sections:
+    if show:
+        st.subheader(heading)
+        st.dataframe(views.item_rows(rows), hide_index=True) if rows else st.caption(empty)
+if actor.has("atasan"):
+    st.subheader("DIP menunggu persetujuan Anda")
+    for v in todo.to_approve:
+        st.write(views.version_label(v))
+    if not todo.to_approve:
+        st.caption("Tidak ada DIP yang menunggu persetujuan.")
+if actor.roles & {"desk", "ppid"} and todo.to_upload:
+    st.subheader("DIP disetujui, siap diunggah")
+    for v in todo.to_upload:
+        st.write(views.version_label(v))
+if actor.has("admin"):
+    st.subheader("Administrasi")
+    st.write(f"{todo.users} pengguna terdaftar. Tambah pengguna di halaman Pengguna; "
+             "atur unit, pejabat, dan kalender di Pengaturan.")

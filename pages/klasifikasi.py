@@ -1,0 +1,52 @@
+"""Klasifikasi: the PPID classifies and documents (softcopy/hardcopy), or returns with a reason."""
+import streamlit as st
+
+from lib import ui, ui_forms, views
+from lib.services import items
+
+actor = ui.guard("klasifikasi")
+ctx = ui.ctx()
+st.title("Klasifikasi & Dokumentasi")
+st.caption("SOP langkah 2: tetapkan kategori, catat lokasi softcopy dan hardcopy, atau kembalikan ke unit.")
+ui.flash()
+
+queue = items.visible_items(ctx, actor, ("diajukan", "diklasifikasi"))
+if not queue:
+    st.info("Belum ada informasi yang diajukan unit. Buka permintaan di halaman Permintaan & Pengajuan.")
+    st.stop()
+waiting = [v for v in queue if v.item.status == "diajukan"]
+st.dataframe(views.item_rows(queue), hide_index=True)
+choice = st.selectbox("Pilih informasi", waiting + [v for v in queue if v not in waiting], key="klas:pilih",
+                      format_func=lambda v: f"[{v.item.status}] {v.item.judul} — {v.item.unit}")
+item = choice.item
+F = f"klas-{item.id}"
+ui.form_error(F)
+with st.form(F):
+    data = ui_forms.dip_fields(F, item)
+    data.update(ui_forms.classification_fields(F, item))
+    if st.form_submit_button("Simpan klasifikasi", type="primary"):
+        ui.run_action(F, items.classify, ctx, actor, item.id, data, item.revision,
+                      success="Informasi diklasifikasi dan didokumentasikan.")
+        st.rerun()
+
+if item.status == "diajukan":
+    R = f"kembali-{item.id}"
+    with st.expander("Kembalikan ke unit untuk diperbaiki"):
+        ui.form_error(R)
+        with st.form(R):
+            reason = st.text_area("Alasan pengembalian", key=ui.key(R, "reason"))
+            ui.field_error(R, "return_reason")
+            if st.form_submit_button("Kembalikan"):
+                ui.run_action(R, items.return_item, ctx, actor, item.id, reason, item.revision,
+                              success="Informasi dikembalikan ke unit; tenggat perbaikan berjalan.")
+                st.rerun()
+W = f"tarik-{item.id}"
+with st.expander("Tarik dari daftar"):
+    ui.form_error(W)
+    with st.form(W):
+        reason = st.text_input("Alasan penarikan", key=ui.key(W, "reason"))
+        ui.field_error(W, "note")
+        if st.form_submit_button("Tarik informasi"):
+            ui.run_action(W, items.withdraw, ctx, actor, item.id, reason, item.revision,
+                          success="Informasi ditarik; tidak masuk versi DIP berikutnya.")
+            st.rerun()

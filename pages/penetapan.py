@@ -1,0 +1,62 @@
+"""Penetapan DIP: the PPID builds a version, previews it, and establishes it by decree (SOP step 3)."""
+import datetime as dt
+
+import streamlit as st
+
+from lib import ui, views
+from lib.services import versions
+
+actor = ui.guard("penetapan")
+ctx = ui.ctx()
+st.title("Penetapan DIP")
+ui.flash()
+current = [v for v in versions.list_versions(ctx, actor) if v.status in ("draf", "ditetapkan", "disetujui")]
+draft = next((v for v in current if v.status == "draf"), None)
+
+if draft is None:
+    if current:
+        st.info(f"{views.version_label(current[0])}. Tunggu persetujuan/unggah sebelum membuat versi baru.")
+    st.subheader("Buat versi DIP (penetapan atau pemutakhiran)")
+    F = "versi"
+    ui.form_error(F)
+    with st.form(F):
+        tahun = st.number_input("Tahun", 2000, 2100, ctx.today().year, key=ui.key(F, "tahun"))
+        semester = st.selectbox("Semester", [None, 1, 2], format_func=lambda s: s or "Satu tahun", key=ui.key(F, "sem"))
+        if st.form_submit_button("Buat versi", type="primary"):
+            ui.run_action(F, versions.create_version, ctx, actor, tahun, semester, success="Versi draf dibuat.")
+            st.rerun()
+    st.stop()
+
+view = versions.preview(ctx, actor, draft.id)
+st.subheader(views.version_label(draft))
+if view.base:
+    st.caption(f"Pemutakhiran dari {views.version_label(view.base)}: {view.diff.summary_id()}.")
+if view.incomplete:
+    st.warning("Tidak masuk versi karena kolom DIP belum lengkap: " + ", ".join(i.judul for i in view.incomplete))
+if not view.rows:
+    st.info("Belum ada informasi terklasifikasi. Klasifikasikan informasi di halaman Klasifikasi.")
+else:
+    st.dataframe(views.snapshot_rows(view.rows, protected=True), hide_index=True)
+    if view.diff.added or view.diff.changed or view.diff.removed:
+        with st.expander("Perubahan dari versi sebelumnya"):
+            st.dataframe(views.diff_rows(view.diff), hide_index=True)
+    name, data = versions.export_bytes(ctx, actor, draft.id, "html")
+    st.download_button("Unduh draf (HTML, bertanda DRAF)", data, file_name=f"DRAF-{name}", mime="text/html")
+
+for line in views.history_lines(draft, ctx.tz()):
+    st.caption(line)
+F = f"tetap-{draft.id}"
+st.subheader("Keputusan PPID")
+ui.form_error(F)
+with st.form(F):
+    data = {"nomor_keputusan": st.text_input("Nomor keputusan", key=ui.key(F, "nomor")),
+            "tanggal_keputusan": st.date_input("Tanggal keputusan", ctx.today(), format="DD/MM/YYYY",
+                                               min_value=dt.date(2000, 1, 1), key=ui.key(F, "tgl")),
+            "tempat_keputusan": st.text_input("Tempat", ctx.settings()["office_place"], key=ui.key(F, "tempat")),
+            "penandatangan": st.text_input("Penandatangan (PPID)", ctx.settings()["ppid_name"], key=ui.key(F, "ttd"))}
+    for name in ("nomor_keputusan", "tanggal_keputusan", "tempat_keputusan", "penandatangan"):
+        ui.field_error(F, name)
+    if st.form_submit_button("Tetapkan DIP", type="primary"):
+        ui.run_action(F, versions.establish, ctx, actor, draft.id, data, draft.revision,
+                      success="DIP ditetapkan dan dikirim ke Atasan PPID untuk persetujuan.")
+        st.rerun()

@@ -1,0 +1,50 @@
+"""Pengaturan (admin): office, units, officials, deadlines, time zone, holiday calendar."""
+import streamlit as st
+
+from lib import ui, views
+from lib.services import admin
+
+actor = ui.guard("pengaturan")
+ctx = ui.ctx()
+st.title("Pengaturan")
+ui.flash()
+s = admin.get_settings(ctx, actor)
+LABELS = {"office_name": "Nama kantor", "office_address": "Alamat", "office_place": "Tempat penetapan",
+          "ppid_name": "Nama PPID", "ppid_position": "Jabatan PPID", "ppid_nip": "NIP PPID",
+          "atasan_name": "Nama Atasan PPID", "atasan_position": "Jabatan Atasan PPID", "atasan_nip": "NIP Atasan PPID",
+          "website_url": "Alamat folder publikasi di website (opsional)", "sla_days": "Batas penyerahan (hari kerja)",
+          "correction_days": "Batas perbaikan (hari kerja)", "session_idle_minutes": "Sesi berakhir bila tidak aktif (menit)",
+          "timezone": "Zona waktu kantor (Asia/Jakarta, Asia/Makassar, Asia/Jayapura)"}
+F = "pengaturan"
+ui.form_error(F)
+with st.form(F):
+    values = {}
+    for name, label in LABELS.items():
+        values[name] = st.text_input(label, s[name], key=f"{F}:{name}")
+        ui.field_error(F, name)
+    values["count_from_next_day"] = st.checkbox("Hitung mulai hari kerja berikutnya", s["count_from_next_day"] == "1", key=f"{F}:next")
+    values["units"] = st.text_area("Unit (satu per baris)", "\n".join(ctx.units()), key=f"{F}:units")
+    ui.field_error(F, "units")
+    if st.form_submit_button("Simpan pengaturan", type="primary"):
+        ui.run_action(F, admin.update_settings, ctx, actor, values, success="Pengaturan disimpan.")
+        st.rerun()
+
+st.subheader("Kalender hari kerja")
+st.caption(f"Libur nasional dan cuti bersama dari paket holidays; versi kalender: {ctx.calendar().fingerprint}.")
+overrides = admin.holiday_overrides(ctx, actor)
+st.dataframe([{"Tanggal": views.fdate(o.day), "Jenis": "Libur tambahan" if o.kind == "libur" else "Hari kerja",
+               "Keterangan": o.name} for o in overrides], hide_index=True) if overrides else st.caption("Belum ada penyesuaian.")
+H = "kalender"
+ui.form_error(H)
+with st.form(H):
+    day = st.date_input("Tanggal", ctx.today(), format="DD/MM/YYYY", key=ui.key(H, "day"))
+    kind = st.radio("Jenis", ["libur", "kerja"], format_func=lambda k: "Tambah hari libur" if k == "libur" else "Jadikan hari kerja",
+                    horizontal=True, key=ui.key(H, "kind"))
+    name = st.text_input("Keterangan", key=ui.key(H, "name"))
+    left, right = st.columns(2)
+    save = left.form_submit_button("Simpan penyesuaian")
+    drop = right.form_submit_button("Hapus penyesuaian tanggal ini")
+if save or drop:
+    ui.run_action(H, admin.set_holiday_override, ctx, actor, day, kind, name, remove=drop,
+                  success="Kalender diperbarui; tenggat yang masih berjalan dihitung ulang.")
+    st.rerun()
