@@ -94,3 +94,8 @@ def history_lines(v: Version, tz) -> list[str]:
         lines.append(f"{fstamp(h.get('waktu', ''), tz)} — {h.get('aksi')} oleh {h.get('oleh')}"
                      + (f": {extra}" if extra else ""))
     return lines
+
+
+def override_rows(overrides) -> list[dict]:
+    return [{"Tanggal": fdate(o.day), "Jenis": "Libur tambahan" if o.kind == "libur" else "Hari kerja",
+             "Keterangan": o.name} for o in overrides]

@@ -25,7 +25,10 @@ sections = [
 for show, heading, rows, empty in sections:
     if show:
         st.subheader(heading)
-        st.dataframe(views.item_rows(rows), hide_index=True) if rows else st.caption(empty)
+        if rows:
+            st.dataframe(views.item_rows(rows), hide_index=True)
+        else:
+            st.caption(empty)
 if actor.has("atasan"):
     st.subheader("DIP menunggu persetujuan Anda")
     for v in todo.to_approve:

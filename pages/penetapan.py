@@ -21,7 +21,7 @@ if draft is None:
     ui.form_error(F)
     with st.form(F):
         tahun = st.number_input("Tahun", 2000, 2100, ctx.today().year, key=ui.key(F, "tahun"))
-        semester = st.selectbox("Semester", [None, 1, 2], format_func=lambda s: s or "Satu tahun", key=ui.key(F, "sem"))
+        semester = st.selectbox("Semester", [None, 1, 2], format_func=lambda s: f"Semester {s}" if s else "Satu tahun", key=ui.key(F, "sem"))
         if st.form_submit_button("Buat versi", type="primary"):
             ui.run_action(F, versions.create_version, ctx, actor, tahun, semester, success="Versi draf dibuat.")
             st.rerun()

@@ -32,8 +32,10 @@ with st.form(F):
 st.subheader("Kalender hari kerja")
 st.caption(f"Libur nasional dan cuti bersama dari paket holidays; versi kalender: {ctx.calendar().fingerprint}.")
 overrides = admin.holiday_overrides(ctx, actor)
-st.dataframe([{"Tanggal": views.fdate(o.day), "Jenis": "Libur tambahan" if o.kind == "libur" else "Hari kerja",
-               "Keterangan": o.name} for o in overrides], hide_index=True) if overrides else st.caption("Belum ada penyesuaian.")
+if overrides:
+    st.dataframe(views.override_rows(overrides), hide_index=True)
+else:
+    st.caption("Belum ada penyesuaian.")
 H = "kalender"
 ui.form_error(H)
 with st.form(H):

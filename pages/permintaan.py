@@ -27,9 +27,10 @@ if actor.has("ppid"):
 
 open_views = items.visible_items(ctx, actor, ("diminta", "dikembalikan"))
 st.subheader("Permintaan terbuka")
-if not open_views:
+if open_views:
+    st.dataframe(views.item_rows(open_views), hide_index=True)
+else:
     st.caption("Tidak ada permintaan terbuka." + (" Buka permintaan di atas." if actor.has("ppid") else ""))
-st.dataframe(views.item_rows(open_views), hide_index=True) if open_views else None
 
 if actor.has("desk"):
     mine = [v for v in open_views if v.item.unit == actor.unit]
