@@ -105,7 +105,7 @@ FIELD_LABELS: dict[str, str] = {
 
 def new_id(prefix: str) -> str:
     """Stable string id (never a row number), sortable by creation time."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
     return f"{prefix}-{stamp}-{uuid.uuid4().hex[:8]}"
 
 

@@ -25,11 +25,16 @@ def clean_text(value) -> str:
     return text.strip()
 
 
+def thousands(n: int) -> str:
+    """Indonesian digit grouping: 100.000"""
+    return f"{n:,}".replace(",", ".")
+
+
 def check_length(name: str, text: str, errors: dict[str, str]) -> None:
     limit = TEXT_LIMITS.get(name)
     if limit and len(text) > limit:
-        errors[name] = (f"{label(name)} terlalu panjang: {len(text):,} karakter, "
-                        f"paling banyak {limit:,}.").replace(",", ".")
+        errors[name] = (f"{label(name)} terlalu panjang: {thousands(len(text))} karakter, "
+                        f"paling banyak {thousands(limit)}.")
 
 
 def parse_date(value, name: str, errors: dict[str, str]) -> date | None:

@@ -7,6 +7,7 @@ package, adjusted by admin overrides. Pure module: stdlib, numpy, holidays.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -117,6 +118,14 @@ def _year_of(d64: np.datetime64) -> int:
     return int(d64.astype("datetime64[Y]").astype(int)) + 1970
 
 
+@functools.lru_cache(maxsize=8)
+def _national_holidays(lo: int, hi: int) -> tuple[tuple[date, str], ...]:
+    """Built once per year range: the package computes lunar dates, which is slow per call."""
+    h = holidays.country_holidays(
+        "ID", years=range(lo, hi + 1), categories=("public", "government"), language="id")
+    return tuple((d, "; ".join(h.get_list(d))) for d in sorted(h))
+
+
 class WorkCalendar:
     """Indonesian working-day calendar with admin overrides.
 
@@ -153,9 +162,7 @@ class WorkCalendar:
 
     @staticmethod
     def _national_names(lo: int, hi: int) -> dict[date, str]:
-        h = holidays.country_holidays(
-            "ID", years=range(lo, hi + 1), categories=("public", "government"), language="id")
-        return {d: "; ".join(h.get_list(d)) for d in h}
+        return dict(_national_holidays(lo, hi))  # a copy: overrides are applied to it
 
     @staticmethod
     def _apply_override(names: dict[date, str], day: date, o: HolidayOverride) -> None:

@@ -76,10 +76,9 @@ def to_row(obj) -> dict[str, str]:
 def from_row(cls, row: typing.Mapping[str, str]):
     kinds = _kinds(cls)
     values = {name: _decode(kind, row.get(name)) for name, kind in kinds.items() if name in row}
-    defaults = {"history": [], "upload_files": []}
-    for name, default in defaults.items():
-        if name in kinds and values.get(name) is None:
-            values[name] = default
+    for f in dataclasses.fields(cls):
+        if values.get(f.name) is None and f.name in values:
+            values.pop(f.name)  # an empty cell (e.g. a column added by an upgrade) takes the default
     return cls(**values)
 
 
