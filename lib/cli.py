@@ -47,7 +47,7 @@ def cmd_deadline(ctx: AppContext, args) -> int:
     except ValueError:
         raise SidipError(f"Tanggal \"{args.start}\" tidak valid. Gunakan format TTTT-BB-HH, contoh 2026-03-17.")
     clock = ctx.clock()
-    days = args.days or clock.sla_days
+    days = clock.sla_days if args.days is None else args.days
     if days < 1:
         raise SidipError("Jumlah hari kerja minimal 1.")
     explained = ctx.calendar().explain(start, days, clock.count_from_next_day)

@@ -50,7 +50,20 @@ def _context(data_dir: str) -> AppContext:
 
 
 def ctx() -> AppContext:
+    route_through_app()
     return _context(os.environ.get("SIDIP_DATA_DIR", "data"))
+
+
+def route_through_app() -> None:
+    """Make sure app.py, the router, runs: Streamlit treats the pages/ folder as an old-style
+    multipage app until st.navigation is first called in the server process. A deep link (/pengguna,
+    /penyiapan, /dip …) as the first request after a (re)start would run pages/*.py directly, list every
+    file in the sidebar and skip app.py (cookie restore, idle timeout, sidebar, setup code) for every
+    visitor until someone opened the root URL. Every page reaches this through ctx() or guard()."""
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 # -- session ----------------------------------------------------------------------------------
@@ -121,6 +134,7 @@ def _write_cookie(value: str, max_age: int) -> None:
 # -- guards -----------------------------------------------------------------------------------
 def guard(page: str) -> Actor:
     """Every page calls this first: the page itself refuses a logged-out or wrong-role visitor."""
+    route_through_app()
     spec = PAGES[page]
     user = current_user()
     if user is None:
