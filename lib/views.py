@@ -26,9 +26,8 @@ def fstamp(iso: str, tz) -> str:
 def deadline_text(view: ItemView) -> str:
     live = view.correction or view.deadline
     if live is None:
-        return "Tanpa tenggat"
-    if view.days_left is None:
-        return f"Batas {fdate(view.item.judged_due_on or live.due)}"
+        judged = view.item.judged_due_on
+        return f"Batas {fdate(judged)}" if judged else "Tanpa tenggat"
     if view.overdue:
         return f"Terlambat {-view.days_left} hari kerja (batas {fdate(live.due)})"
     return f"Sisa {view.days_left} hari kerja (batas {fdate(live.due)})"

@@ -128,6 +128,8 @@ def visible_items(ctx: AppContext, actor: Actor, statuses: tuple[str, ...] = ())
 
 
 def _view(item: Item, cal, clock, today) -> ItemView:
+    if item.status not in ("diminta", "dikembalikan"):  # closed clocks keep their stored judgement
+        return ItemView(item, None, None, False, None)
     explained = workflow.deadline(item, cal, clock)
     correction = workflow.correction_deadline(item, cal, clock)
     live = correction or (explained if item.status == "diminta" else None)
