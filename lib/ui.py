@@ -196,3 +196,16 @@ def reset_form(form: str) -> None:
 
 def key(form: str, name: str) -> str:
     return f"{form}:{st.session_state.get(f'gen:{form}', 0)}:{name}"
+
+
+def reason_form(form: str, title: str, label: str, field: str, button: str, fn, ctx, actor,
+                record_id: str, revision: int, success: str) -> None:
+    """An expander with one reason field that calls ``fn(ctx, actor, id, reason, revision)``."""
+    with st.expander(title):
+        form_error(form)
+        with st.form(form):
+            reason = st.text_area(label, key=key(form, "reason"))
+            field_error(form, field)
+            if st.form_submit_button(button):
+                run_action(form, fn, ctx, actor, record_id, reason, revision, success=success)
+                st.rerun()

@@ -61,11 +61,13 @@ def snapshot_rows(rows: list[SnapshotRow], protected: bool) -> list[dict]:
                "Penanggung jawab": d.get("penanggung_jawab", ""), "Waktu & tempat": d.get("waktu_tempat", ""),
                "Bentuk": d.get("bentuk", ""), "Retensi": d.get("retensi", "")}
         if r.kategori == "dikecualikan":
+            # The DIK is published with its consequence test; where it is kept is not.
             row = {"Kategori": row["Kategori"], "No": r.nomor, "Judul": d.get("judul"),
-                   "Dasar pengecualian": pasal17_text(d), "Jangka waktu": exemption_period_text(d)}
-            if protected:
-                row |= {"Konsekuensi dibuka": d.get("konsekuensi_dibuka"),
-                        "Konsekuensi ditutup": d.get("konsekuensi_ditutup")}
+                   "Dasar pengecualian": pasal17_text(d), "Konsekuensi apabila dibuka": d.get("konsekuensi_dibuka"),
+                   "Konsekuensi apabila ditutup": d.get("konsekuensi_ditutup"),
+                   "Jangka waktu": exemption_period_text(d)}
+        if protected:
+            row |= {"Lokasi softcopy": d.get("lokasi_softcopy", ""), "Lokasi hardcopy": d.get("lokasi_hardcopy", "")}
         out.append(row)
     return out
 

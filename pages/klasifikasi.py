@@ -30,23 +30,9 @@ with st.form(F):
         st.rerun()
 
 if item.status == "diajukan":
-    R = f"kembali-{item.id}"
-    with st.expander("Kembalikan ke unit untuk diperbaiki"):
-        ui.form_error(R)
-        with st.form(R):
-            reason = st.text_area("Alasan pengembalian", key=ui.key(R, "reason"))
-            ui.field_error(R, "return_reason")
-            if st.form_submit_button("Kembalikan"):
-                ui.run_action(R, items.return_item, ctx, actor, item.id, reason, item.revision,
-                              success="Informasi dikembalikan ke unit; tenggat perbaikan berjalan.")
-                st.rerun()
-W = f"tarik-{item.id}"
-with st.expander("Tarik dari daftar"):
-    ui.form_error(W)
-    with st.form(W):
-        reason = st.text_input("Alasan penarikan", key=ui.key(W, "reason"))
-        ui.field_error(W, "note")
-        if st.form_submit_button("Tarik informasi"):
-            ui.run_action(W, items.withdraw, ctx, actor, item.id, reason, item.revision,
-                          success="Informasi ditarik; tidak masuk versi DIP berikutnya.")
-            st.rerun()
+    ui.reason_form(f"kembali-{item.id}", "Kembalikan ke unit untuk diperbaiki", "Alasan pengembalian",
+                   "return_reason", "Kembalikan", items.return_item, ctx, actor, item.id, item.revision,
+                   success="Informasi dikembalikan ke unit; tenggat perbaikan berjalan.")
+ui.reason_form(f"tarik-{item.id}", "Tarik dari daftar", "Alasan penarikan", "note", "Tarik informasi",
+               items.withdraw, ctx, actor, item.id, item.revision,
+               success="Informasi ditarik; tidak masuk versi DIP berikutnya.")

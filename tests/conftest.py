@@ -5,6 +5,7 @@ import dataclasses
 from datetime import datetime, timezone
 
 import pytest
+from argon2 import PasswordHasher
 
 from lib.bootstrap import build_context
 from lib.services import auth
@@ -23,6 +24,12 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.moment
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """The same argon2id checks at test cost: `people` hashes five passwords for every test."""
+    monkeypatch.setattr(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture

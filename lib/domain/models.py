@@ -131,8 +131,15 @@ class Actor:
         return ",".join(sorted(self.roles))
 
 
+class Record:
+    """Records are changed by copy, never in place: the register compares revisions."""
+
+    def replace(self, **changes):
+        return dataclasses.replace(self, **changes)
+
+
 @dataclass
-class Item:
+class Item(Record):
     id: str
     unit: str
     judul: str
@@ -183,9 +190,6 @@ class Item:
         names = ["judul", *DIP_FIELDS]
         return [FIELD_LABELS[n] for n in names if not str(getattr(self, n) or "").strip()]
 
-    def replace(self, **changes) -> "Item":
-        return dataclasses.replace(self, **changes)
-
 
 @dataclass
 class Decree:
@@ -198,7 +202,7 @@ class Decree:
 
 
 @dataclass
-class Version:
+class Version(Record):
     id: str
     tahun: int
     semester: int | None = None
@@ -222,12 +226,9 @@ class Version:
         sem = f" Semester {self.semester}" if self.semester else ""
         return f"DIP Tahun {self.tahun}{sem}"
 
-    def replace(self, **changes) -> "Version":
-        return dataclasses.replace(self, **changes)
-
 
 @dataclass
-class User:
+class User(Record):
     username: str
     full_name: str
     roles: frozenset[str]
@@ -245,9 +246,6 @@ class User:
 
     def actor(self) -> Actor:
         return Actor(self.username, frozenset(self.roles), self.unit, self.full_name, self.office_id)
-
-    def replace(self, **changes) -> "User":
-        return dataclasses.replace(self, **changes)
 
 
 @dataclass
