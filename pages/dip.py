@@ -15,6 +15,8 @@ if published is None:
 v = published.version
 st.write(f"{v.label}, ditetapkan dengan Keputusan PPID Nomor {v.decree.nomor} "
          f"tanggal {views.fdate(v.decree.tanggal)}.")
+if v.upload_url:
+    st.markdown(f"Unduh: [halaman HTML]({v.upload_url}) · [CSV]({v.upload_url.rsplit('/', 1)[0]}/dip.csv)")
 query = st.text_input("Cari informasi", key="dip:cari", placeholder="contoh: laporan keuangan")
 rows = [r for r in published.rows if not query or query.lower() in " ".join(map(str, r.data.values())).lower()]
 for kategori in (*PUBLIC_CATEGORIES, "dikecualikan"):
