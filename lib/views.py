@@ -45,7 +45,7 @@ def explanation_lines(explained: DeadlineExplanation | None) -> list[str]:
 
 
 def item_label(view: ItemView) -> str:
-    return f"{view.item.judul} — {view.item.unit} ({deadline_text(view)})"
+    return f"{view.item.judul} — {view.item.unit} — {deadline_text(view)}"
 
 
 def version_label(v: Version) -> str:

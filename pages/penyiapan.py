@@ -5,6 +5,7 @@ from lib import ui
 from lib.services import auth
 
 F = "penyiapan"
+ctx = ui.ctx()
 st.title("Penyiapan SIDIP")
 st.info("Belum ada pengguna. Buat akun administrator pertama. Kode penyiapan dicetak di konsol "
         "server saat aplikasi dijalankan (baris \"SIDIP kode penyiapan admin pertama\").")
@@ -23,7 +24,7 @@ if sent:
     if password != repeat:
         st.session_state[f"error:{F}"] = "Kedua kata sandi tidak sama."
     else:
-        user = ui.run_action(F, auth.create_first_admin, ui.ctx(), code, username, full_name, password)
+        user = ui.run_action(F, auth.create_first_admin, ctx, code, username, full_name, password)
         if user:
             ui.start_session(user)
             st.session_state["flash_ok"] = "Akun admin dibuat. Lanjutkan dengan Pengaturan dan Pengguna."

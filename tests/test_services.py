@@ -233,3 +233,13 @@ def test_settings_reject_an_unknown_time_zone_and_record_changes(ctx, people):
     event = ctx.register.events(ctx.office_id)[-1]
     assert (event.action, event.after) == ("pengaturan_diubah", {"timezone": "Asia/Jayapura", "sla_days": "7"})
     assert ctx.today() == date(2026, 3, 17) and ctx.clock().sla_days == 7
+
+
+def test_the_upload_records_a_reachable_url_for_the_publish_folder(ctx, people):
+    classified(ctx, people)
+    v = established(ctx, people)
+    v = versions.approve(ctx, people["atasan"], v.id, "", v.revision)
+    v = versions.upload(ctx, people["ppid"], v.id, v.revision)
+    assert v.upload_url.startswith("file://") and v.upload_url.endswith(f"/{v.id}/dip.html")
+    admin.update_settings(ctx, people["admin"], {"website_url": "https://ppid.example.go.id/dip"})
+    assert ctx.public_base_url() == "https://ppid.example.go.id/dip"

@@ -62,6 +62,15 @@ class AppContext:
         return ClockSettings(int(s["sla_days"]), int(s["correction_days"]),
                              s["count_from_next_day"] == "1")
 
+    def public_base_url(self) -> str:
+        """Where published files are reachable: the website setting, Streamlit's static route, or the folder."""
+        from pathlib import Path
+        if self.settings()["website_url"]:
+            return self.settings()["website_url"]
+        app_static = Path(__file__).resolve().parents[2] / "static" / "dip"
+        folder = Path(self.publish_dir).resolve()
+        return "/app/static/dip" if folder == app_static else folder.as_uri()
+
     def units(self) -> list[str]:
         return json.loads(self.settings()["units"])
 
