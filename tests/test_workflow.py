@@ -13,7 +13,8 @@ ALL_ITEM_STATES = (None, "diminta", "diajukan", "dikembalikan", "diklasifikasi",
 ALL_VERSION_STATES = (None, "draf", "ditetapkan", "disetujui", "diunggah")
 
 EXPECTED_ITEM_ROLES = {"open_request": {"ppid"}, "submit": {"desk"}, "resubmit": {"desk"},
-                       "return": {"ppid"}, "classify": {"ppid"}, "withdraw": {"ppid"}}
+                       "return": {"ppid"}, "classify": {"ppid"}, "withdraw": {"ppid"},
+                       "mark_refreshed": {"ppid"}}
 EXPECTED_VERSION_ROLES = {"create": {"ppid"}, "edit": {"ppid"}, "establish": {"ppid"},
                           "approve": {"atasan"}, "send_back": {"atasan"}, "upload": {"desk", "ppid"}}
 

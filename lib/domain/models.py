@@ -179,6 +179,7 @@ class Item(Record):
     resubmitted_on: date | None = None
     classified_by: str = ""
     classified_on: date | None = None
+    refreshed_on: date | None = None  # last "tandai sudah dimutakhirkan" (berkala: every 6 months)
     created_at: str = field(default_factory=utc_now)
     created_by: str = ""
     updated_at: str = field(default_factory=utc_now)

@@ -33,6 +33,8 @@ ITEM_TRANSITIONS: dict[str, Transition] = {
     "return": _t({"ppid"}, {"diajukan"}, "dikembalikan", "mengembalikan informasi untuk diperbaiki"),
     "classify": _t({"ppid"}, {"diajukan", "diklasifikasi"}, "diklasifikasi",
                    "mengklasifikasi dan mendokumentasikan informasi"),
+    "mark_refreshed": _t({"ppid"}, {"diklasifikasi"}, "diklasifikasi",
+                         "menandai informasi sudah dimutakhirkan"),
     "withdraw": _t({"ppid"}, {"diminta", "diajukan", "dikembalikan", "diklasifikasi"}, "ditarik",
                    "menarik informasi dari daftar"),
 }
@@ -137,3 +139,8 @@ def classify(actor: Actor, item: Item, fields: dict, today: date) -> Item:
 def withdraw(actor: Actor, item: Item) -> Item:
     check_transition(ITEM_TRANSITIONS, "withdraw", actor, item.status)
     return item.replace(status="ditarik")
+
+
+def mark_refreshed(actor: Actor, item: Item, today: date) -> Item:
+    check_transition(ITEM_TRANSITIONS, "mark_refreshed", actor, item.status)
+    return item.replace(refreshed_on=today)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 import json
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,7 +15,10 @@ from lib.services.context import DEFAULT_SETTINGS, AppContext, require_role
 
 TEXT_SETTINGS = ("office_name", "office_address", "office_place", "ppid_name", "ppid_position",
                  "ppid_nip", "atasan_name", "atasan_position", "atasan_nip", "website_url")
-INT_SETTINGS = {"sla_days": (1, 60), "correction_days": (1, 60), "session_idle_minutes": (5, 720)}
+INT_SETTINGS = {"sla_days": (1, 60), "correction_days": (1, 60), "session_idle_minutes": (5, 720),
+                "update_cycle_months": (1, 60), "berkala_refresh_months": (1, 24), "due_soon_days": (1, 30),
+                "exemption_warning_months": (1, 36)}
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 def get_settings(ctx: AppContext, actor: Actor) -> dict[str, str]:
@@ -47,12 +51,39 @@ def _clean_setting(key: str, value, errors: dict[str, str]) -> str:
         return _int_setting(key, value, errors)
     if key == "timezone":
         return _timezone(value, errors)
+    if key in ("ppid_email", "atasan_email"):
+        return _email(key, value, errors)
+    if key == "unit_emails":
+        return _unit_emails(value, errors)
     if key == "count_from_next_day":
         return "1" if value in (True, "1", 1, "true") else "0"
     text = clean_text(value)
     if len(text) > 300:
         errors[key] = "Isian terlalu panjang (paling banyak 300 karakter)."
     return text
+
+
+def _email(key: str, value, errors: dict[str, str]) -> str:
+    text = clean_text(value)
+    if text and not _EMAIL.match(text):
+        errors[key] = f"Alamat surel tidak valid: \"{text[:60]}\"."
+    return text
+
+
+def _unit_emails(value, errors: dict[str, str]) -> str:
+    """A mapping unit -> e-mail; typed as 'Unit = alamat@surel' one per line."""
+    if isinstance(value, dict):
+        pairs = value.items()
+    else:
+        pairs = [line.split("=", 1) for line in str(value).splitlines() if line.strip()]
+    mapping = {}
+    for pair in pairs:
+        unit, address = (clean_text(p) for p in pair) if len(pair) == 2 else ("", "")
+        if not unit or not _EMAIL.match(address):
+            errors["unit_emails"] = "Tulis satu baris per unit: Nama Unit = alamat@surel."
+            break
+        mapping[unit] = address
+    return json.dumps(mapping, ensure_ascii=False)
 
 
 def _int_setting(key: str, value, errors: dict[str, str]) -> str:

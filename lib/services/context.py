@@ -30,6 +30,12 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "timezone": "Asia/Jakarta",
     "session_idle_minutes": "30",
     "website_url": "",
+    "update_cycle_months": "12",   # how often the DIP itself is updated (pemutakhiran)
+    "berkala_refresh_months": "6",  # UU 14/2008 Pasal 9(4)
+    "due_soon_days": "2",
+    "exemption_warning_months": "3",
+    "ppid_email": "", "atasan_email": "",
+    "unit_emails": "{}",            # JSON: unit name -> e-mail address for reminders
 }
 
 SYSTEM_ACTOR = Actor("sistem", frozenset({"admin", "ppid", "atasan", "desk"}), full_name="Sistem (CLI/cron)")

@@ -96,6 +96,13 @@ def withdraw(ctx: AppContext, actor: Actor, item_id: str, reason: str, revision:
     return _save(ctx, actor, "informasi_ditarik", old, workflow.withdraw(actor, old), note=text)
 
 
+def mark_refreshed(ctx: AppContext, actor: Actor, item_id: str, revision: int) -> Item:
+    """PPID confirms the information was refreshed (berkala: at least every 6 months, Pasal 9(4))."""
+    old = _fresh(ctx, actor, item_id, revision)
+    return _save(ctx, actor, "informasi_dimutakhirkan", old,
+                 workflow.mark_refreshed(actor, old, ctx.today()))
+
+
 def _fresh(ctx: AppContext, actor: Actor, item_id: str, revision: int) -> Item:
     """Read the item again; the register refuses the write if someone saved in between."""
     item = get_item(ctx, actor, item_id)
