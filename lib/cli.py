@@ -76,6 +76,27 @@ def cmd_doctor(ctx: AppContext, args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_remind(ctx: AppContext, args) -> int:
+    """Daily deadline e-mails (for cron); --dry-run prints them instead of sending."""
+    from lib.mailer import SmtpMailer, smtp_settings_from_env
+    from lib.services import reminders
+    digests = reminders.build_digests(ctx, SYSTEM_ACTOR)
+    if args.dry_run:
+        for d in digests:
+            print(f"Kepada: {d.to}\nPerihal: {d.subject}\n\n{d.body}\n")
+        print(f"({len(digests)} surel; tidak ada yang dikirim)")
+        return 0
+    settings = smtp_settings_from_env()
+    if settings is None:
+        raise SidipError("Server surel belum diatur: isi SIDIP_SMTP_HOST dan SIDIP_SMTP_FROM "
+                         "(serta SIDIP_SMTP_USER/SIDIP_SMTP_PASSWORD bila perlu), lalu jalankan lagi.")
+    report = reminders.send_digests(ctx, SYSTEM_ACTOR, digests, SmtpMailer(settings))
+    print(f"Terkirim: {report.sent}, gagal: {len(report.failed)}")
+    for to, message in report.failed:
+        print(f"  {to}: {message}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m lib.cli", description="SIDIP: perintah administrasi")
     sub = p.add_subparsers(dest="command", required=True)
@@ -95,6 +116,9 @@ def parser() -> argparse.ArgumentParser:
     dl.set_defaults(fn=cmd_deadline)
     sub.add_parser("demo", help="isi register kosong dengan data contoh").set_defaults(fn=cmd_demo)
     sub.add_parser("doctor", help="periksa jejak audit").set_defaults(fn=cmd_doctor)
+    remind = sub.add_parser("remind", help="kirim surel pengingat tenggat (untuk cron)")
+    remind.add_argument("--dry-run", action="store_true", help="tampilkan saja, jangan kirim")
+    remind.set_defaults(fn=cmd_remind)
     return p
 
 

@@ -32,6 +32,7 @@ def _spec(path, title, icon, *roles) -> PageSpec:
 
 PAGES: dict[str, PageSpec] = {
     "beranda": _spec("beranda", "Beranda", ":material/home:", "desk", "ppid", "atasan", "admin"),
+    "dasbor": _spec("dasbor", "Dasbor Kepatuhan", ":material/monitoring:", "atasan", "ppid", "admin"),
     "permintaan": _spec("permintaan", "Permintaan & Pengajuan", ":material/inbox:", "desk", "ppid"),
     "klasifikasi": _spec("klasifikasi", "Klasifikasi", ":material/category:", "ppid"),
     "penetapan": _spec("penetapan", "Penetapan DIP", ":material/gavel:", "ppid"),
@@ -209,3 +210,21 @@ def reason_form(form: str, title: str, label: str, field: str, button: str, fn, 
             if st.form_submit_button(button):
                 run_action(form, fn, ctx, actor, record_id, reason, revision, success=success)
                 st.rerun()
+
+
+def table_with_downloads(name: str, df, empty: str) -> None:
+    """Every table can be downloaded as CSV and XLSX."""
+    from lib.export.tables import csv_bytes, xlsx_bytes
+    if df.empty:
+        st.caption(empty)
+        return
+    st.dataframe(df, hide_index=True)
+    left, right = st.columns(2)
+    left.download_button("Unduh CSV", csv_bytes(df), file_name=f"{name}.csv", mime="text/csv", key=f"csv:{name}")
+    right.download_button("Unduh XLSX", xlsx_bytes(df, name), file_name=f"{name}.xlsx", key=f"xlsx:{name}",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def summary_pdf(board, tables) -> bytes:
+    from lib.export.summary_pdf import render
+    return render(board, ctx().settings()["office_name"], tables)

@@ -27,7 +27,7 @@ def calls(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", sorted((ROOT / "lib" / "domain").glob("*.py")), ids=lambda p: p.name)
 def test_the_domain_imports_no_ui_storage_or_sheets_library(path):
-    forbidden = {"streamlit", "sqlite3", "gspread", "pandas", "lib.store", "lib.services", "lib.ui"}
+    forbidden = {"streamlit", "sqlite3", "gspread", "plotly", "lib.store", "lib.services", "lib.ui"}
     bad = {m for m in imported_modules(path) if m.split(".")[0] in forbidden or
            any(m.startswith(f) for f in forbidden)}
     assert bad == set()

@@ -16,6 +16,7 @@ LOGGED_OUT = "Silakan masuk terlebih dahulu untuk membuka halaman ini."
 # Page -> (users allowed in, the refusal everyone else reads).
 PROTECTED = {
     "beranda": (USERS, None),
+    "dasbor": (("admin", "ppid", "atasan"), "Halaman Dasbor Kepatuhan hanya untuk Administrator, Atasan PPID, PPID."),
     "permintaan": (("desk", "ppid"), "Halaman Permintaan & Pengajuan hanya untuk Desk Pelayanan, PPID."),
     "klasifikasi": (("ppid",), "Halaman Klasifikasi hanya untuk PPID."),
     "penetapan": (("ppid",), "Halaman Penetapan DIP hanya untuk PPID."),

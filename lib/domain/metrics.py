@@ -121,8 +121,9 @@ def backlog_summary(stages: pd.DataFrame) -> pd.DataFrame:
 
 def per_unit(req: pd.DataFrame, window: Window) -> pd.DataFrame:
     judged = judged_in(req, window)
-    grouped = judged.groupby("unit").agg(
-        permintaan=("id", "size"), tepat_waktu=("state", lambda s: int((s == "tepat_waktu").sum())))
+    grouped = judged.assign(ok=judged["state"] == "tepat_waktu").groupby("unit").agg(
+        permintaan=("id", "size"), tepat_waktu=("ok", "sum"))
+    grouped = grouped.astype({"tepat_waktu": int})
     grouped["persen_tepat_waktu"] = (grouped["tepat_waktu"] / grouped["permintaan"] * 100).round(1)
     overdue = req[req["state"] == "lewat_tenggat"].groupby("unit").size().rename("lewat_tenggat_kini")
     out = grouped.join(overdue, how="outer").fillna({"permintaan": 0, "tepat_waktu": 0, "lewat_tenggat_kini": 0})
@@ -135,8 +136,9 @@ def monthly_trend(req: pd.DataFrame, today: date, months: int = 12) -> pd.DataFr
     judged["bulan"] = judged["submitted_on"].fillna(judged["due"]).dt.to_period("M")
     first = pd.Period(today, "M") - (months - 1)
     judged = judged[judged["bulan"] >= first]
-    rate = judged.groupby("bulan").agg(permintaan=("id", "size"),
-                                       tepat=("state", lambda s: int((s == "tepat_waktu").sum())))
+    rate = judged.assign(ok=judged["state"] == "tepat_waktu").groupby("bulan").agg(
+        permintaan=("id", "size"), tepat=("ok", "sum"))
+    rate = rate.astype({"tepat": int})
     rate["persen_tepat_waktu"] = (rate["tepat"] / rate["permintaan"] * 100).round(1)
     return rate.reset_index().assign(bulan=lambda d: d["bulan"].astype(str))
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -26,6 +27,7 @@ def columns(cls) -> list[str]:
     return [f.name for f in dataclasses.fields(cls)]
 
 
+@functools.lru_cache(maxsize=None)
 def _kinds(cls) -> dict[str, str]:
     hints = typing.get_type_hints(cls)
     return {name: _kind(hints[name]) for name in columns(cls)}

@@ -106,6 +106,11 @@ class SqliteRegister(Register):
                           (office_id,))
         return [codec.from_row(Item, dict(r)) for r in rows]
 
+    def item_frame(self, office_id: str):
+        import pandas as pd
+        return pd.read_sql_query("SELECT * FROM items WHERE office_id = ? ORDER BY created_at, id",
+                                 self._conn(), params=(office_id,), dtype=str)
+
     def get_version(self, version_id: str) -> Version | None:
         return self._get("versions", Version, version_id)
 

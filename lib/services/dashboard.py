@@ -1,0 +1,133 @@
+"""The Atasan PPID's dashboard: metrics for a period, unit and category, and what lies behind them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from lib.domain import metrics
+from lib.domain.metrics import Window
+from lib.domain.models import CATEGORIES, Actor
+from lib.domain.versions import dik_rows, exemption_ends
+from lib.services.context import AppContext, require_role
+
+PERIODS = {"30h": "30 hari terakhir", "bulan": "Bulan ini", "kuartal": "Kuartal ini",
+           "tahun": "Tahun ini", "12b": "12 bulan terakhir"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: str = "30h"
+    unit: str = ""
+    kategori: str = ""
+
+    @classmethod
+    def from_query(cls, query: dict) -> "Filters":
+        """From the URL (a shared link); unknown values fall back to the defaults."""
+        period = query.get("periode", "30h")
+        kategori = query.get("kategori", "")
+        return cls(period if period in PERIODS else "30h", query.get("unit", ""),
+                   kategori if kategori in CATEGORIES else "")
+
+    def to_query(self) -> dict:
+        return {k: v for k, v in {"periode": self.period, "unit": self.unit, "kategori": self.kategori}.items() if v}
+
+
+def window_for(period: str, today: date) -> Window:
+    if period == "bulan":
+        return Window(today.replace(day=1), today)
+    if period == "kuartal":
+        return Window(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)
+    if period == "tahun":
+        return Window(date(today.year, 1, 1), today)
+    if period == "12b":
+        return Window((pd.Timestamp(today) - pd.DateOffset(months=12)).date() + timedelta(days=1), today)
+    return Window(today - timedelta(days=29), today)
+
+
+@dataclass
+class Kpis:
+    on_time: float | None
+    median_days: float | None
+    p90_days: float | None
+    judged: int
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    window: Window
+    today: date
+    current: Kpis
+    previous: Kpis
+    requests: pd.DataFrame
+    per_unit: pd.DataFrame
+    trend: pd.DataFrame
+    stages: pd.DataFrame
+    stage_summary: pd.DataFrame
+    stale: pd.DataFrame
+    exemptions: pd.DataFrame
+    currency: metrics.Currency
+    calendar: str
+    judged_by: dict = field(default_factory=dict)  # calendar fingerprint -> closed requests it judged
+
+    @property
+    def empty(self) -> bool:
+        return self.requests.empty and self.stages.empty and self.stale.empty
+
+    def overdue(self) -> pd.DataFrame:
+        return self.requests[self.requests["state"] == "lewat_tenggat"]
+
+    def due_soon(self) -> pd.DataFrame:
+        return self.requests[self.requests["state"] == "segera"]
+
+
+def _kpis(req: pd.DataFrame, window: Window) -> Kpis:
+    median, p90 = metrics.days_to_submit(req, window)
+    return Kpis(metrics.on_time_rate(req, window), median, p90, len(metrics.judged_in(req, window)))
+
+
+def _filtered(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    if filters.unit:
+        df = df[df["unit"] == filters.unit]
+    if filters.kategori:
+        df = df[df["kategori"] == filters.kategori]
+    return df
+
+
+def build(ctx: AppContext, actor: Actor, filters: Filters) -> Dashboard:
+    require_role(actor, "atasan", "ppid", "admin")
+    today, cal, clock, s = ctx.today(), ctx.calendar(), ctx.clock(), ctx.settings()
+    df = _filtered(metrics.prepare(ctx.register.item_frame(ctx.office_id)), filters)
+    req = metrics.requests(df, cal, clock, today, int(s["due_soon_days"]))
+    window = window_for(filters.period, today)
+    stages = metrics.backlog(df, cal, today)
+    closed = req[req["judged_calendar"] != ""]
+    return Dashboard(
+        filters, window, today, _kpis(req, window), _kpis(req, metrics.previous_window(window)), req,
+        metrics.per_unit(req, window), metrics.monthly_trend(req, today), stages,
+        metrics.backlog_summary(stages), metrics.stale_berkala(df, today, int(s["berkala_refresh_months"])),
+        metrics.exemptions_ending(_dik_frame(ctx), today, int(s["exemption_warning_months"])),
+        _currency(ctx, today, int(s["update_cycle_months"])), cal.fingerprint,
+        closed["judged_calendar"].value_counts().to_dict())
+
+
+def _currency(ctx: AppContext, today: date, cycle: int) -> metrics.Currency:
+    versions = ctx.register.list_versions(ctx.office_id)
+    uploaded = [date.fromisoformat(v.uploaded_at[:10]) for v in versions if v.status == "diunggah"]
+    return metrics.dip_currency(uploaded, sum(v.status == "ditetapkan" for v in versions),
+                                sum(v.status == "disetujui" for v in versions), today, cycle)
+
+
+def _dik_frame(ctx: AppContext) -> pd.DataFrame:
+    """Exemptions of the latest established version, with the date each one ends."""
+    decreed = [v for v in ctx.register.list_versions(ctx.office_id) if v.status != "draf" and v.decree]
+    if not decreed:
+        return pd.DataFrame(columns=["judul", "ends", "version"])
+    latest = decreed[-1]
+    rows = [{"judul": r.data.get("judul"), "ends": exemption_ends(r, latest.decree.tanggal), "version": latest.label}
+            for r in dik_rows(ctx.register.snapshot(latest.id))]
+    frame = pd.DataFrame(rows, columns=["judul", "ends", "version"])
+    frame["ends"] = pd.to_datetime(frame["ends"])
+    return frame
