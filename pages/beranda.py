@@ -29,6 +29,13 @@ for show, heading, rows, empty in sections:
             st.dataframe(views.item_rows(rows), hide_index=True)
         else:
             st.caption(empty)
+if actor.has("ppid") and (todo.stale_berkala or todo.exemptions_ending):
+    st.subheader("Pengingat pemutakhiran")
+    for title in todo.stale_berkala:
+        st.warning(f"Informasi berkala belum dimutakhirkan lebih dari 6 bulan: {title}. "
+                   "Perbarui lalu tandai di halaman Klasifikasi.")
+    for text in todo.exemptions_ending:
+        st.warning(f"Masa pengecualian segera berakhir: {text}. Tinjau ulang uji konsekuensinya.")
 if actor.has("atasan"):
     st.subheader("DIP menunggu persetujuan Anda")
     for v in todo.to_approve:

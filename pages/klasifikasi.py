@@ -29,6 +29,12 @@ with st.form(F):
                       success="Informasi diklasifikasi dan didokumentasikan.")
         st.rerun()
 
+if item.status == "diklasifikasi":
+    refreshed = views.fdate(item.refreshed_on or item.classified_on)
+    if st.button(f"Tandai sudah dimutakhirkan (terakhir {refreshed})", key=f"mutakhir-{item.id}"):
+        ui.run_action(F, items.mark_refreshed, ctx, actor, item.id, item.revision,
+                      success="Informasi ditandai sudah dimutakhirkan hari ini.")
+        st.rerun()
 if item.status == "diajukan":
     ui.reason_form(f"kembali-{item.id}", "Kembalikan ke unit untuk diperbaiki", "Alasan pengembalian",
                    "return_reason", "Kembalikan", items.return_item, ctx, actor, item.id, item.revision,

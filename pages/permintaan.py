@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lib import ui, ui_forms, views
-from lib.services import items
+from lib.services import items, reminders
 
 actor = ui.guard("permintaan")
 ctx = ui.ctx()
@@ -29,6 +29,9 @@ open_views = items.visible_items(ctx, actor, ("diminta", "dikembalikan"))
 st.subheader("Permintaan terbuka")
 if open_views:
     st.dataframe(views.item_rows(open_views), hide_index=True)
+    share = st.selectbox("Bagikan pengingat lewat WhatsApp", open_views, format_func=views.item_label, key="wa:pilih")
+    text = reminders.whatsapp_text(share, ctx.settings()["office_name"])
+    st.link_button("Bagikan ke WhatsApp", reminders.whatsapp_link(text), icon=":material/share:")
 else:
     st.caption("Tidak ada permintaan terbuka." + (" Buka permintaan di atas." if actor.has("ppid") else ""))
 

@@ -113,3 +113,37 @@ def test_a_marked_refresh_clears_the_stale_berkala_warning(history, people, cloc
     items.mark_refreshed(history, people["ppid"], item.id, item.revision)
     assert dashboard.build(history, people["ppid"], Filters()).stale.empty
     assert history.register.events(history.office_id)[-1].action == "informasi_dimutakhirkan"
+
+
+def run_other(tmp_path, monkeypatch, page, username):
+    monkeypatch.setenv("SIDIP_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(PAGE.replace("dasbor.py", f"{page}.py"), default_timeout=60)
+    from lib.bootstrap import build_context
+    user = build_context(tmp_path / "data").register.get_user(username)
+    at.session_state["user"], at.session_state["epoch"] = username, user.token_epoch
+    return at.run()
+
+
+def test_the_ppid_beranda_reminds_of_berkala_items_not_refreshed_for_six_months(tmp_path, history, monkeypatch):
+    # The page runs on the real date (after September 2026): Renstra, classified 20 March 2026, is stale.
+    at = run_other(tmp_path, monkeypatch, "beranda", "ppid")
+    assert not at.exception
+    assert any(w.value.startswith("Informasi berkala belum dimutakhirkan lebih dari 6 bulan: Renstra.")
+               for w in at.warning)
+
+
+def test_the_klasifikasi_page_marks_an_item_refreshed(tmp_path, history, monkeypatch):
+    at = run_other(tmp_path, monkeypatch, "klasifikasi", "ppid")
+    button = [b for b in at.button if b.label.startswith("Tandai sudah dimutakhirkan")]
+    assert button and button[0].label == "Tandai sudah dimutakhirkan (terakhir 20 Maret 2026)"
+    button[0].click().run()
+    item = [i for i in history.register.list_items(history.office_id) if i.judul == "Renstra"][0]
+    assert item.refreshed_on is not None and not at.exception
+
+
+def test_each_open_request_can_be_shared_to_whatsapp(tmp_path, history, monkeypatch):
+    at = run_other(tmp_path, monkeypatch, "permintaan", "ppid")
+    links = at.get("link_button")
+    assert len(links) == 1
+    url = links[0].proto.url
+    assert url.startswith("https://wa.me/?text=") and "Daftar%20Calon%20Tetap" in url

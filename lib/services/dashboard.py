@@ -108,7 +108,7 @@ def build(ctx: AppContext, actor: Actor, filters: Filters) -> Dashboard:
         filters, window, today, _kpis(req, window), _kpis(req, metrics.previous_window(window)), req,
         metrics.per_unit(req, window), metrics.monthly_trend(req, today), stages,
         metrics.backlog_summary(stages), metrics.stale_berkala(df, today, int(s["berkala_refresh_months"])),
-        metrics.exemptions_ending(_dik_frame(ctx), today, int(s["exemption_warning_months"])),
+        metrics.exemptions_ending(dik_frame(ctx), today, int(s["exemption_warning_months"])),
         _currency(ctx, today, int(s["update_cycle_months"])), cal.fingerprint,
         closed["judged_calendar"].value_counts().to_dict())
 
@@ -120,7 +120,7 @@ def _currency(ctx: AppContext, today: date, cycle: int) -> metrics.Currency:
                                 sum(v.status == "disetujui" for v in versions), today, cycle)
 
 
-def _dik_frame(ctx: AppContext) -> pd.DataFrame:
+def dik_frame(ctx: AppContext) -> pd.DataFrame:
     """Exemptions of the latest established version, with the date each one ends."""
     decreed = [v for v in ctx.register.list_versions(ctx.office_id) if v.status != "draf" and v.decree]
     if not decreed:

@@ -17,6 +17,8 @@ class Todo:
     to_upload: list[Version] = field(default_factory=list)   # desk/ppid
     drafts: list[Version] = field(default_factory=list)      # ppid
     users: int = 0                                           # admin
+    stale_berkala: list[str] = field(default_factory=list)   # ppid: titles not refreshed in 6 months
+    exemptions_ending: list[str] = field(default_factory=list)  # ppid: "title (ends on …)"
 
 
 def todo(ctx: AppContext, actor: Actor) -> Todo:
@@ -30,6 +32,7 @@ def todo(ctx: AppContext, actor: Actor) -> Todo:
     if actor.has("ppid"):
         out.to_classify = [v for v in views if v.item.status == "diajukan"]
         out.drafts = [v for v in versions if v.status == "draf"]
+        out.stale_berkala, out.exemptions_ending = _ppid_reminders(ctx)
     if actor.roles & {"ppid", "atasan"}:
         out.overdue = [v for v in views if v.overdue]
     if actor.has("atasan"):
@@ -39,3 +42,15 @@ def todo(ctx: AppContext, actor: Actor) -> Todo:
     if actor.has("admin"):
         out.users = len(ctx.register.list_users())
     return out
+
+
+def _ppid_reminders(ctx: AppContext) -> tuple[list[str], list[str]]:
+    """Berkala items due for refresh (Pasal 9(4)) and exemptions whose period ends soon."""
+    from lib.domain import metrics
+    from lib.domain.workdays import format_date_id
+    from lib.services.dashboard import dik_frame
+    s, today = ctx.settings(), ctx.today()
+    df = metrics.prepare(ctx.register.item_frame(ctx.office_id))
+    stale = metrics.stale_berkala(df, today, int(s["berkala_refresh_months"]))["judul"].tolist()
+    ending = metrics.exemptions_ending(dik_frame(ctx), today, int(s["exemption_warning_months"]))
+    return stale, [f"{j} (berakhir {format_date_id(e.date())})" for j, e in zip(ending["judul"], ending["ends"])]
