@@ -212,19 +212,27 @@ def reason_form(form: str, title: str, label: str, field: str, button: str, fn, 
                 st.rerun()
 
 
+SHOW_ROWS = 5000
+
+
 def table_with_downloads(name: str, df, empty: str) -> None:
-    """Every table can be downloaded as CSV and XLSX."""
+    """Every table can be downloaded whole as CSV and XLSX; files are made only when asked for."""
     from lib.export.tables import csv_bytes, xlsx_bytes
     if df.empty:
         st.caption(empty)
         return
-    st.dataframe(df, hide_index=True)
+    st.dataframe(df.head(SHOW_ROWS), hide_index=True)
+    if len(df) > SHOW_ROWS:
+        st.caption(f"Menampilkan {SHOW_ROWS:,} dari {len(df):,} baris; unduhan berisi semuanya.".replace(",", "."))
     left, right = st.columns(2)
-    left.download_button("Unduh CSV", csv_bytes(df), file_name=f"{name}.csv", mime="text/csv", key=f"csv:{name}")
-    right.download_button("Unduh XLSX", xlsx_bytes(df, name), file_name=f"{name}.xlsx", key=f"xlsx:{name}",
+    left.download_button("Unduh CSV", lambda: csv_bytes(df), file_name=f"{name}.csv", mime="text/csv",
+                         key=f"csv:{name}")
+    right.download_button("Unduh XLSX", lambda: xlsx_bytes(df, name), file_name=f"{name}.xlsx", key=f"xlsx:{name}",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def summary_pdf(board, tables) -> bytes:
+def summary_pdf_maker(board, tables):
+    """A callable for a deferred download: the PDF is made only when the button is pressed."""
     from lib.export.summary_pdf import render
-    return render(board, ctx().settings()["office_name"], tables)
+    office = ctx().settings()["office_name"]
+    return lambda: render(board, office, tables)

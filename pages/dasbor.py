@@ -65,6 +65,6 @@ for tab, (name, (df, empty)) in zip(st.tabs(list(tables)), tables.items()):
         ui.table_with_downloads(name.lower().replace(" ", "-"), df, empty)
 st.caption(f"Tenggat terbuka dihitung dengan kalender {board.calendar}; tenggat yang sudah ditutup tetap "
            f"dengan kalender yang menilainya: " + ", ".join(f"{k} ({v})" for k, v in board.judged_by.items()))
-pdf = ui.summary_pdf(board, {k: v[0] for k, v in tables.items() if k != "Semua permintaan"})
-st.download_button("Unduh ringkasan PDF (laporan bulanan)", pdf, file_name="ringkasan-kepatuhan.pdf",
-                   mime="application/pdf")
+pdf_tables = {k: v[0] for k, v in tables.items() if k != "Semua permintaan"}
+st.download_button("Unduh ringkasan PDF (laporan bulanan)", ui.summary_pdf_maker(board, pdf_tables),
+                   file_name="ringkasan-kepatuhan.pdf", mime="application/pdf")
