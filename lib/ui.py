@@ -233,6 +233,9 @@ def table_with_downloads(name: str, df, empty: str) -> None:
 
 def summary_pdf_maker(board, tables):
     """A callable for a deferred download: the PDF is made only when the button is pressed."""
-    from lib.export.summary_pdf import render
     office = ctx().settings()["office_name"]
-    return lambda: render(board, office, tables)
+
+    def make() -> bytes:
+        from lib.export.summary_pdf import render  # reportlab loads only when the PDF is asked for
+        return render(board, office, tables)
+    return make

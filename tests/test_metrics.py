@@ -19,6 +19,7 @@ ROWS = [
     ("D", "Datin", "diminta", "2026-04-01", "", "", ""),  # open, past due (Good Friday skipped)
     ("E", "Datin", "diminta", "2026-04-08", "", "", ""),  # open, due within 2 working days
     ("F", "Sekretariat", "diajukan", "", "2026-04-02", "", ""),  # unprompted, no date: not on the clock
+    ("G", "Datin", "ditarik", "2026-03-02", "", "", ""),  # withdrawn before answering: never judged
 ]
 
 
@@ -111,3 +112,15 @@ def test_exemptions_ending_within_the_warning_period():
 def test_the_previous_window_has_the_same_length():
     assert metrics.previous_window(Window(date(2026, 4, 1), date(2026, 4, 30))) == Window(
         date(2026, 3, 2), date(2026, 3, 31))
+
+
+def test_a_withdrawn_request_is_never_counted_as_overdue(req):
+    assert "G" not in req.index
+
+
+def test_missing_dates_do_not_reach_the_holiday_calendar():
+    starts = pd.to_datetime(pd.Series(["2026-03-17", None])).to_numpy(dtype="datetime64[D]")
+    due = CAL.due_dates(starts, 5)
+    assert str(due[0]) == "2026-03-31" and pd.isna(due[1])
+    with pytest.raises(ValueError):  # numpy refuses NaT at once instead of loading absurd years
+        CAL.working_days_between_many(starts, starts)

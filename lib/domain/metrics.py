@@ -51,8 +51,9 @@ def requests(df: pd.DataFrame, cal: WorkCalendar, clock: ClockSettings, today: d
              soon_days: int = 2) -> pd.DataFrame:
     """One row per item on the 5-working-day clock: start, due, days used, state."""
     start = df["requested_on"].fillna(df["info_created_on"])
-    out = df.loc[start.notna()].copy()
-    out["start"] = start[start.notna()]
+    on_clock = start.notna() & (df["status"] != "ditarik")  # a withdrawn request is not judged
+    out = df.loc[on_clock].copy()
+    out["start"] = start[on_clock]
     open_ = out["submitted_on"].isna()
     out["due"] = out["judged_due_on"]
     if open_.any():

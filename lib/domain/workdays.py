@@ -175,8 +175,10 @@ class WorkCalendar:
         self._ensure_years(min(d.year for d in days), max(d.year for d in days))
 
     def _ensure_array(self, arr: np.ndarray) -> None:
-        if arr.size:
-            self._ensure_years(_year_of(arr.min()), _year_of(arr.max()))
+        # NaT (a missing date) must not reach min/max: it would ask for holidays of absurd years.
+        known = arr[~np.isnat(arr)]
+        if known.size:
+            self._ensure_years(_year_of(known.min()), _year_of(known.max()))
 
     # ---- scalar API ---------------------------------------------------
 
@@ -231,9 +233,10 @@ class WorkCalendar:
             result = self._offset(arr, n, count_from_next_day)
             # Holidays of a year not yet loaded could push dates further out;
             # once every result lies inside the loaded range, it is final.
-            if not result.size or _year_of(result.max()) <= self._hi:
+            known = result[~np.isnat(result)]
+            if not known.size or _year_of(known.max()) <= self._hi:
                 return result
-            self._ensure_years(self._lo, _year_of(result.max()))
+            self._ensure_years(self._lo, _year_of(known.max()))
 
     def _offset(self, arr: np.ndarray, n: int, count_from_next_day: bool) -> np.ndarray:
         # Rolling backward to the last working day <= start and then moving n

@@ -1,6 +1,7 @@
 """Accounts, the first-run setup code, login with throttling, and signed session tokens."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -19,7 +20,12 @@ _HASHER = PasswordHasher()
 MAX_FAILED = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 10
-_DUMMY_HASH = _HASHER.hash("tidak-dipakai-hanya-untuk-waktu-yang-sama")
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Made on first use (not at import: every page imports this module)."""
+    return _HASHER.hash("tidak-dipakai-hanya-untuk-waktu-yang-sama")
 
 
 def hash_password(password: str) -> str:
@@ -180,7 +186,7 @@ def login(ctx: AppContext, username: str, password: str) -> User:
     user = ctx.register.get_user(name)
     now = ctx.now()
     if user is None:
-        password_ok(_DUMMY_HASH, password)  # same time as a real check: no username probing
+        password_ok(_dummy_hash(), password)  # same time as a real check: no username probing
         raise AuthError("Nama pengguna atau kata sandi salah.")
     if user.locked_until and datetime.fromisoformat(user.locked_until) > now:
         raise AuthError(f"Terlalu banyak percobaan gagal. Coba lagi setelah "

@@ -99,7 +99,7 @@ def _filtered(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 def build(ctx: AppContext, actor: Actor, filters: Filters) -> Dashboard:
     require_role(actor, "atasan", "ppid", "admin")
     today, cal, clock, s = ctx.today(), ctx.calendar(), ctx.clock(), ctx.settings()
-    df = _filtered(metrics.prepare(ctx.register.item_frame(ctx.office_id)), filters)
+    df = _filtered(metrics.prepare(ctx.register.item_frame(ctx.office_id, metrics.ITEM_COLUMNS)), filters)
     req = metrics.requests(df, cal, clock, today, int(s["due_soon_days"]))
     window = window_for(filters.period, today)
     stages = metrics.backlog(df, cal, today)

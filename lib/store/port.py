@@ -26,12 +26,13 @@ class Register(ABC):
     def list_items(self, office_id: str) -> list[Item]:
         """All items of an office, oldest first."""
 
-    def item_frame(self, office_id: str):
-        """All items of an office as a pandas DataFrame of raw strings (the dashboard's fast path)."""
+    def item_frame(self, office_id: str, columns: tuple[str, ...] | None = None):
+        """Items of an office as a pandas DataFrame of raw strings (the dashboard's fast path)."""
         import pandas as pd
         from lib.store import codec
+        names = list(columns or codec.columns(Item))
         return pd.DataFrame([codec.to_row(i) for i in self.list_items(office_id)],
-                            columns=codec.columns(Item))
+                            columns=codec.columns(Item))[names]
 
     @abstractmethod
     def get_version(self, version_id: str) -> Version | None:

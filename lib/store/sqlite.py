@@ -38,7 +38,7 @@ _EXTRA_SQL = (
     "CREATE TABLE IF NOT EXISTS holidays (office_id TEXT, day TEXT, kind TEXT, name TEXT, "
     "PRIMARY KEY (office_id, day))",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE INDEX IF NOT EXISTS items_office ON items (office_id)",
+    "CREATE INDEX IF NOT EXISTS items_office_created ON items (office_id, created_at, id)",
     "CREATE INDEX IF NOT EXISTS events_office ON events (office_id, seq)",
 )
 
@@ -106,10 +106,13 @@ class SqliteRegister(Register):
                           (office_id,))
         return [codec.from_row(Item, dict(r)) for r in rows]
 
-    def item_frame(self, office_id: str):
+    def item_frame(self, office_id: str, columns: tuple[str, ...] | None = None):
         import pandas as pd
-        return pd.read_sql_query("SELECT * FROM items WHERE office_id = ? ORDER BY created_at, id",
-                                 self._conn(), params=(office_id,), dtype=str)
+        names = list(columns or codec.columns(Item))
+        select = ", ".join(f'"{c}"' for c in names if c in codec.columns(Item))
+        rows = self._conn().execute(f"SELECT {select} FROM items WHERE office_id = ? "
+                                    "ORDER BY created_at, id", (office_id,)).fetchall()
+        return pd.DataFrame.from_records([tuple(r) for r in rows], columns=names)
 
     def get_version(self, version_id: str) -> Version | None:
         return self._get("versions", Version, version_id)
