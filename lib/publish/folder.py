@@ -1,28 +1,36 @@
-"""Folder target: files go into a new folder, swapped in last, so no visitor sees a mix."""
+"""Folder target: files go into a new folder, swapped in last, so no visitor sees a mix.
+
+config: ``root`` (the folder), ``base_url`` (where a web server, or Streamlit's static route, serves it).
+"""
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from lib.publish import Published, Target, register
+from lib.publish import Published, Target, describe, register
 
 
-def publish(files: dict[str, bytes], slug: str, root: str, base_url: str) -> Published:
-    target = Path(root)
+def publish(files: dict[str, bytes], slug: str, config: dict, progress=None) -> Published:
+    target = Path(config["root"])
     target.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
-    for name, content in files.items():
+    for n, (name, content) in enumerate(files.items(), start=1):
         (staging / name).write_bytes(content)
+        if progress:
+            progress(n / len(files), name)
     final = target / slug
-    if final.exists():
-        shutil.rmtree(final)
-    os.replace(staging, final)
+    if final.exists():  # a re-run: move the old copy aside first, then swap
+        old = target / f".old-{slug}"
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(final, old)
+        os.replace(staging, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, final)
     _point_latest(target, slug)
-    sums = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
-    return Published(f"{base_url.rstrip('/')}/{slug}/dip.html", sorted(files), sums)
+    return describe(files, f"{config['base_url'].rstrip('/')}/{slug}/dip.html")
 
 
 def _point_latest(root: Path, slug: str) -> None:

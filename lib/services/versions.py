@@ -159,7 +159,7 @@ def upload(ctx: AppContext, actor: Actor, version_id: str, revision: int,
     check_transition(VERSION_TRANSITIONS, "upload", actor, old.status)
     doc = document(ctx, old, ctx.register.snapshot(old.id))
     files = {e.filename: e.render(doc) for e in EXPORTERS.values()}
-    done = TARGETS[target].publish(files, old.id, ctx.publish_dir, ctx.public_base_url())
+    done = TARGETS[target].publish(files, old.id, {"root": ctx.publish_dir, "base_url": ctx.public_base_url()})
     new = old.replace(status="diunggah", uploaded_at=ctx.now().isoformat(timespec="seconds"),
                       uploaded_by=actor.username, upload_url=done.url, upload_files=done.files,
                       history=[*old.history, _history(ctx, actor, "diunggah", url=done.url,
