@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from lib.errors import SidipError
-from lib.services import auth, items, versions
+from lib.services import auth, items, publishing, versions
 from lib.services.context import AppContext
 
 UNITS = ("Sekretariat", "Subbagian Perencanaan, Data dan Informasi")
@@ -89,7 +89,7 @@ def _publish(ctx: AppContext, p: dict, tahun: int) -> None:
               "tempat_keputusan": "Sarolangun", "penandatangan": "Rina Marlina"}
     v = versions.establish(_at(ctx, 34), ppid, v.id, decree, v.revision)
     v = versions.approve(_at(ctx, 33), atasan, v.id, "Segera unggah ke website PPID.", v.revision)
-    versions.upload(_at(ctx, 32), ppid, v.id, v.revision)
+    publishing.upload(_at(ctx, 32), ppid, v.id, v.revision)
 
 
 def _current(ctx: AppContext, p: dict) -> None:

@@ -3,12 +3,12 @@ import streamlit as st
 
 from lib import ui, views
 from lib.domain.models import CATEGORIES, PUBLIC_CATEGORIES
-from lib.services import versions
+from lib.services import publishing
 
 ctx = ui.ctx()
 st.title("Daftar Informasi Publik")
 st.caption(ctx.settings()["office_name"])
-published = versions.latest_published(ctx)
+published = publishing.latest_published(ctx)
 if published is None:
     st.info("Daftar Informasi Publik belum diterbitkan. Silakan kembali lagi nanti.")
     st.stop()

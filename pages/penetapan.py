@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from lib import ui, views
-from lib.services import versions
+from lib.services import publishing, versions
 
 actor = ui.guard("penetapan")
 ctx = ui.ctx()
@@ -40,7 +40,7 @@ else:
     if view.diff.added or view.diff.changed or view.diff.removed:
         with st.expander("Perubahan dari versi sebelumnya"):
             st.dataframe(views.diff_rows(view.diff), hide_index=True)
-    name, data = versions.export_bytes(ctx, actor, draft.id, "html")
+    name, data = publishing.export_bytes(ctx, actor, draft.id, "html")
     st.download_button("Unduh draf (HTML, bertanda DRAF)", data, file_name=f"DRAF-{name}", mime="text/html")
 
 for line in views.history_lines(draft, ctx.tz()):

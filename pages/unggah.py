@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lib import ui, views
-from lib.services import versions
+from lib.services import publishing, versions
 
 actor = ui.guard("unggah")
 ctx = ui.ctx()

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import PASSWORD, UNIT_A, classification, submission
-from lib.services import auth, items, versions
+from lib.services import auth, items, publishing, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 USERS = ("admin", "ppid", "atasan", "desk")
@@ -128,7 +128,7 @@ def test_public_dip_page_lists_the_uploaded_version_with_the_dik_but_no_protecte
               "tempat_keputusan": "Sarolangun", "penandatangan": "Ketua PPID"}
     v = versions.establish(app, ppid, v.id, decree, v.revision)
     v = versions.approve(app, people["atasan"], v.id, "Setuju", v.revision)
-    versions.upload(app, ppid, v.id, v.revision)
+    publishing.upload(app, ppid, v.id, v.revision)
 
     at = open_page(app, "dip")
     assert not at.exception

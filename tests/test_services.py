@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from lib.errors import PermissionDenied, ValidationError, WorkflowError
-from lib.services import admin, auth, home, items, versions
+from lib.services import admin, auth, home, items, publishing, versions
 from tests.conftest import UNIT_A, UNIT_B, classification, submission
 
 DECREE = {"nomor_keputusan": "01/PPID/2026", "tanggal_keputusan": "2026-03-20",
@@ -31,11 +31,14 @@ def test_the_five_sop_steps_end_with_a_published_list_and_a_full_audit_trail(ctx
     classified(ctx, people, "Data pribadi pemilih", "dikecualikan", **EXEMPT)
     v = established(ctx, people)                                                    # step 3
     v = versions.approve(ctx, people["atasan"], v.id, "Unggah segera", v.revision)  # step 4
-    v = versions.upload(ctx, people["desk"], v.id, v.revision)                      # step 5
-    assert (v.status, v.upload_files) == ("diunggah", ["dip.csv", "dip.html"])
-    html = (ctx.publish_dir and open(f"{ctx.publish_dir}/{v.id}/dip.html", encoding="utf-8").read())
-    assert item.judul in html and "Data pribadi pemilih" in html and "DRAF" not in html
-    assert "Privasi terlindungi" in html  # the DIK's public-interest test is published
+    v = publishing.upload(ctx, people["desk"], v.id, v.revision)                      # step 5
+    assert (v.status, v.upload_files) == ("diunggah", [
+        "dik.csv", "dik.html", "dik.json", "dik.pdf", "dik.xlsx",
+        "dip.csv", "dip.html", "dip.json", "dip.pdf", "dip.xlsx", "keputusan.pdf"])
+    html = open(f"{ctx.publish_dir}/{v.id}/dip.html", encoding="utf-8").read()
+    assert item.judul in html and "Data pribadi pemilih" not in html and "DRAF" not in html
+    dik = open(f"{ctx.publish_dir}/{v.id}/dik.html", encoding="utf-8").read()
+    assert "Data pribadi pemilih" in dik and "Privasi terlindungi" in dik  # the DIK is published
     actions = [e.action for e in ctx.register.events(ctx.office_id) if e.entity in ("item", "version")]
     assert actions[-4:] == ["versi_dibuat", "dip_ditetapkan", "dip_disetujui_perintah_unggah", "dip_diunggah"]
 
@@ -46,8 +49,8 @@ def test_the_public_list_carries_no_protected_exempt_details(ctx, people):
     classified(ctx, people)
     v = established(ctx, people)
     v = versions.approve(ctx, people["atasan"], v.id, "", v.revision)
-    versions.upload(ctx, people["ppid"], v.id, v.revision)
-    public = versions.latest_published(ctx)
+    publishing.upload(ctx, people["ppid"], v.id, v.revision)
+    public = publishing.latest_published(ctx)
     exempt = [r for r in public.rows if r.kategori == "dikecualikan"]
     assert [r.data["judul"] for r in exempt] == ["Data pribadi pemilih"]
     assert "lokasi_softcopy" not in exempt[0].data and "Drive/RAHASIA" not in str(public.rows)
@@ -87,14 +90,14 @@ def test_an_update_starts_from_the_previous_version_and_shows_what_changed(ctx, 
 def test_an_unapproved_version_exports_as_draf(ctx, people):
     classified(ctx, people)
     v = established(ctx, people)
-    name, content = versions.export_bytes(ctx, people["ppid"], v.id, "html")
+    name, content = publishing.export_bytes(ctx, people["ppid"], v.id, "html")
     assert name == "dip.html" and "DRAF" in content.decode()
 
 
 def test_the_csv_export_opens_in_excel_and_neutralises_formulas(ctx, people):
     classified(ctx, people, '=HYPERLINK("http://x","klik")')
     v = established(ctx, people)
-    _, content = versions.export_bytes(ctx, people["ppid"], v.id, "csv")
+    _, content = publishing.export_bytes(ctx, people["ppid"], v.id, "csv")
     assert content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[1][2] == "'=HYPERLINK(\"http://x\",\"klik\")"
@@ -103,7 +106,7 @@ def test_the_csv_export_opens_in_excel_and_neutralises_formulas(ctx, people):
 def test_markup_in_a_title_is_stored_as_plain_text_and_escaped_in_html(ctx, people):
     classified(ctx, people, "<script>alert(1)</script>")
     v = established(ctx, people)
-    html = versions.export_bytes(ctx, people["ppid"], v.id, "html")[1].decode()
+    html = publishing.export_bytes(ctx, people["ppid"], v.id, "html")[1].decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
@@ -215,7 +218,7 @@ def test_the_approval_and_upload_steps_refuse_the_wrong_role(ctx, people):
         versions.approve(ctx, people["ppid"], v.id, "", v.revision)
     v = versions.approve(ctx, people["atasan"], v.id, "", v.revision)
     with pytest.raises(PermissionDenied):
-        versions.upload(ctx, people["atasan"], v.id, v.revision)
+        publishing.upload(ctx, people["atasan"], v.id, v.revision)
 
 
 def test_a_desk_officer_reads_only_their_units_audit_events(ctx, people):
@@ -239,7 +242,7 @@ def test_the_upload_records_a_reachable_url_for_the_publish_folder(ctx, people):
     classified(ctx, people)
     v = established(ctx, people)
     v = versions.approve(ctx, people["atasan"], v.id, "", v.revision)
-    v = versions.upload(ctx, people["ppid"], v.id, v.revision)
+    v = publishing.upload(ctx, people["ppid"], v.id, v.revision)
     assert v.upload_url.startswith("file://") and v.upload_url.endswith(f"/{v.id}/dip.html")
     admin.update_settings(ctx, people["admin"], {"website_url": "https://ppid.example.go.id/dip"})
     assert ctx.public_base_url() == "https://ppid.example.go.id/dip"

@@ -1,4 +1,7 @@
-"""Export formats, registered by name (built-ins are entries like any add-on would be)."""
+"""Export formats, registered by name (built-ins are entries like any add-on would be).
+
+Each exporter renders one list ("dip" or "dik") of one frozen version to bytes.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +14,12 @@ from lib.export.document import PublicDocument
 class Exporter:
     name: str
     label: str
-    filename: str
-    render: Callable[[PublicDocument], bytes]
+    extension: str
+    mime: str
+    render: Callable[[PublicDocument, str], bytes]  # (document, "dip" | "dik")
+
+    def filename(self, kind: str) -> str:
+        return f"{kind}.{self.extension}"
 
 
 EXPORTERS: dict[str, Exporter] = {}
@@ -23,8 +30,16 @@ def register(exporter: Exporter) -> Exporter:
     return exporter
 
 
+def render_all(doc: PublicDocument) -> dict[str, bytes]:
+    """Every format of both lists, plus the decree: the files one publication consists of."""
+    from lib.export.decree_pdf import render_decree
+    files = {e.filename(kind): e.render(doc, kind) for e in EXPORTERS.values() for kind in ("dip", "dik")}
+    files["keputusan.pdf"] = render_decree(doc)
+    return files
+
+
 def _load_builtins() -> None:
-    from lib.export import csv_export, html_export  # noqa: F401  (each registers itself)
+    from lib.export import csv_export, html_export, json_export, pdf_export, xlsx_export  # noqa: F401
 
 
 _load_builtins()

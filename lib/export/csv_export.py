@@ -5,7 +5,7 @@ import csv
 import io
 
 from lib.export import Exporter, register
-from lib.export.document import DIP_COLUMNS, PublicDocument
+from lib.export.document import PublicDocument, table
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -15,14 +15,15 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def render(doc: PublicDocument) -> bytes:
+def render(doc: PublicDocument, kind: str) -> bytes:
+    columns, groups = table(doc, kind)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["Kategori", *DIP_COLUMNS])
-    for label, rows in doc.dip_by_category():
+    writer.writerow(["Kategori", *columns])
+    for label, rows in groups:
         for cells in rows:
             writer.writerow([neutralise(c) for c in [label, *cells]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-register(Exporter("csv", "CSV (Excel)", "dip.csv", render))
+register(Exporter("csv", "CSV (Excel)", "csv", "text/csv", render))

@@ -42,7 +42,7 @@ def describe(files: dict[str, bytes], url: str) -> Published:
 
 
 def _load_builtins() -> None:
-    from lib.publish import folder  # noqa: F401
+    from lib.publish import folder, manual, sftp  # noqa: F401
 
 
 _load_builtins()

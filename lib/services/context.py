@@ -36,6 +36,27 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "exemption_warning_months": "3",
     "ppid_email": "", "atasan_email": "",
     "unit_emails": "{}",            # JSON: unit name -> e-mail address for reminders
+    "publish_nip": "0",             # public outputs omit NIP unless this is "1" (UU 27/2022)
+    "legal_bases": json.dumps([
+        "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik",
+        "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik",
+        "Peraturan Pemerintah Nomor 61 Tahun 2010 tentang Pelaksanaan Undang-Undang Nomor 14 Tahun 2008",
+        "Peraturan Komisi Informasi Nomor 1 Tahun 2021 tentang Standar Layanan Informasi Publik",
+        "Peraturan Komisi Pemilihan Umum Nomor 22 Tahun 2023 tentang Pengelolaan dan Pelayanan "
+        "Informasi Publik di Lingkungan Komisi Pemilihan Umum",
+    ]),
+    "decree_template": (
+        "Menimbang: bahwa untuk melaksanakan ketentuan Pasal 9, Pasal 10, Pasal 11 dan Pasal 17 "
+        "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik, perlu menetapkan "
+        "Keputusan {jabatan} tentang Penetapan Daftar Informasi Publik Tahun {tahun};\n"
+        "MEMUTUSKAN\n"
+        "Menetapkan: KEPUTUSAN {jabatan_kapital} TENTANG PENETAPAN DAFTAR INFORMASI PUBLIK TAHUN {tahun}.\n"
+        "KESATU: Menetapkan Daftar Informasi Publik {kantor} Tahun {tahun} sebagaimana tercantum dalam "
+        "Lampiran I yang merupakan bagian tidak terpisahkan dari Keputusan ini.\n"
+        "KEDUA: Menetapkan Daftar Informasi yang Dikecualikan sebagaimana tercantum dalam Lampiran II.\n"
+        "KETIGA: Daftar Informasi Publik diumumkan melalui laman PPID {kantor} dan dimutakhirkan "
+        "secara berkala.\n"
+        "KEEMPAT: Keputusan ini mulai berlaku pada tanggal ditetapkan."),
 }
 
 SYSTEM_ACTOR = Actor("sistem", frozenset({"admin", "ppid", "atasan", "desk"}), full_name="Sistem (CLI/cron)")

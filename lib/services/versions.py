@@ -4,14 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lib.domain import versions as dv
-from lib.domain.audit import digest
 from lib.domain.models import Actor, Decree, SnapshotRow, Version, new_id
 from lib.domain.validation import clean_reason, clean_texts, parse_date, parse_year, require
 from lib.domain.workflow import VERSION_TRANSITIONS, check_transition
 from lib.errors import NotFound, ValidationError, WorkflowError
-from lib.export import EXPORTERS
-from lib.export.document import PublicDocument
-from lib.publish import TARGETS
 from lib.services.context import AppContext, changes, require_role
 
 OPEN_STATES = ("draf", "ditetapkan", "disetujui")
@@ -143,51 +139,3 @@ def send_back(ctx: AppContext, actor: Actor, version_id: str, note: str, revisio
     new = old.replace(status="draf",
                       history=[*old.history, _history(ctx, actor, "dikembalikan", catatan=text)])
     return _save(ctx, actor, "dip_dikembalikan_ke_draf", old, new, snapshot=[], note=text)
-
-
-def document(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> PublicDocument:
-    events = ctx.register.events(ctx.office_id)
-    return PublicDocument(version, rows, ctx.settings()["office_name"],
-                          draft=version.status not in ("disetujui", "diunggah"),
-                          audit_digest=digest(events))
-
-
-def upload(ctx: AppContext, actor: Actor, version_id: str, revision: int,
-           target: str = "folder") -> Version:
-    """Step 5: export the approved version and publish it; record time, files, checksums, URL."""
-    old = _fresh(ctx, actor, version_id, revision)
-    check_transition(VERSION_TRANSITIONS, "upload", actor, old.status)
-    doc = document(ctx, old, ctx.register.snapshot(old.id))
-    files = {e.filename: e.render(doc) for e in EXPORTERS.values()}
-    done = TARGETS[target].publish(files, old.id, {"root": ctx.publish_dir, "base_url": ctx.public_base_url()})
-    new = old.replace(status="diunggah", uploaded_at=ctx.now().isoformat(timespec="seconds"),
-                      uploaded_by=actor.username, upload_url=done.url, upload_files=done.files,
-                      history=[*old.history, _history(ctx, actor, "diunggah", url=done.url,
-                                                      sha256=done.checksums)])
-    return _save(ctx, actor, "dip_diunggah", old, new)
-
-
-def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str) -> tuple[str, bytes]:
-    """Any version may be exported; one not yet approved is marked DRAF."""
-    require_role(actor, "desk", "ppid", "atasan", "admin")
-    version = get_version(ctx, actor, version_id)
-    exporter = EXPORTERS[fmt]
-    return exporter.filename, exporter.render(document(ctx, version, _rows(ctx, version)[0]))
-
-
-@dataclass(frozen=True)
-class PublicList:
-    version: Version
-    rows: list[SnapshotRow]  # DIP rows only; DIK rows carry their public fields only
-
-
-def latest_published(ctx: AppContext) -> PublicList | None:
-    """For everyone, no login: the last uploaded version, without protected details."""
-    uploaded = [v for v in ctx.register.list_versions(ctx.office_id) if v.status == "diunggah"]
-    if not uploaded:
-        return None
-    version = max(uploaded, key=lambda v: v.uploaded_at)
-    rows = ctx.register.snapshot(version.id)
-    public = dv.dip_rows(rows) + [SnapshotRow(r.version_id, r.item_id, r.nomor, r.kategori,
-                                              dv.dik_public(r)) for r in dv.dik_rows(rows)]
-    return PublicList(version, public)

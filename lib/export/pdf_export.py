@@ -1,0 +1,50 @@
+"""PDF of the DIP or the DIK: landscape A4, the Perki columns, category rows, repeated headers,
+page numbers, the decree header and the signature block."""
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import cm
+from reportlab.platypus import SimpleDocTemplate, Spacer
+
+from lib.export import Exporter, register
+from lib.export.document import DIK_COLUMNS, DIK_KEYS, DIP_COLUMNS, DIP_KEYS, PublicDocument
+from lib.export.pdf_common import grouped_table, numbered_canvas, para, signature
+
+# Judul is printed above the summary, so the PDF shows the seven Perki columns.
+_DIP_PDF_COLUMNS = ("No", "Judul dan Ringkasan Isi Informasi", *DIP_COLUMNS[3:8], "Tautan")
+_DIP_WIDTHS = [1.0, 6.2, 3.2, 3.2, 3.0, 2.6, 2.6, 4.6]
+_DIK_WIDTHS = [1.0, 5.0, 3.6, 5.0, 5.0, 3.0, 2.8]
+
+
+def lampiran(doc: PublicDocument, kind: str) -> list:
+    """The list as flowables (also used as the decree's attachment)."""
+    if kind == "dik":
+        rows = [[r[k] for k in DIK_KEYS] for r in doc.dik_records()]
+        return [grouped_table(DIK_COLUMNS, [("", rows)], [w * cm for w in _DIK_WIDTHS])]
+    groups = [(label, [_dip_cells(r) for r in rows]) for label, rows in doc.dip_groups()]
+    return [grouped_table(_DIP_PDF_COLUMNS, groups, [w * cm for w in _DIP_WIDTHS])]
+
+
+def _dip_cells(r: dict) -> list[str]:
+    head = r["judul"] + (f"\n{r['ringkasan']}" if r["ringkasan"] else "")
+    return [r["nomor"], head, *(r[k] for k in DIP_KEYS[3:8]), r["tautan"]]
+
+
+def header(doc: PublicDocument, kind: str) -> list:
+    return [para(doc.title(kind).upper(), "title"), para(f"Lampiran {doc.decree_line}", "center"),
+            Spacer(1, 0.4 * cm)]
+
+
+def render(doc: PublicDocument, kind: str) -> bytes:
+    out = io.BytesIO()
+    pdf = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=1.2 * cm, rightMargin=1.2 * cm,
+                            topMargin=1.2 * cm, bottomMargin=1.5 * cm, title=doc.title(kind),
+                            author=doc.office_name)
+    story = header(doc, kind) + lampiran(doc, kind) + signature(doc.signer)
+    pdf.build(story, canvasmaker=numbered_canvas(doc.draft, f"{doc.title(kind)} — jejak audit {doc.audit_digest}"))
+    return out.getvalue()
+
+
+register(Exporter("pdf", "PDF (cetak)", "pdf", "application/pdf", render))

@@ -1,0 +1,133 @@
+"""SOP step 5 and the documents of steps 3–5: exports, the signed decree, publishing, the public list."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from lib.domain import versions as dv
+from lib.domain.audit import digest
+from lib.domain.models import Actor, SnapshotRow, Version
+from lib.domain.workflow import VERSION_TRANSITIONS, check_transition
+from lib.errors import ValidationError, WorkflowError
+from lib.export import EXPORTERS, render_all
+from lib.export.document import PublicDocument, Signer
+from lib.publish import TARGETS
+from lib.services.context import AppContext, require_role
+from lib.services.versions import _fresh, _history, _rows, _save, get_version
+
+SIGNED_DECREE = "keputusan-ditandatangani.pdf"
+MAX_SIGNED_BYTES = 20 * 1024 * 1024
+
+
+def _signer(ctx: AppContext, version: Version) -> Signer | None:
+    d, s = version.decree, ctx.settings()
+    if d is None:
+        return None
+    nip = d.nip if s["publish_nip"] == "1" else ""
+    return Signer(d.tempat, d.tanggal, d.jabatan or s["ppid_position"], d.penandatangan, nip)
+
+
+def _diff(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> dv.VersionDiff | None:
+    if not version.base_version_id:
+        return None
+    return dv.diff(ctx.register.snapshot(version.base_version_id), rows)
+
+
+def document(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> PublicDocument:
+    s = ctx.settings()
+    return PublicDocument(version, rows, s["office_name"], draft=version.status not in ("disetujui", "diunggah"),
+                          audit_digest=digest(ctx.register.events(ctx.office_id)),
+                          signer=_signer(ctx, version), diff=_diff(ctx, version, rows),
+                          legal_bases=tuple(json.loads(s["legal_bases"])), decree_text=s["decree_template"],
+                          settings=s)
+
+
+def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str, kind: str = "dip") -> tuple[str, bytes]:
+    """Any version may be exported; one not yet approved says DRAF on every page."""
+    require_role(actor, "desk", "ppid", "atasan", "admin")
+    version = get_version(ctx, actor, version_id)
+    doc = document(ctx, version, _rows(ctx, version)[0])
+    if fmt == "keputusan":
+        from lib.export.decree_pdf import render_decree
+        return "keputusan.pdf", render_decree(doc)
+    exporter = EXPORTERS[fmt]
+    return exporter.filename(kind), exporter.render(doc, kind)
+
+
+# -- the signed decree ------------------------------------------------------------------------
+def _attachment_dir(ctx: AppContext, version_id: str) -> Path:
+    return Path(str(ctx.register.path)).parent / "lampiran" / version_id
+
+
+def attach_signed_decree(ctx: AppContext, actor: Actor, version_id: str, pdf: bytes, revision: int) -> Version:
+    """The scanned, signed decree is kept with the version and published with it."""
+    old = _fresh(ctx, actor, version_id, revision)
+    require_role(actor, "ppid")
+    if old.status == "draf":
+        raise WorkflowError("Keputusan yang ditandatangani dilampirkan setelah DIP ditetapkan.")
+    if not pdf.startswith(b"%PDF") or len(pdf) > MAX_SIGNED_BYTES:
+        raise ValidationError({"berkas": "Unggah berkas PDF hasil pindaian, paling besar 20 MB."})
+    folder = _attachment_dir(ctx, version_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SIGNED_DECREE).write_bytes(pdf)
+    sha = hashlib.sha256(pdf).hexdigest()
+    new = old.replace(history=[*old.history, _history(ctx, actor, "keputusan_dilampirkan", sha256=sha)])
+    return _save(ctx, actor, "keputusan_ditandatangani_dilampirkan", old, new, note=f"sha256 {sha}")
+
+
+def signed_decree(ctx: AppContext, version_id: str) -> bytes | None:
+    path = _attachment_dir(ctx, version_id) / SIGNED_DECREE
+    return path.read_bytes() if path.exists() else None
+
+
+# -- publishing -------------------------------------------------------------------------------
+def publication_files(ctx: AppContext, version: Version) -> dict[str, bytes]:
+    files = render_all(document(ctx, version, ctx.register.snapshot(version.id)))
+    signed = signed_decree(ctx, version.id)
+    if signed:
+        files[SIGNED_DECREE] = signed
+    return files
+
+
+def target_config(ctx: AppContext) -> dict[str, str]:
+    """Folder settings from the context; SFTP settings from the environment (secrets)."""
+    import os
+    config = {"root": ctx.publish_dir, "base_url": ctx.public_base_url()}
+    config |= {k.lower().removeprefix("sidip_"): v for k, v in os.environ.items() if k.startswith("SIDIP_SFTP_")}
+    if os.environ.get("SIDIP_SFTP_BASE_URL"):
+        config["base_url"] = os.environ["SIDIP_SFTP_BASE_URL"]
+    return config
+
+
+def upload(ctx: AppContext, actor: Actor, version_id: str, revision: int, target: str = "folder",
+           progress=None) -> Version:
+    """Step 5: publish every file of the approved version; record names, sizes, checksums and URL."""
+    old = _fresh(ctx, actor, version_id, revision)
+    check_transition(VERSION_TRANSITIONS, "upload", actor, old.status)
+    done = TARGETS[target].publish(publication_files(ctx, old), old.id, target_config(ctx), progress)
+    record = {"url": done.url, "target": target, "berkas": {n: {"ukuran": done.sizes.get(n), "sha256": h}
+                                                           for n, h in done.checksums.items()}}
+    new = old.replace(status="diunggah", uploaded_at=ctx.now().isoformat(timespec="seconds"),
+                      uploaded_by=actor.username, upload_url=done.url, upload_files=done.files,
+                      history=[*old.history, _history(ctx, actor, "diunggah", **record)])
+    return _save(ctx, actor, "dip_diunggah", old, new, note=json.dumps(record, ensure_ascii=False)[:2000])
+
+
+@dataclass(frozen=True)
+class PublicList:
+    version: Version
+    rows: list[SnapshotRow]  # DIP rows only; DIK rows carry their public fields only
+
+
+def latest_published(ctx: AppContext) -> PublicList | None:
+    """For everyone, no login: the last uploaded version, without protected details."""
+    uploaded = [v for v in ctx.register.list_versions(ctx.office_id) if v.status == "diunggah"]
+    if not uploaded:
+        return None
+    version = max(uploaded, key=lambda v: v.uploaded_at)
+    rows = ctx.register.snapshot(version.id)
+    public = dv.dip_rows(rows) + [SnapshotRow(r.version_id, r.item_id, r.nomor, r.kategori,
+                                              dv.dik_public(r)) for r in dv.dik_rows(rows)]
+    return PublicList(version, public)
