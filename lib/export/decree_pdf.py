@@ -34,10 +34,18 @@ def _decree_text(doc: PublicDocument) -> list:
     story = [para(f"KEPUTUSAN {position.upper()}", "title"), para(f"NOMOR {nomor}", "center"),
              para(f"TENTANG PENETAPAN DAFTAR INFORMASI PUBLIK {doc.period.upper()}", "center"),
              Spacer(1, 0.5 * cm)]
-    story += [para(line) for line in text.split("\n") if line.strip()]
-    if doc.legal_bases:
-        story += [para("Mengingat:")] + [para(f"{n}. {b}") for n, b in enumerate(doc.legal_bases, start=1)]
+    for line in (t.strip() for t in text.split("\n") if t.strip()):
+        if line.upper() == "MEMUTUSKAN":  # the legal bases (Mengingat) come right before the decision
+            story += _legal_bases(doc) + [para("MEMUTUSKAN", "center")]
+        else:
+            story.append(para(line))
     return story
+
+
+def _legal_bases(doc: PublicDocument) -> list:
+    if not doc.legal_bases:
+        return []
+    return [para("Mengingat:")] + [para(f"{n}. {b}") for n, b in enumerate(doc.legal_bases, start=1)]
 
 
 def render_decree(doc: PublicDocument) -> bytes:

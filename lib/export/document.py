@@ -15,9 +15,9 @@ from lib.domain.versions import (
 from lib.domain.workdays import format_date_id
 
 # Perki 1/2021 column order; "Judul" and "Tautan" are the common extra columns.
-DIP_COLUMNS = ("Nomor", "Judul", "Ringkasan Isi Informasi", "Pejabat/Unit yang Menguasai Informasi",
-               "Penanggung Jawab Pembuatan/Penerbitan Informasi", "Waktu dan Tempat Pembuatan Informasi",
-               "Bentuk Informasi yang Tersedia", "Jangka Waktu Penyimpanan/Retensi Arsip", "Tahun", "Tautan")
+DIP_COLUMNS = ("Nomor", "Judul", "Ringkasan Isi Informasi", "Pejabat / Unit yang Menguasai Informasi",
+               "Penanggung Jawab Pembuatan / Penerbitan Informasi", "Waktu dan Tempat Pembuatan Informasi",
+               "Bentuk Informasi yang Tersedia", "Jangka Waktu Penyimpanan / Retensi Arsip", "Tahun", "Tautan")
 DIP_KEYS = ("nomor", "judul", "ringkasan", "pejabat_penguasa", "penanggung_jawab", "waktu_tempat",
             "bentuk", "retensi", "tahun", "tautan")
 DIK_COLUMNS = ("Nomor", "Judul Informasi", "Dasar Pengecualian", "Konsekuensi apabila Dibuka",

@@ -28,6 +28,12 @@ def para(text, style: str = "body") -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), STYLES[style])
 
 
+def titled(title: str, body: str) -> Paragraph:
+    """A bold title over its text, both escaped."""
+    rest = "<br/>" + escape(body).replace("\n", "<br/>") if body else ""
+    return Paragraph(f"<b>{escape(title)}</b>{rest}", STYLES["cell"])
+
+
 def grouped_table(columns, groups, widths) -> Table:
     """A table whose header repeats on every page, with a full-width row per category."""
     rows = [[para(c, "head") for c in columns]]
@@ -38,7 +44,7 @@ def grouped_table(columns, groups, widths) -> Table:
             style += [("SPAN", (0, len(rows)), (-1, len(rows))),
                       ("BACKGROUND", (0, len(rows)), (-1, len(rows)), colors.HexColor("#f7f7f7"))]
             rows.append([para(label, "group")] + [""] * (len(columns) - 1))
-        rows += [[para(v, "cell") for v in r] for r in records]
+        rows += [[v if isinstance(v, Paragraph) else para(v, "cell") for v in r] for r in records]
         if not records:
             rows.append([para("Tidak ada informasi pada kategori ini.", "cell")] + [""] * (len(columns) - 1))
             style.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))

@@ -10,7 +10,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from lib.export import Exporter, register
 from lib.export.document import DIK_COLUMNS, DIK_KEYS, DIP_COLUMNS, DIP_KEYS, PublicDocument
-from lib.export.pdf_common import grouped_table, numbered_canvas, para, signature
+from lib.export.pdf_common import grouped_table, numbered_canvas, para, signature, titled
 
 # Judul is printed above the summary, so the PDF shows the seven Perki columns.
 _DIP_PDF_COLUMNS = ("No", "Judul dan Ringkasan Isi Informasi", *DIP_COLUMNS[3:8], "Tautan")
@@ -22,14 +22,13 @@ def lampiran(doc: PublicDocument, kind: str) -> list:
     """The list as flowables (also used as the decree's attachment)."""
     if kind == "dik":
         rows = [[r[k] for k in DIK_KEYS] for r in doc.dik_records()]
-        return [grouped_table(DIK_COLUMNS, [("", rows)], [w * cm for w in _DIK_WIDTHS])]
+        return [grouped_table(("No", *DIK_COLUMNS[1:]), [("", rows)], [w * cm for w in _DIK_WIDTHS])]
     groups = [(label, [_dip_cells(r) for r in rows]) for label, rows in doc.dip_groups()]
     return [grouped_table(_DIP_PDF_COLUMNS, groups, [w * cm for w in _DIP_WIDTHS])]
 
 
-def _dip_cells(r: dict) -> list[str]:
-    head = r["judul"] + (f"\n{r['ringkasan']}" if r["ringkasan"] else "")
-    return [r["nomor"], head, *(r[k] for k in DIP_KEYS[3:8]), r["tautan"]]
+def _dip_cells(r: dict) -> list:
+    return [r["nomor"], titled(r["judul"], r["ringkasan"]), *(r[k] for k in DIP_KEYS[3:8]), r["tautan"]]
 
 
 def header(doc: PublicDocument, kind: str) -> list:

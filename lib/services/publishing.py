@@ -101,14 +101,36 @@ def target_config(ctx: AppContext) -> dict[str, str]:
     return config
 
 
+def version_links(ctx: AppContext, version: Version) -> list[str]:
+    from lib.linkcheck import links_of
+    rows = ctx.register.snapshot(version.id)
+    found = [u for r in rows for f in ("tautan", "lokasi_softcopy") for u in links_of(r.data.get(f) or "")]
+    return list(dict.fromkeys(found))
+
+
+def check_links(ctx: AppContext, actor: Actor, version_id: str):
+    """Every link of the version (tautan and softcopy), checked now; dead ones are listed."""
+    from lib.linkcheck import check_links as run
+    require_role(actor, "desk", "ppid")
+    return run(version_links(ctx, get_version(ctx, actor, version_id)))
+
+
 def upload(ctx: AppContext, actor: Actor, version_id: str, revision: int, target: str = "folder",
-           progress=None) -> Version:
-    """Step 5: publish every file of the approved version; record names, sizes, checksums and URL."""
+           progress=None, dead_links_ok: bool = False) -> Version:
+    """Step 5: publish every file of the approved version; record names, sizes, checksums and URL.
+
+    Links are checked first: dead ones stop the upload unless the officer accepts them knowingly
+    (recorded in the audit log)."""
     old = _fresh(ctx, actor, version_id, revision)
     check_transition(VERSION_TRANSITIONS, "upload", actor, old.status)
+    dead = [r for r in check_links(ctx, actor, version_id) if not r.ok]
+    if dead and not dead_links_ok:
+        raise WorkflowError("Ada tautan yang tidak dapat dibuka: " + "; ".join(
+            f"{r.url} ({r.message})" for r in dead[:10]) + ". Perbaiki, atau centang \"terbitkan meski ada "
+            "tautan mati\" bila memang disengaja.")
     done = TARGETS[target].publish(publication_files(ctx, old), old.id, target_config(ctx), progress)
-    record = {"url": done.url, "target": target, "berkas": {n: {"ukuran": done.sizes.get(n), "sha256": h}
-                                                           for n, h in done.checksums.items()}}
+    record = {"url": done.url, "target": target, "tautan_mati": [r.url for r in dead],
+              "berkas": {n: {"ukuran": done.sizes.get(n), "sha256": h} for n, h in done.checksums.items()}}
     new = old.replace(status="diunggah", uploaded_at=ctx.now().isoformat(timespec="seconds"),
                       uploaded_by=actor.username, upload_url=done.url, upload_files=done.files,
                       history=[*old.history, _history(ctx, actor, "diunggah", **record)])
