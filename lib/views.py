@@ -100,3 +100,25 @@ def history_lines(v: Version, tz) -> list[str]:
 def override_rows(overrides) -> list[dict]:
     return [{"Tanggal": fdate(o.day), "Jenis": "Libur tambahan" if o.kind == "libur" else "Hari kerja",
              "Keterangan": o.name} for o in overrides]
+
+
+def diff_frame(diff: VersionDiff):
+    import pandas as pd
+    return pd.DataFrame(diff_rows(diff), columns=["Perubahan", "Judul", "Rincian"])
+
+
+def filter_public(rows: list[SnapshotRow], query: str, year: str) -> list[SnapshotRow]:
+    """Search every published field; the DIK rows carry only their public fields."""
+    needle = query.strip().lower()
+    return [r for r in rows if (not needle or needle in " ".join(map(str, r.data.values())).lower())
+            and (not year or str(r.data.get("tahun")) == year or r.kategori == "dikecualikan")]
+
+
+def unit_emails_text(stored: str) -> str:
+    import json
+    return "\n".join(f"{unit} = {address}" for unit, address in json.loads(stored or "{}").items())
+
+
+def lines_text(stored: str) -> str:
+    import json
+    return "\n".join(json.loads(stored or "[]"))

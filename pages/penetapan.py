@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import ui, views
+from lib import ui, ui_exports, views
 from lib.services import publishing, versions
 
 actor = ui.guard("penetapan")
@@ -16,6 +16,14 @@ draft = next((v for v in current if v.status == "draf"), None)
 if draft is None:
     if current:
         st.info(f"{views.version_label(current[0])}. Tunggu persetujuan/unggah sebelum membuat versi baru.")
+        ui_exports.version_downloads(ctx, actor, current[0].id, draft=current[0].status != "disetujui")
+        signed = st.file_uploader("Lampirkan keputusan yang sudah ditandatangani (PDF pindaian)", type=["pdf"],
+                                  key=f"ttd:{current[0].id}")
+        if signed is not None and st.button("Simpan lampiran", key="ttd:simpan"):
+            ui.run_action("ttd", publishing.attach_signed_decree, ctx, actor, current[0].id, signed.getvalue(),
+                          current[0].revision, success="Keputusan bertanda tangan dilampirkan.")
+            st.rerun()
+        ui.form_error("ttd")
     st.subheader("Buat versi DIP (penetapan atau pemutakhiran)")
     F = "versi"
     ui.form_error(F)
@@ -40,8 +48,8 @@ else:
     if view.diff.added or view.diff.changed or view.diff.removed:
         with st.expander("Perubahan dari versi sebelumnya"):
             st.dataframe(views.diff_rows(view.diff), hide_index=True)
-    name, data = publishing.export_bytes(ctx, actor, draft.id, "html")
-    st.download_button("Unduh draf (HTML, bertanda DRAF)", data, file_name=f"DRAF-{name}", mime="text/html")
+    st.caption("Unduh draf untuk dicetak dan ditandatangani (setiap halaman bertanda DRAF):")
+    ui_exports.version_downloads(ctx, actor, draft.id, draft=True)
 
 for line in views.history_lines(draft, ctx.tz()):
     st.caption(line)

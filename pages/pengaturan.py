@@ -14,7 +14,10 @@ LABELS = {"office_name": "Nama kantor", "office_address": "Alamat", "office_plac
           "atasan_name": "Nama Atasan PPID", "atasan_position": "Jabatan Atasan PPID", "atasan_nip": "NIP Atasan PPID",
           "website_url": "Alamat folder publikasi di website (opsional)", "sla_days": "Batas penyerahan (hari kerja)",
           "correction_days": "Batas perbaikan (hari kerja)", "session_idle_minutes": "Sesi berakhir bila tidak aktif (menit)",
-          "timezone": "Zona waktu kantor (Asia/Jakarta, Asia/Makassar, Asia/Jayapura)"}
+          "timezone": "Zona waktu kantor (Asia/Jakarta, Asia/Makassar, Asia/Jayapura)",
+          "update_cycle_months": "Siklus pemutakhiran DIP (bulan)", "berkala_refresh_months": "Informasi berkala dimutakhirkan tiap (bulan)",
+          "due_soon_days": "Peringatan 'segera jatuh tempo' (hari kerja)", "exemption_warning_months": "Peringatan akhir pengecualian (bulan)",
+          "ppid_email": "Surel PPID (pengingat harian)", "atasan_email": "Surel Atasan PPID (pengingat harian)"}
 F = "pengaturan"
 ui.form_error(F)
 with st.form(F):
@@ -23,8 +26,17 @@ with st.form(F):
         values[name] = st.text_input(label, s[name], key=f"{F}:{name}")
         ui.field_error(F, name)
     values["count_from_next_day"] = st.checkbox("Hitung mulai hari kerja berikutnya", s["count_from_next_day"] == "1", key=f"{F}:next")
+    values["publish_nip"] = st.checkbox("Tampilkan NIP pada dokumen publik", s["publish_nip"] == "1", key=f"{F}:nip")
     values["units"] = st.text_area("Unit (satu per baris)", "\n".join(ctx.units()), key=f"{F}:units")
     ui.field_error(F, "units")
+    values["unit_emails"] = st.text_area("Surel unit untuk pengingat (Nama Unit = alamat@surel, satu per baris)",
+                                         views.unit_emails_text(s["unit_emails"]), key=f"{F}:unit_emails")
+    ui.field_error(F, "unit_emails")
+    values["legal_bases"] = st.text_area("Dasar hukum pada keputusan (satu per baris)",
+                                         views.lines_text(s["legal_bases"]), key=f"{F}:legal_bases")
+    values["decree_template"] = st.text_area("Templat keputusan ({kantor}, {tahun}, {jabatan}, {jabatan_kapital})",
+                                             s["decree_template"], height=200, key=f"{F}:decree_template")
+    ui.field_error(F, "decree_template")
     if st.form_submit_button("Simpan pengaturan", type="primary"):
         ui.run_action(F, admin.update_settings, ctx, actor, values, success="Pengaturan disimpan.")
         st.rerun()

@@ -1,7 +1,7 @@
 """Persetujuan: the Atasan PPID approves and orders the upload, or sends it back (SOP step 4)."""
 import streamlit as st
 
-from lib import ui, views
+from lib import ui, ui_exports, views
 from lib.services import versions
 
 actor = ui.guard("persetujuan")
@@ -18,7 +18,8 @@ d = version.decree
 st.write(f"Keputusan PPID Nomor **{d.nomor}** tanggal {views.fdate(d.tanggal)}, di {d.tempat}, oleh {d.penandatangan}.")
 st.write(f"Perubahan dari versi sebelumnya: {view.diff.summary_id()}.")
 if not view.diff.is_empty:
-    st.dataframe(views.diff_rows(view.diff), hide_index=True)
+    ui.table_with_downloads(f"perubahan-{version.id}", views.diff_frame(view.diff), "")
+ui_exports.version_downloads(ctx, actor, version.id, draft=True)
 st.subheader("Daftar informasi")
 st.dataframe(views.snapshot_rows(view.rows, protected=True), hide_index=True)
 for line in views.history_lines(version, ctx.tz()):

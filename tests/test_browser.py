@@ -172,7 +172,7 @@ def test_the_whole_sop_runs_from_first_admin_to_the_public_list(browser, fresh_s
     # Step 5: the desk exports and uploads.
     login(page, server, "desk1")
     open_path(page, server, "unggah")
-    page.get_by_role("button", name="Ekspor (HTML dan CSV) dan unggah").click()
+    page.get_by_role("button", name="Ekspor semua format dan unggah").click()
     flash_ok(page, "DIP diunggah.")
     expect(main_area(page)).to_contain_text("dip.html")
 
@@ -182,7 +182,7 @@ def test_the_whole_sop_runs_from_first_admin_to_the_public_list(browser, fresh_s
         citizen = public.new_page()
         open_path(citizen, server, "dip")
         expect(heading(citizen, "Daftar Informasi Publik")).to_be_visible()
-        html_link = main_area(citizen).get_by_role("link", name="halaman HTML")
+        html_link = main_area(citizen).get_by_role("link", name="dip.html")
         expect(html_link).to_have_attribute("href", re.compile(r"/dip\.html$"))
         html_href = html_link.get_attribute("href")
         expect(citizen.get_by_text("Keputusan PPID Nomor 01/PPID/2026", exact=False)).to_be_visible()

@@ -159,30 +159,29 @@ def _check(files: dict[str, bytes], slug: str, config: dict) -> None:
 
 @contextmanager
 def _session(config: dict):
-    client = _connect(config)
+    client = paramiko.SSHClient()
     try:
-        sftp = client.open_sftp()
-        sftp.get_channel().settimeout(TIMEOUT)
-        yield sftp
+        yield _open(client, config)
     finally:
         client.close()
 
 
-def _connect(config: dict) -> paramiko.SSHClient:
+def _open(client: paramiko.SSHClient, config: dict) -> paramiko.SFTPClient:
+    """Logged in over SFTP; the host key is checked before the password is sent."""
     host, port = config["sftp_host"], _port(config)
-    client = paramiko.SSHClient()
+    key = host_key(config.get("sftp_host_key") or "")
     client.set_missing_host_key_policy(paramiko.RejectPolicy())
-    key = host_key(config.get("sftp_host_key", ""))
     client.get_host_keys().add(host if port == 22 else f"[{host}]:{port}", key.get_name(), key)
     try:
         client.connect(host, port, username=config["sftp_user"], password=config.get("sftp_password") or None,
                        key_filename=config.get("sftp_key_path") or None, timeout=TIMEOUT,
                        banner_timeout=TIMEOUT, auth_timeout=TIMEOUT, channel_timeout=TIMEOUT,
                        allow_agent=False, look_for_keys=False)
+        sftp = client.open_sftp()
     except Exception as err:  # paramiko raises many unrelated types; every one ends the same way
-        client.close()
         raise SidipError(_connect_message(err, host, port) + f" {KEPT}") from err
-    return client
+    sftp.get_channel().settimeout(TIMEOUT)  # a server that stalls mid-upload fails instead of hanging
+    return sftp
 
 
 def _connect_message(err: Exception, host: str, port: int) -> str:
@@ -211,8 +210,11 @@ def host_key(text: str) -> paramiko.PKey:
     kind, data = words[kinds[0]], words[kinds[0] + 1]
     try:
         return paramiko.PKey.from_type_string(kind, base64.b64decode(data, validate=True))
-    except (binascii.Error, ValueError, paramiko.SSHException, UnknownKeyType) as err:
-        raise SidipError(f"Kunci host server SFTP (sftp_host_key) tidak dapat dibaca: {err}.") from None
+    except UnknownKeyType:
+        raise SidipError(f"Jenis kunci host \"{kind}\" tidak dikenal; pakai ssh-ed25519, ecdsa atau ssh-rsa.") from None
+    except (binascii.Error, ValueError, paramiko.SSHException):
+        raise SidipError("Kunci host server SFTP (sftp_host_key) tidak dapat dibaca; salin ulang "
+                         "barisnya dari `ssh-keyscan`.") from None
 
 
 register(Target("sftp", "SFTP ke server website PPID", publish))

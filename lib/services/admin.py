@@ -44,9 +44,14 @@ def update_settings(ctx: AppContext, actor: Actor, values: dict) -> dict[str, st
 
 
 def _clean_setting(key: str, value, errors: dict[str, str]) -> str:
-    if key == "units":
-        units = value if isinstance(value, list) else str(value).split("\n")
-        return json.dumps([clean_text(u)[:200] for u in units if clean_text(u)], ensure_ascii=False)
+    if key in ("units", "legal_bases"):
+        lines = value if isinstance(value, list) else str(value).split("\n")
+        return json.dumps([clean_text(u)[:500] for u in lines if clean_text(u)], ensure_ascii=False)
+    if key == "decree_template":
+        text = clean_text(value)
+        if len(text) > 8000:
+            errors[key] = "Templat keputusan paling banyak 8.000 karakter."
+        return text
     if key in INT_SETTINGS:
         return _int_setting(key, value, errors)
     if key == "timezone":
@@ -55,7 +60,7 @@ def _clean_setting(key: str, value, errors: dict[str, str]) -> str:
         return _email(key, value, errors)
     if key == "unit_emails":
         return _unit_emails(value, errors)
-    if key == "count_from_next_day":
+    if key in ("count_from_next_day", "publish_nip"):
         return "1" if value in (True, "1", 1, "true") else "0"
     text = clean_text(value)
     if len(text) > 300:

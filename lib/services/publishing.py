@@ -153,3 +153,32 @@ def latest_published(ctx: AppContext) -> PublicList | None:
     public = dv.dip_rows(rows) + [SnapshotRow(r.version_id, r.item_id, r.nomor, r.kategori,
                                               dv.dik_public(r)) for r in dv.dik_rows(rows)]
     return PublicList(version, public)
+
+
+def record_public_url(ctx: AppContext, actor: Actor, version_id: str, url: str, revision: int) -> Version:
+    """Manual target: the officer uploaded the files to the CMS; SIDIP fetches the page and checks it."""
+    from lib.domain.validation import clean_text
+    from lib.publish.manual import verify
+    old = _fresh(ctx, actor, version_id, revision)
+    require_role(actor, "desk", "ppid")
+    if old.status != "diunggah":
+        raise WorkflowError("Catat alamat publik setelah berkas disiapkan (versi berstatus diunggah).")
+    url = clean_text(url)
+    if not url.startswith(("http://", "https://")):
+        raise ValidationError({"url": "Alamat harus diawali http:// atau https://."})
+    verify(url, _published_checksum(old, "dip.html"))
+    new = old.replace(upload_url=url, history=[*old.history, _history(ctx, actor, "alamat_publik_dicek", url=url)])
+    return _save(ctx, actor, "dip_alamat_publik_dicek", old, new, note=url)
+
+
+def _published_checksum(version: Version, name: str) -> str:
+    """The checksum recorded when the files were prepared (re-rendering would differ: the audit digest moves)."""
+    uploads = [h for h in version.history if h.get("aksi") == "diunggah"]
+    if not uploads or name not in uploads[-1].get("berkas", {}):
+        raise WorkflowError("Catatan unggah versi ini tidak memuat checksum; siapkan ulang berkasnya.")
+    return uploads[-1]["berkas"][name]["sha256"]
+
+
+def targets() -> dict[str, str]:
+    """The publish targets this installation has, name -> label."""
+    return {name: t.label for name, t in TARGETS.items()}

@@ -1,0 +1,188 @@
+"""Every export read back as a user's program would read it: parsed HTML, openpyxl, PDF text, JSON, CSV."""
+import csv
+import io
+import json
+from html.parser import HTMLParser
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from lib.export import EXPORTERS, render_all
+from lib.export.document import DIK_COLUMNS, DIP_COLUMNS
+from lib.services import items, publishing, versions
+from tests.conftest import UNIT_A, classification, submission
+
+DECREE = {"nomor_keputusan": "07/PPID/KPU-SRL/III/2026", "tanggal_keputusan": "2026-03-20",
+          "tempat_keputusan": "Sarolangun", "penandatangan": "Rina Marlina"}
+EXEMPT = {"pasal17_huruf": "h", "pasal17_angka": "2", "konsekuensi_dibuka": "Membuka data pribadi pemilih",
+          "konsekuensi_ditutup": "Privasi terjaga", "lokasi_softcopy": "Drive/RAHASIA-PRIBADI"}
+TRICKY = "<script>alert(1)</script> =cmd|' /C calc'!A0"
+
+
+def add(ctx, people, judul, kategori="berkala", **extra):
+    req = items.open_request(ctx, people["ppid"], UNIT_A, judul)
+    sub = items.submit(ctx, people["desk"], req.id, submission(judul), req.revision)
+    return items.classify(ctx, people["ppid"], sub.id, classification(sub, kategori, **extra), sub.revision)
+
+
+@pytest.fixture
+def doc(ctx, people):
+    add(ctx, people, "Rencana Strategis 2025-2029")
+    add(ctx, people, TRICKY, "setiap_saat")
+    add(ctx, people, "Data pribadi pemilih", "dikecualikan", **EXEMPT)
+    v = versions.create_version(ctx, people["ppid"], 2026)
+    v = versions.establish(ctx, people["ppid"], v.id, DECREE, v.revision)
+    v = versions.approve(ctx, people["atasan"], v.id, "", v.revision)
+    return publishing.document(ctx, v, ctx.register.snapshot(v.id))
+
+
+class Cells(HTMLParser):
+    """Collects table captions, header cells and data cells as text."""
+
+    def __init__(self):
+        super().__init__()
+        self.captions, self.heads, self.cells, self.scripts, self._tag = [], [], [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        self._tag = tag
+
+    def handle_data(self, data):
+        target = {"caption": self.captions, "th": self.heads, "td": self.cells, "script": self.scripts}.get(self._tag)
+        if target is not None and data.strip():
+            target.append(data.strip())
+
+
+def test_the_html_dip_has_the_perki_columns_categories_and_escaped_text(doc):
+    html = EXPORTERS["html"].render(doc, "dip").decode()
+    page = Cells()
+    page.feed(html)
+    assert page.heads[:len(DIP_COLUMNS)] == list(DIP_COLUMNS)
+    assert page.captions == ["Informasi yang Wajib Disediakan dan Diumumkan secara Berkala",
+                             "Informasi yang Wajib Diumumkan secara Serta Merta",
+                             "Informasi yang Wajib Tersedia Setiap Saat"]
+    assert TRICKY in page.cells and "<script>alert(1)</script>" not in html.replace("<script>(function", "")
+    assert "Data pribadi pemilih" not in html and "RAHASIA" not in html
+    assert "Keputusan PPID Nomor 07/PPID/KPU-SRL/III/2026 tanggal 20 Maret 2026" in html
+    assert "Rina Marlina" in html and "DRAF" not in html
+
+
+def test_the_html_dik_publishes_only_its_public_fields(doc):
+    html = EXPORTERS["html"].render(doc, "dik").decode()
+    page = Cells()
+    page.feed(html)
+    assert page.heads == list(DIK_COLUMNS)
+    assert page.cells == ["1", "Data pribadi pemilih", "Pasal 17 huruf h angka 2 UU 14/2008",
+                          "Membuka data pribadi pemilih", "Privasi terjaga", "Permanen", "-"]
+    assert "RAHASIA" not in html
+
+
+def test_the_xlsx_has_one_sheet_per_category_plus_all_with_neutralised_formulas(doc):
+    book = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"].render(doc, "dip")))
+    assert book.sheetnames == ["Semua", "Diumumkan secara Berkala", "Diumumkan secara Serta Merta",
+                               "Tersedia Setiap Saat"]
+    everything = book["Semua"]
+    assert [c.value for c in everything[1]] == ["Kategori", *DIP_COLUMNS]
+    assert everything.freeze_panes == "A2" and everything["A1"].font.bold
+    titles = [row[2] for row in everything.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["Rencana Strategis 2025-2029", TRICKY]  # starts with '<', not a formula prefix
+    assert (book["Tersedia Setiap Saat"]["A2"].value, book["Tersedia Setiap Saat"]["B2"].value) == ("1", TRICKY)
+
+
+def test_a_formula_in_a_title_is_neutralised_in_csv_and_xlsx(ctx, people):
+    add(ctx, people, "=HYPERLINK(\"http://x\",\"klik\")")
+    v = versions.create_version(ctx, people["ppid"], 2026)
+    v = versions.establish(ctx, people["ppid"], v.id, DECREE, v.revision)
+    doc = publishing.document(ctx, v, ctx.register.snapshot(v.id))
+    rows = list(csv.reader(io.StringIO(EXPORTERS["csv"].render(doc, "dip").decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"].render(doc, "dip")))["Semua"]
+    assert rows[1][2] == sheet["C2"].value == "'=HYPERLINK(\"http://x\",\"klik\")"
+    assert sheet["C2"].data_type == "s"
+
+
+def test_the_pdf_has_the_columns_categories_decree_and_signer(doc):
+    pdf = PdfReader(io.BytesIO(EXPORTERS["pdf"].render(doc, "dip")))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    flat = " ".join(text.split())
+    for expected in ("DAFTAR INFORMASI PUBLIK KPU KABUPATEN SAROLANGUN TAHUN 2026",
+                     "Lampiran Keputusan PPID Nomor 07/PPID/KPU-SRL/III/2026 tanggal 20 Maret 2026",
+                     "Informasi yang Wajib Disediakan dan Diumumkan secara Berkala",
+                     "Informasi yang Wajib Tersedia Setiap Saat", "Rencana Strategis 2025-2029",
+                     "<script>alert(1)</script>", "Rina Marlina", "Sarolangun, 20 Maret 2026", "Halaman 1 dari 1"):
+        assert expected in flat, expected
+    assert "Data pribadi pemilih" not in flat and "DRAF" not in flat
+    assert pdf.pages[0].mediabox.width > pdf.pages[0].mediabox.height  # landscape
+
+
+def test_an_unapproved_version_says_draf_on_every_page(ctx, people):
+    for n in range(40):
+        add(ctx, people, f"Informasi berkala nomor {n}")
+    v = versions.create_version(ctx, people["ppid"], 2026)
+    _, content = publishing.export_bytes(ctx, people["ppid"], v.id, "pdf")
+    pages = PdfReader(io.BytesIO(content)).pages
+    assert len(pages) > 1 and all("DRAF" in p.extract_text() for p in pages)
+    _, decree = publishing.export_bytes(ctx, people["ppid"], v.id, "keputusan")
+    assert all("DRAF" in p.extract_text() for p in PdfReader(io.BytesIO(decree)).pages)
+
+
+def test_the_decree_cites_the_legal_bases_and_carries_both_lists(doc):
+    from lib.export.decree_pdf import render_decree
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render_decree(doc))).pages)
+    assert "KEPUTUSAN PPID KPU KABUPATEN SAROLANGUN NOMOR 07/PPID/KPU-SRL/III/2026" in text
+    assert text.index("Mengingat:") < text.index("MEMUTUSKAN") < text.index("LAMPIRAN I") < text.index("LAMPIRAN II")
+    assert "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik" in text
+    assert "Membuka data pribadi pemilih" in text and "RAHASIA" not in text
+
+
+def test_the_json_follows_its_documented_schema(doc):
+    body = json.loads(EXPORTERS["json"].render(doc, "dip"))
+    assert list(body) == ["schema", "jenis", "judul", "kantor", "draf", "versi", "jejak_audit", "kategori"]
+    assert body["schema"] == "sidip-dip/1" and body["versi"]["keputusan"]["nomor"] == "07/PPID/KPU-SRL/III/2026"
+    assert [len(k["informasi"]) for k in body["kategori"]] == [1, 0, 1]
+    assert list(body["kategori"][0]["informasi"][0]) == ["nomor", "judul", "ringkasan", "pejabat_penguasa",
+                                                         "penanggung_jawab", "waktu_tempat", "bentuk", "retensi",
+                                                         "tahun", "tautan"]
+    dik = json.loads(EXPORTERS["json"].render(doc, "dik"))
+    assert dik["informasi"][0]["dasar_pengecualian"] == "Pasal 17 huruf h angka 2 UU 14/2008"
+
+
+def test_nip_is_left_out_of_public_documents_unless_the_office_allows_it(ctx, people):
+    from lib.services import admin
+    admin.update_settings(ctx, people["admin"], {"ppid_nip": "198001012005011001"})
+    add(ctx, people, "Renstra")
+    v = versions.create_version(ctx, people["ppid"], 2026)
+    v = versions.establish(ctx, people["ppid"], v.id, DECREE, v.revision)
+    assert "198001012005011001" not in publishing.export_bytes(ctx, people["ppid"], v.id, "html")[1].decode()
+    admin.update_settings(ctx, people["admin"], {"publish_nip": "1"})
+    assert "NIP. 198001012005011001" in publishing.export_bytes(ctx, people["ppid"], v.id, "html")[1].decode()
+
+
+def test_a_publication_has_every_format_of_both_lists_and_the_decree(doc):
+    assert sorted(render_all(doc)) == ["dik.csv", "dik.html", "dik.json", "dik.pdf", "dik.xlsx", "dip.csv",
+                                       "dip.html", "dip.json", "dip.pdf", "dip.xlsx", "keputusan.pdf"]
+
+
+def test_a_manual_upload_is_checked_against_the_files_prepared(ctx, people, doc, tmp_path):
+    import functools
+    import http.server
+    import threading
+    v = publishing.upload(ctx, people["ppid"], doc.version.id, doc.version.revision, target="manual")
+    assert v.upload_url == ""
+    prepared = tmp_path / "publik" / "manual" / v.id
+    assert sorted(p.name for p in prepared.iterdir()) == sorted(v.upload_files)
+    cms = tmp_path / "cms"
+    cms.mkdir()
+    (cms / "dip.html").write_bytes((prepared / "dip.html").read_bytes())
+    (cms / "ubah.html").write_bytes(b"<html>diubah CMS</html>")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(cms))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with pytest.raises(Exception, match="checksum tidak cocok"):
+            publishing.record_public_url(ctx, people["ppid"], v.id, f"{base}/ubah.html", v.revision)
+        done = publishing.record_public_url(ctx, people["ppid"], v.id, f"{base}/dip.html", v.revision)
+    finally:
+        server.shutdown()
+    assert done.upload_url == f"{base}/dip.html"
+    assert ctx.register.events(ctx.office_id)[-1].action == "dip_alamat_publik_dicek"
