@@ -97,6 +97,45 @@ def cmd_remind(ctx: AppContext, args) -> int:
     return 1 if report.failed else 0
 
 
+def _pick_version(ctx: AppContext, wanted: str, statuses: tuple[str, ...]):
+    """'latest' = the newest version in one of ``statuses``; otherwise a version id."""
+    versions = ctx.register.list_versions(ctx.office_id)
+    if wanted != "latest":
+        found = ctx.register.get_version(wanted)
+        if found is None or found.office_id != ctx.office_id:
+            raise SidipError(f"Versi {wanted} tidak ditemukan.")
+        return found
+    fitting = [v for v in versions if v.status in statuses]
+    if not fitting:
+        raise SidipError("Belum ada versi DIP yang " + " atau ".join(statuses) + ".")
+    return fitting[-1]
+
+
+def cmd_export(ctx: AppContext, args) -> int:
+    from pathlib import Path
+    from lib.services import publishing
+    actor = _actor(ctx, args.as_user)
+    version = _pick_version(ctx, args.version, ("diunggah", "disetujui", "ditetapkan", "draf"))
+    name, content = publishing.export_bytes(ctx, actor, version.id, args.format, args.list)
+    out = Path(args.out)
+    if out.is_dir():
+        out = out / name
+    out.write_bytes(content)
+    print(f"{out} ({len(content):,} bita) — {version.label}, status {version.status}".replace(",", "."))
+    return 0
+
+
+def cmd_publish(ctx: AppContext, args) -> int:
+    from lib.services import publishing
+    actor = _actor(ctx, args.as_user)
+    version = _pick_version(ctx, args.version, ("disetujui",))
+    done = publishing.upload(ctx, actor, version.id, version.revision, args.target,
+                             dead_links_ok=args.allow_dead_links)
+    print(f"{done.label} diunggah ke {done.upload_url or '(target manual: catat alamat publiknya)'}; "
+          f"{len(done.upload_files)} berkas.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m lib.cli", description="SIDIP: perintah administrasi")
     sub = p.add_subparsers(dest="command", required=True)
@@ -119,6 +158,19 @@ def parser() -> argparse.ArgumentParser:
     remind = sub.add_parser("remind", help="kirim surel pengingat tenggat (untuk cron)")
     remind.add_argument("--dry-run", action="store_true", help="tampilkan saja, jangan kirim")
     remind.set_defaults(fn=cmd_remind)
+    export = sub.add_parser("export", help="ekspor satu versi DIP/DIK ke berkas")
+    export.add_argument("--format", required=True, choices=["html", "pdf", "xlsx", "csv", "json", "keputusan"])
+    export.add_argument("--list", default="dip", choices=["dip", "dik"])
+    export.add_argument("--version", default="latest", help="kode versi, atau 'latest'")
+    export.add_argument("--out", required=True, help="berkas atau folder tujuan")
+    export.add_argument("--as", dest="as_user")
+    export.set_defaults(fn=cmd_export)
+    publish = sub.add_parser("publish", help="unggah versi yang disetujui (untuk cron)")
+    publish.add_argument("--version", default="latest", help="kode versi, atau 'latest' (disetujui terbaru)")
+    publish.add_argument("--target", default="folder", choices=["folder", "sftp", "manual"])
+    publish.add_argument("--allow-dead-links", action="store_true", help="terbitkan meski ada tautan mati")
+    publish.add_argument("--as", dest="as_user")
+    publish.set_defaults(fn=cmd_publish)
     return p
 
 

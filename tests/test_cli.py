@@ -66,3 +66,17 @@ def test_demo_fills_every_state_and_the_audit_chain_checks_out(tmp_path):
     assert doctor.returncode == 0 and "MAC tidak sah: 0" in doctor.stdout
     again = cli(tmp_path, "demo")
     assert again.returncode == 1 and "hanya untuk register kosong" in again.stderr
+
+
+def test_export_writes_each_format_of_the_latest_version_and_publish_refuses_without_approval(tmp_path):
+    assert cli(tmp_path, "demo").returncode == 0
+    for fmt in ("html", "pdf", "xlsx", "csv", "json", "keputusan"):
+        out = cli(tmp_path, "export", "--format", fmt, "--list", "dik", "--out", str(tmp_path))
+        assert out.returncode == 0, out.stderr
+    names = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert names == ["dik.csv", "dik.html", "dik.json", "dik.pdf", "dik.xlsx", "keputusan.pdf"]
+    assert b"Data pribadi pemilih" in (tmp_path / "dik.html").read_bytes()
+    refused = cli(tmp_path, "publish")
+    assert refused.returncode == 1 and "Belum ada versi DIP yang disetujui." in refused.stderr
+    missing = cli(tmp_path, "export", "--format", "pdf", "--version", "dip-tidak-ada", "--out", str(tmp_path))
+    assert missing.returncode == 1 and "Versi dip-tidak-ada tidak ditemukan." in missing.stderr

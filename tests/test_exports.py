@@ -186,3 +186,20 @@ def test_a_manual_upload_is_checked_against_the_files_prepared(ctx, people, doc,
         server.shutdown()
     assert done.upload_url == f"{base}/dip.html"
     assert ctx.register.events(ctx.office_id)[-1].action == "dip_alamat_publik_dicek"
+
+
+def test_the_signed_decree_is_kept_with_the_version_and_published_with_it(ctx, people):
+    from lib.errors import ValidationError, WorkflowError
+    add(ctx, people, "Renstra")
+    v = versions.create_version(ctx, people["ppid"], 2026)
+    with pytest.raises(WorkflowError):
+        publishing.attach_signed_decree(ctx, people["ppid"], v.id, b"%PDF-1.4 ttd", v.revision)
+    v = versions.establish(ctx, people["ppid"], v.id, DECREE, v.revision)
+    with pytest.raises(ValidationError):
+        publishing.attach_signed_decree(ctx, people["ppid"], v.id, b"bukan pdf", v.revision)
+    v = publishing.attach_signed_decree(ctx, people["ppid"], v.id, b"%PDF-1.4 ttd", v.revision)
+    v = versions.approve(ctx, people["atasan"], v.id, "", v.revision)
+    v = publishing.upload(ctx, people["ppid"], v.id, v.revision)
+    assert "keputusan-ditandatangani.pdf" in v.upload_files
+    assert (tmp_published := (ctx.publish_dir + f"/{v.id}/keputusan-ditandatangani.pdf"))
+    assert open(tmp_published, "rb").read() == b"%PDF-1.4 ttd"
