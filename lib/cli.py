@@ -136,6 +136,34 @@ def cmd_publish(ctx: AppContext, args) -> int:
     return 0
 
 
+def cmd_import(ctx: AppContext, args) -> int:
+    from pathlib import Path
+    from lib.services import importing
+    from lib.views import category_short
+    actor = _actor(ctx, args.as_user)
+    path = Path(args.file)
+    if not path.is_file():
+        raise SidipError(f"Berkas {args.file} tidak ditemukan.")
+    result = importing.preview(ctx, actor, path.name, path.read_bytes())
+    for r in result.rejected:
+        print(f"ditolak  baris {r.row}: {r.reason} ({r.column}: {r.value})")
+    for r in result.rows:
+        for w in r.warnings:
+            print(f"peringatan baris {r.row}: {w}")
+    print(" ".join(f"{category_short(k).lower().replace(' ', '_')}={n}" for k, n in result.counts().items()))
+    if args.dry_run:
+        print(result.summary_line())
+        return 0
+    version = ({"tahun": args.as_version, "nomor_keputusan": args.decree, "tanggal_keputusan": args.decree_date,
+                "tempat_keputusan": args.place or ctx.settings()["office_place"], "penandatangan": args.signer or "-"}
+               if args.as_version else None)
+    done = importing.run(ctx, actor, result, args.unit or ctx.units()[0], path.name, version)
+    print(f"{done.items} informasi diimpor ({done.incomplete} perlu dilengkapi)"
+          + (f"; versi historis {done.version.label}" if done.version else ""))
+    print(result.summary_line())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m lib.cli", description="SIDIP: perintah administrasi")
     sub = p.add_subparsers(dest="command", required=True)
@@ -171,6 +199,17 @@ def parser() -> argparse.ArgumentParser:
     publish.add_argument("--allow-dead-links", action="store_true", help="terbitkan meski ada tautan mati")
     publish.add_argument("--as", dest="as_user")
     publish.set_defaults(fn=cmd_publish)
+    imp = sub.add_parser("import", help="impor DIP yang sudah ada dari XLSX/CSV")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="uji coba saja, register tidak berubah")
+    imp.add_argument("--unit", help="unit pemilik informasi (bawaan: unit pertama di Pengaturan)")
+    imp.add_argument("--as-version", type=int, metavar="TAHUN", help="catat sebagai versi historis tahun ini")
+    imp.add_argument("--decree", help="nomor keputusan versi historis")
+    imp.add_argument("--decree-date", help="tanggal keputusan TTTT-BB-HH")
+    imp.add_argument("--place")
+    imp.add_argument("--signer")
+    imp.add_argument("--as", dest="as_user")
+    imp.set_defaults(fn=cmd_import)
     return p
 
 

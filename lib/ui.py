@@ -38,6 +38,7 @@ PAGES: dict[str, PageSpec] = {
     "penetapan": _spec("penetapan", "Penetapan DIP", ":material/gavel:", "ppid"),
     "persetujuan": _spec("persetujuan", "Persetujuan", ":material/task_alt:", "atasan"),
     "unggah": _spec("unggah", "Unggah", ":material/upload:", "desk", "ppid"),
+    "impor": _spec("impor", "Impor DIP", ":material/upload_file:", "admin", "ppid"),
     "riwayat": _spec("riwayat", "Riwayat", ":material/history:", "desk", "ppid", "atasan", "admin"),
     "pengguna": _spec("pengguna", "Pengguna", ":material/group:", "admin"),
     "pengaturan": _spec("pengaturan", "Pengaturan", ":material/settings:", "admin"),

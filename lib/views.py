@@ -122,3 +122,18 @@ def unit_emails_text(stored: str) -> str:
 def lines_text(stored: str) -> str:
     import json
     return "\n".join(json.loads(stored or "[]"))
+
+
+def category_short(key: str) -> str:
+    return {"berkala": "Berkala", "serta_merta": "Serta merta", "setiap_saat": "Setiap saat",
+            "dikecualikan": "Dikecualikan"}.get(key, key)
+
+
+def plan_rows(result) -> list[dict]:
+    return [{"Baris": r.row, "Kategori": category_short(r.fields["kategori"]), "Judul": r.fields["judul"],
+             "Belum lengkap": ", ".join(r.incomplete), "Peringatan": "; ".join(r.warnings)} for r in result.rows]
+
+
+def rejected_rows(result) -> list[dict]:
+    return [{"Baris": r.row, "Kolom": r.column, "Isi": r.value, "Alasan": r.reason, "Status": status}
+            for status, group in (("ditolak", result.rejected), ("diabaikan", result.ignored)) for r in group]

@@ -19,6 +19,8 @@ sections = [
      "Tidak ada permintaan yang menunggu. Informasi baru dapat diajukan di Permintaan & Pengajuan."),
     (actor.has("ppid"), "Informasi yang perlu diklasifikasi", todo.to_classify,
      "Belum ada pengajuan baru. Buka permintaan ke unit di halaman Permintaan & Pengajuan."),
+    (actor.has("ppid"), "Informasi yang perlu dilengkapi (kolom DIP kosong)", todo.incomplete,
+     "Semua informasi terklasifikasi sudah lengkap."),
     (bool(actor.roles & {"ppid", "atasan"}), "Permintaan yang lewat tenggat 5 hari kerja", todo.overdue,
      "Tidak ada permintaan yang terlambat."),
 ]

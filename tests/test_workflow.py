@@ -10,13 +10,14 @@ from lib.domain.workflow import ITEM_TRANSITIONS, VERSION_TRANSITIONS, ClockSett
 from lib.errors import PermissionDenied, WorkflowError
 
 ALL_ITEM_STATES = (None, "diminta", "diajukan", "dikembalikan", "diklasifikasi", "ditarik")
-ALL_VERSION_STATES = (None, "draf", "ditetapkan", "disetujui", "diunggah")
+ALL_VERSION_STATES = (None, "draf", "ditetapkan", "disetujui", "diunggah", "diimpor")
 
 EXPECTED_ITEM_ROLES = {"open_request": {"ppid"}, "submit": {"desk"}, "resubmit": {"desk"},
                        "return": {"ppid"}, "classify": {"ppid"}, "withdraw": {"ppid"},
                        "mark_refreshed": {"ppid"}}
 EXPECTED_VERSION_ROLES = {"create": {"ppid"}, "edit": {"ppid"}, "establish": {"ppid"},
-                          "approve": {"atasan"}, "send_back": {"atasan"}, "upload": {"desk", "ppid"}}
+                          "approve": {"atasan"}, "send_back": {"atasan"}, "upload": {"desk", "ppid"},
+                          "import": {"ppid"}}
 
 
 def actor(role: str, unit: str = "Sekretariat") -> Actor:

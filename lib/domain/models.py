@@ -39,6 +39,7 @@ VERSION_STATES: dict[str, str] = {
     "ditetapkan": "Ditetapkan",
     "disetujui": "Disetujui, perintah unggah",
     "diunggah": "Diunggah",
+    "diimpor": "Diimpor (historis)",  # established outside SIDIP; the base for the next update
 }
 
 PASAL17_LETTERS = tuple("abcdefghij")

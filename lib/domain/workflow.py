@@ -45,7 +45,8 @@ VERSION_TRANSITIONS: dict[str, Transition] = {
     "establish": _t({"ppid"}, {"draf"}, "ditetapkan", "menetapkan DIP"),
     "approve": _t({"atasan"}, {"ditetapkan"}, "disetujui", "menyetujui dan memerintahkan unggah DIP"),
     "send_back": _t({"atasan"}, {"ditetapkan"}, "draf", "mengembalikan DIP ke draf"),
-    "upload": _t({"desk", "ppid"}, {"disetujui"}, "diunggah", "mengunggah DIP ke website PPID"),
+    "upload": _t({"desk", "ppid"}, {"disetujui", "diimpor"}, "diunggah", "mengunggah DIP ke website PPID"),
+    "import": _t({"ppid"}, {None}, "diimpor", "mencatat DIP lama sebagai versi historis"),
 }
 
 

@@ -17,6 +17,7 @@ class Todo:
     to_upload: list[Version] = field(default_factory=list)   # desk/ppid
     drafts: list[Version] = field(default_factory=list)      # ppid
     users: int = 0                                           # admin
+    incomplete: list = field(default_factory=list)           # ppid: items missing a DIP column
     stale_berkala: list[str] = field(default_factory=list)   # ppid: titles not refreshed in 6 months
     exemptions_ending: list[str] = field(default_factory=list)  # ppid: "title (ends on …)"
 
@@ -33,6 +34,7 @@ def todo(ctx: AppContext, actor: Actor) -> Todo:
         out.to_classify = [v for v in views if v.item.status == "diajukan"]
         out.drafts = [v for v in versions if v.status == "draf"]
         out.stale_berkala, out.exemptions_ending = _ppid_reminders(ctx)
+        out.incomplete = [v for v in views if v.item.status == "diklasifikasi" and v.item.missing_dip_fields()]
     if actor.roles & {"ppid", "atasan"}:
         out.overdue = [v for v in views if v.overdue]
     if actor.has("atasan"):

@@ -90,5 +90,11 @@ class Register(ABC):
         """Add/replace (or remove) the override for ``override.day``."""
 
     @abstractmethod
+    def save_many(self, items: list[Item], events: list[Event], version: Version | None = None,
+                  snapshot: list[SnapshotRow] | None = None) -> None:
+        """Insert many new items (and optionally a version with its snapshot) with their events,
+        all or nothing: an import that fails halfway changes nothing."""
+
+    @abstractmethod
     def append_event(self, event: Event) -> Event:
         """Append an event that has no record change of its own (a login, an export)."""

@@ -217,6 +217,16 @@ class SqliteRegister(Register):
                              (office_id, override.day.isoformat(), override.kind, override.name))
             self._append(conn, event)
 
+    def save_many(self, items, events, version=None, snapshot=None) -> None:
+        with self._tx() as conn:
+            for item in items:
+                self._upsert(conn, "items", item, None, "Informasi", events[0].actor if events else "")
+            if version is not None:
+                self._upsert(conn, "versions", version, None, "Versi DIP", version.created_by)
+                self._replace_snapshot(conn, version.id, snapshot or [])
+            for event in events:
+                self._append(conn, event)
+
     def append_event(self, event: Event) -> Event:
         with self._tx() as conn:
             return self._append(conn, event)

@@ -1,0 +1,61 @@
+"""Impor DIP: bring the office's existing list in from XLSX or CSV, with a dry run first."""
+import streamlit as st
+
+from lib import ui, views
+from lib.domain.import_mapping import FIELD_NAMES
+from lib.services import importing
+
+actor = ui.guard("impor")
+ctx = ui.ctx()
+st.title("Impor DIP yang sudah ada")
+st.caption("Unggah DIP kantor Anda (XLSX atau CSV). SIDIP membaca judul kolomnya, menampilkan hasil uji coba, "
+           "dan baru mengimpor setelah Anda setuju. Impor bersifat semua-atau-tidak-sama-sekali.")
+ui.flash()
+upload = st.file_uploader("Berkas DIP", type=["xlsx", "csv"], key=ui.key("impor", "berkas"))
+ui.form_error("impor")
+if upload is None:
+    st.info("Pilih berkas untuk memulai. Baris judul, baris nomor kolom, baris kelompok kategori dan blok tanda "
+            "tangan dikenali otomatis.")
+    st.stop()
+overrides = st.session_state.setdefault(f"impor:map:{upload.name}", {})
+result = ui.run_action("baca", importing.preview, ctx, actor, upload.name, upload.getvalue(), overrides)
+ui.form_error("baca")
+if result is None:
+    st.stop()
+st.subheader("Kolom yang dikenali")
+choices = [""] + list(FIELD_NAMES)
+for col, header in result.mapping.headers.items():
+    current = result.mapping.columns.get(col, "")
+    picked = st.selectbox(f"Kolom {col + 1}: \"{header or '(tanpa judul)'}\"", choices, choices.index(current),
+                          format_func=lambda f: FIELD_NAMES.get(f, "(tidak diimpor)"), key=f"impor:kolom:{col}")
+    if picked != current:
+        overrides[col] = picked
+        st.rerun()
+st.subheader("Uji coba")
+counts = result.counts()
+cols = st.columns(len(counts) + 2)
+for col, (kategori, n) in zip(cols, counts.items()):
+    col.metric(views.category_short(kategori), n)
+cols[-2].metric("Perlu dilengkapi", sum(bool(r.incomplete) for r in result.rows))
+cols[-1].metric("Ditolak", len(result.rejected))
+st.dataframe(views.plan_rows(result), hide_index=True)
+if result.rejected or result.ignored:
+    st.dataframe(views.rejected_rows(result), hide_index=True)
+unit = st.selectbox("Unit pemilik informasi yang diimpor", ctx.units(), key="impor:unit")
+historical = None
+if actor.has("ppid") and st.checkbox("Catat sebagai versi DIP historis (sudah ditetapkan di luar SIDIP)", key="impor:historis"):
+    left, right = st.columns(2)
+    historical = {"tahun": left.number_input("Tahun DIP", 2000, 2100, ctx.today().year - 1, key="impor:tahun"),
+                  "nomor_keputusan": right.text_input("Nomor keputusan", key="impor:nomor"),
+                  "tanggal_keputusan": left.date_input("Tanggal keputusan", key="impor:tanggal", format="DD/MM/YYYY"),
+                  "tempat_keputusan": right.text_input("Tempat", ctx.settings()["office_place"], key="impor:tempat"),
+                  "penandatangan": left.text_input("Penandatangan", key="impor:ttd")}
+if st.button(f"Impor {len(result.rows)} baris", type="primary", key="impor:jalankan"):
+    bar = st.progress(0.0, text="Mengimpor…")
+    done = ui.run_action("impor", importing.run, ctx, actor, result, unit, upload.name, historical,
+                         lambda f, text: bar.progress(f, text=text))
+    if done:
+        ui.reset_form("impor")  # a fresh uploader: the same file cannot be imported twice by a second click
+        st.session_state["flash_ok"] = (f"{done.items} informasi diimpor; {done.incomplete} perlu dilengkapi di "
+                                        "halaman Klasifikasi." + (" Versi historis dicatat." if done.version else ""))
+    st.rerun()
