@@ -164,6 +164,42 @@ def cmd_import(ctx: AppContext, args) -> int:
     return 0
 
 
+def cmd_backup(ctx: AppContext, args) -> int:
+    """The whole register as one XLSX workbook (recorded in the audit log as the system actor)."""
+    from pathlib import Path
+    from lib.services import backup
+    content, counts = backup.backup_with_counts(ctx, SYSTEM_ACTOR)
+    out = Path(args.out)
+    if out.is_dir():
+        out = out / f"sidip-cadangan-{ctx.now():%Y%m%d-%H%M%S}.xlsx"
+    try:
+        out.write_bytes(content)
+    except OSError as err:
+        raise SidipError(f"Cadangan tidak dapat ditulis ke {out} ({err.strerror}).")
+    print(f"Cadangan ditulis: {out} ({len(content):,} bita)".replace(",", "."))
+    for table, n in counts.items():
+        print(f"  {table}: {n}")
+    return 0
+
+
+def cmd_restore(ctx: AppContext, args) -> int:
+    """Load a backup into this register, which must be empty."""
+    from pathlib import Path
+    from lib.services import backup
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SidipError(f"Berkas {path} tidak ditemukan.")
+    except OSError as err:
+        raise SidipError(f"Berkas {path} tidak dapat dibaca ({err.strerror}).")
+    counts = backup.restore_xlsx(ctx, SYSTEM_ACTOR, data)
+    print(f"Cadangan dipulihkan dari {path}:")
+    for table, n in counts.items():
+        print(f"  {table}: {n}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m lib.cli", description="SIDIP: perintah administrasi")
     sub = p.add_subparsers(dest="command", required=True)
@@ -210,6 +246,12 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--signer")
     imp.add_argument("--as", dest="as_user")
     imp.set_defaults(fn=cmd_import)
+    bk = sub.add_parser("backup", help="cadangkan seluruh register ke satu berkas XLSX")
+    bk.add_argument("--out", required=True, help="berkas atau folder tujuan")
+    bk.set_defaults(fn=cmd_backup)
+    rs = sub.add_parser("restore", help="pulihkan cadangan XLSX ke register yang masih kosong")
+    rs.add_argument("file")
+    rs.set_defaults(fn=cmd_restore)
     return p
 
 

@@ -240,3 +240,10 @@ def summary_pdf_maker(board, tables):
         from lib.export.summary_pdf import render  # reportlab loads only when the PDF is asked for
         return render(board, office, tables)
     return make
+
+
+def backup_maker(actor):
+    """Deferred: the backup (and its audit event) is made only when the admin presses the button."""
+    from lib.services.backup import backup_xlsx
+    context = ctx()
+    return lambda: backup_xlsx(context, actor)

@@ -62,3 +62,9 @@ if save or drop:
     ui.run_action(H, admin.set_holiday_override, ctx, actor, day, kind, name, remove=drop,
                   success="Kalender diperbarui; tenggat yang masih berjalan dihitung ulang.")
     st.rerun()
+
+st.subheader("Cadangan register")
+st.caption("Seluruh register (pengaturan, pengguna, informasi, versi, jejak audit) dalam satu XLSX. Pulihkan ke "
+           "register kosong dengan `python -m lib.cli restore BERKAS` (kunci rahasia yang sama diperlukan).")
+st.download_button("Unduh cadangan (XLSX)", ui.backup_maker(actor), file_name="cadangan-sidip.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="cadangan")

@@ -13,6 +13,8 @@ from lib.domain.workdays import HolidayOverride
 class Register(ABC):
     """The office's register of items, versions, users, settings and the audit log."""
 
+    DUMP_TABLES = ("settings", "holidays", "users", "items", "versions", "version_items", "events")
+
     @abstractmethod
     def init(self) -> None:
         """Create missing tables/tabs; never touch existing data."""
@@ -98,3 +100,19 @@ class Register(ABC):
     @abstractmethod
     def append_event(self, event: Event) -> Event:
         """Append an event that has no record change of its own (a login, an export)."""
+
+    # -- backup and restore --------------------------------------------------------------
+    @abstractmethod
+    def dump(self) -> dict[str, list[dict[str, str]]]:
+        """Every table as rows of raw strings, keyed and ordered as ``DUMP_TABLES``.
+
+        All offices, every stored column; events in the order they were written.
+        """
+
+    @abstractmethod
+    def load(self, tables: dict[str, list[dict[str, str]]]) -> None:
+        """Insert ``dump()``-shaped rows exactly as given, in one transaction, into an empty register.
+
+        Events keep their id, prev_id and mac (nothing is re-signed). A register holding any row
+        is refused with SidipError("Register tujuan tidak kosong: ...") and left unchanged.
+        """

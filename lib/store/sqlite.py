@@ -11,12 +11,18 @@ from pathlib import Path
 from lib.domain.audit import EventSigner
 from lib.domain.models import Event, Item, SnapshotRow, User, Version, utc_now
 from lib.domain.workdays import HolidayOverride
-from lib.errors import ConflictError
+from lib.errors import ConflictError, SidipError
 from lib.store import codec
 from lib.store.port import Register
 
 SCHEMA_VERSION = "1"
 _KEYS = {"items": "id", "versions": "id", "users": "username"}
+_DUMP_ORDER = {"settings": '"office_id", "key"', "holidays": '"office_id", "day"', "users": '"username"',
+               "items": '"office_id", "created_at", "id"', "versions": '"office_id", "created_at", "id"',
+               "version_items": '"version_id", "item_id"', "events": "seq"}
+_TABLE_WORDS = {"settings": "pengaturan", "holidays": "hari libur", "users": "pengguna",
+                "items": "informasi", "versions": "versi DIP", "version_items": "baris versi DIP",
+                "events": "peristiwa audit"}
 
 
 def _table_sql(name: str, cls) -> str:
@@ -230,6 +236,53 @@ class SqliteRegister(Register):
     def append_event(self, event: Event) -> Event:
         with self._tx() as conn:
             return self._append(conn, event)
+
+    # -- backup and restore --------------------------------------------------------------
+    def _stored_columns(self, conn, table: str) -> list[str]:
+        """Every column but the internal seq: the record's fields first, in their order."""
+        present = [r["name"] for r in conn.execute(f"PRAGMA table_info({table})") if r["name"] != "seq"]
+        known = codec.columns(codec.RECORDS[table]) if table in codec.RECORDS else []
+        return [c for c in known if c in present] + [c for c in present if c not in known]
+
+    def dump(self) -> dict[str, list[dict[str, str]]]:
+        conn = self._conn()
+        conn.execute("BEGIN")  # one read snapshot across all tables, even while others write
+        try:
+            tables = {}
+            for table in self.DUMP_TABLES:
+                names = self._stored_columns(conn, table)
+                select = ", ".join(f'"{c}"' for c in names)
+                rows = conn.execute(f"SELECT {select} FROM {table} ORDER BY {_DUMP_ORDER[table]}")
+                tables[table] = [{c: "" if v is None else str(v) for c, v in zip(names, row)}
+                                 for row in rows]
+            return tables
+        finally:
+            conn.execute("COMMIT")
+
+    def load(self, tables: dict[str, list[dict[str, str]]]) -> None:
+        unknown = sorted(set(tables) - set(self.DUMP_TABLES))
+        if unknown:
+            raise SidipError(f"Tabel tidak dikenal: {', '.join(unknown)}.")
+        with self._tx() as conn:
+            held = [(table, conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+                    for table in self.DUMP_TABLES]
+            held = [f"{n} {_TABLE_WORDS[table]}" for table, n in held if n]
+            if held:
+                raise SidipError(f"Register tujuan tidak kosong: {', '.join(held)}. Cadangan hanya "
+                                 "dapat dipulihkan ke register baru yang kosong.")
+            for table in self.DUMP_TABLES:
+                present = set(self._stored_columns(conn, table))
+                for number, row in enumerate(tables.get(table, []), 1):
+                    extra = sorted(set(row) - present)
+                    if extra:
+                        raise SidipError(f"Tabel {table} tidak memiliki kolom {', '.join(extra)}.")
+                    names = ", ".join(f'"{c}"' for c in row)
+                    try:
+                        conn.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(row))})",
+                                     list(row.values()))
+                    except sqlite3.IntegrityError as err:
+                        raise SidipError(f"Tabel {table} baris {number} tidak dapat dimuat: kuncinya "
+                                         "ganda atau kosong.") from err
 
 
 def _snapshot_order(row: SnapshotRow):

@@ -1,0 +1,278 @@
+"""Backup and restore of the whole register as one XLSX workbook: one sheet per table, all text.
+
+Layout of ``sidip-backup/1``:
+
+* ``_sidip``: key/value rows: schema, created_at, office_id and ``rows.<sheet>`` (row counts);
+* one sheet per table of ``Register.DUMP_TABLES``: a header row, then one row per record,
+  every cell a text cell holding the raw stored string (so "0012" and "=..." read back as is);
+* ``_sidip_cells``: the exact value of any cell a worksheet cannot hold verbatim (longer than
+  32,767 characters, a carriage return, a control character, U+FFFE/U+FFFF): the value as
+  ASCII JSON, in parts of at most 32,767 characters. The table cell shows a readable copy.
+
+A restore refuses anything that is not exactly this: it never guesses.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date
+
+from lib.domain.audit import verify_chain
+from lib.domain.models import Actor, Event
+from lib.errors import SidipError
+from lib.services.context import AppContext, require_role
+from lib.store import codec
+from lib.store.port import Register
+
+SCHEMA = "sidip-backup/1"
+META_SHEET = "_sidip"
+CELLS_SHEET = "_sidip_cells"
+CELLS_COLUMNS = ["sheet", "row", "column", "part", "json"]
+TABLES: tuple[str, ...] = Register.DUMP_TABLES
+FIXED_COLUMNS: dict[str, list[str]] = {
+    "settings": ["office_id", "key", "value"],
+    "holidays": ["office_id", "day", "kind", "name"],
+    "version_items": ["version_id", "item_id", "nomor", "kategori", "data"],
+}
+CELL_LIMIT = 32767  # characters per cell in Excel; openpyxl silently cuts longer strings
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
+_NOT_BACKUP = "Berkas bukan XLSX cadangan SIDIP"
+
+
+def expected_columns(table: str) -> list[str]:
+    """The columns a table's sheet must have: the record's fields, or the fixed set."""
+    return codec.columns(codec.RECORDS[table]) if table in codec.RECORDS else list(FIXED_COLUMNS[table])
+
+
+# -- backup -------------------------------------------------------------------------------
+def backup_xlsx(ctx: AppContext, actor: Actor | None) -> bytes:
+    """The whole register (every office) as one XLSX workbook; the backup records itself first."""
+    return backup_with_counts(ctx, actor)[0]
+
+
+def backup_with_counts(ctx: AppContext, actor: Actor | None) -> tuple[bytes, dict[str, int]]:
+    require_role(actor, "admin")
+    ctx.register.append_event(ctx.event(actor, "cadangan_dibuat", "register", ctx.office_id,
+                                        note="Cadangan XLSX seluruh register"))
+    tables = ctx.register.dump()  # after the event: the backup holds its own record
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.remove(wb.active)
+    meta = wb.create_sheet(META_SHEET)
+    side: list[list[str]] = []
+    for table in TABLES:
+        rows = tables.get(table, [])
+        columns = expected_columns(table)
+        columns += sorted({c for row in rows for c in row} - set(columns))  # never drop a value
+        ws = wb.create_sheet(table)
+        _put_row(ws, 1, columns)
+        for number, row in enumerate(rows, 2):
+            values = []
+            for column in columns:
+                value = row.get(column)
+                value = "" if value is None else str(value)
+                if len(value) > CELL_LIMIT or _UNSAFE.search(value):
+                    encoded = json.dumps(value)  # ASCII: safe in any cell
+                    for part, start in enumerate(range(0, len(encoded), CELL_LIMIT)):
+                        side.append([table, str(number), column, str(part), encoded[start:start + CELL_LIMIT]])
+                    value = _readable(value)
+                values.append(value)
+            _put_row(ws, number, values)
+    counts = {table: len(tables.get(table, [])) for table in TABLES}
+    info = [["schema", SCHEMA], ["created_at", ctx.now().isoformat(timespec="seconds")],
+            ["office_id", ctx.office_id],
+            *[[f"rows.{table}", str(n)] for table, n in counts.items()],
+            [f"rows.{CELLS_SHEET}", str(len(side))]]
+    for number, row in enumerate(info, 1):
+        _put_row(meta, number, row)
+    cells = wb.create_sheet(CELLS_SHEET)
+    for number, row in enumerate([CELLS_COLUMNS, *side], 1):
+        _put_row(cells, number, row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), counts
+
+
+def _put_row(ws, number: int, values: list[str]) -> None:
+    for column, value in enumerate(values, 1):
+        if value == "":
+            continue  # an empty cell reads back as ""
+        cell = ws.cell(row=number, column=column, value=value)
+        cell.data_type = "s"  # text, always: "=..." must not become a formula
+
+
+def _readable(value: str) -> str:
+    """What the table cell shows when the exact value lives in _sidip_cells."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub("\ufffd", text)[:CELL_LIMIT]
+
+
+# -- restore ------------------------------------------------------------------------------
+def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str, int]:
+    """Load a backup into this (empty) register; returns the number of rows per table.
+
+    Refuses, changing nothing, a register that holds anything, a file that is not exactly a
+    ``sidip-backup/1`` workbook, and an audit log that does not verify with this register's key.
+    """
+    require_role(actor, "admin")
+    ctx.register.load({})  # loading nothing still refuses a register that is not empty
+    sheets = _read_workbook(data)
+    meta = _meta(sheets)
+    _check_sheets(sheets)
+    tables: dict[str, list[dict[str, str]]] = {}
+    numbers: dict[str, list[int]] = {}
+    for table in TABLES:
+        tables[table], numbers[table] = _table_rows(table, sheets[table], expected_columns(table))
+        _check_count(meta, table, len(tables[table]))
+    side_rows, _ = _table_rows(CELLS_SHEET, sheets[CELLS_SHEET], CELLS_COLUMNS)
+    _check_count(meta, CELLS_SHEET, len(side_rows))
+    _apply_side_cells(side_rows, tables, numbers)
+    for table in TABLES:
+        _check_values(table, tables[table], numbers[table])
+    _check_chain(ctx, tables["events"])
+    ctx.register.load(tables)
+    return {table: len(tables[table]) for table in TABLES}
+
+
+def _read_workbook(data: bytes) -> dict[str, list[list[str | None]]]:
+    from openpyxl import load_workbook
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as err:  # not a zip, not OOXML, a broken part: all the same to the admin
+        raise SidipError(f"{_NOT_BACKUP}: berkas tidak dapat dibuka sebagai buku kerja Excel.") from err
+    try:
+        return {ws.title: _sheet_values(ws) for ws in wb.worksheets}
+    except SidipError:
+        raise
+    except Exception as err:
+        raise SidipError(f"{_NOT_BACKUP}: isi buku kerja rusak.") from err
+    finally:
+        wb.close()
+
+
+def _sheet_values(ws) -> list[list[str | None]]:
+    rows = []
+    for cells in ws.iter_rows():
+        values = []
+        for cell in cells:
+            if cell.value is None:
+                values.append(None)
+                continue
+            if not isinstance(cell.value, str) or cell.data_type == "f":
+                what = "rumus" if cell.data_type == "f" else "angka atau tanggal"
+                raise SidipError(f"Lembar {ws.title} sel {cell.coordinate} berisi {what}, bukan teks: "
+                                 "cadangan yang diubah di aplikasi lembar kerja tidak dapat dipulihkan.")
+            values.append(cell.value)
+        rows.append(values)
+    return rows
+
+
+def _meta(sheets) -> dict[str, str]:
+    if META_SHEET not in sheets:
+        raise SidipError(f"{_NOT_BACKUP}: lembar {META_SHEET} tidak ada.")
+    meta = {row[0]: (row[1] if len(row) > 1 and row[1] is not None else "")
+            for row in sheets[META_SHEET] if row and row[0]}
+    if meta.get("schema") != SCHEMA:
+        raise SidipError(f"Format cadangan tidak dikenal: \"{meta.get('schema', '')}\". "
+                         f"SIDIP ini hanya memulihkan cadangan \"{SCHEMA}\".")
+    return meta
+
+
+def _check_sheets(sheets) -> None:
+    wanted = (META_SHEET, *TABLES, CELLS_SHEET)
+    missing = [name for name in wanted if name not in sheets]
+    if missing:
+        raise SidipError(f"Lembar tidak ada dalam cadangan: {', '.join(missing)}.")
+    extra = [name for name in sheets if name not in wanted]
+    if extra:
+        raise SidipError(f"Lembar tidak dikenal dalam cadangan: {', '.join(extra)}.")
+
+
+def _table_rows(sheet: str, rows, expected: list[str]) -> tuple[list[dict[str, str]], list[int]]:
+    """The sheet's rows as dicts (header checked against ``expected``) and their row numbers."""
+    header = list(rows[0]) if rows else []
+    while header and header[-1] is None:
+        header.pop()
+    if None in header:
+        raise SidipError(f"Lembar {sheet}: kolom ke-{header.index(None) + 1} tidak berjudul.")
+    problems = []
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    doubled = sorted({c for c in header if header.count(c) > 1})
+    if missing:
+        problems.append(f"kolom hilang: {', '.join(missing)}")
+    if extra:
+        problems.append(f"kolom tidak dikenal: {', '.join(extra)}")
+    if doubled:
+        problems.append(f"kolom ganda: {', '.join(doubled)}")
+    if problems:
+        raise SidipError(f"Lembar {sheet}: {'; '.join(problems)}.")
+    records, numbers = [], []
+    for number, values in enumerate(rows[1:], 2):
+        if all(v is None for v in values):
+            continue
+        if any(v is not None for v in values[len(header):]):
+            raise SidipError(f"Lembar {sheet} baris {number}: ada isian di luar kolom yang berjudul.")
+        padded = list(values) + [None] * (len(header) - len(values))
+        records.append({name: padded[i] or "" for i, name in enumerate(header)})
+        numbers.append(number)
+    return records, numbers
+
+
+def _check_count(meta: dict[str, str], sheet: str, found: int) -> None:
+    noted = meta.get(f"rows.{sheet}")
+    if noted is None:
+        raise SidipError(f"Lembar {META_SHEET} tidak mencatat jumlah baris lembar {sheet}.")
+    if noted != str(found):
+        raise SidipError(f"Lembar {sheet} berisi {found} baris, padahal {META_SHEET} mencatat {noted}: "
+                         "cadangan tidak utuh.")
+
+
+def _apply_side_cells(side_rows, tables, numbers) -> None:
+    """Put back the exact values kept in _sidip_cells."""
+    parts: dict[tuple[str, str, str], dict[int, str]] = {}
+    for row in side_rows:
+        key = (row["sheet"], row["row"], row["column"])
+        if not row["part"].isdigit() or int(row["part"]) in parts.setdefault(key, {}):
+            raise SidipError(f"Lembar {CELLS_SHEET} rusak: bagian \"{row['part']}\" untuk "
+                             f"{row['sheet']} baris {row['row']} kolom {row['column']} tidak sah.")
+        parts[key][int(row["part"])] = row["json"]
+    for (sheet, number, column), pieces in parts.items():
+        where = f"{sheet} baris {number} kolom {column}"
+        if sheet not in tables or not number.isdigit() or int(number) not in numbers[sheet] \
+                or column not in expected_columns(sheet):
+            raise SidipError(f"Lembar {CELLS_SHEET} rusak: sel {where} tidak ada.")
+        try:
+            if sorted(pieces) != list(range(len(pieces))):
+                raise ValueError("bagian hilang")
+            value = json.loads("".join(pieces[i] for i in range(len(pieces))))
+            if not isinstance(value, str):
+                raise ValueError("bukan teks")
+        except ValueError as err:
+            raise SidipError(f"Lembar {CELLS_SHEET} rusak: nilai sel {where} tidak dapat dibaca.") from err
+        tables[sheet][numbers[sheet].index(int(number))][column] = value
+
+
+def _check_values(table: str, rows: list[dict[str, str]], numbers: list[int]) -> None:
+    """Every row must read back as a record: a restore never leaves pages that crash."""
+    for number, row in zip(numbers, rows):
+        try:
+            if table in codec.RECORDS:
+                codec.from_row(codec.RECORDS[table], row)
+            elif table == "version_items":
+                int(row["nomor"]), json.loads(row["data"])
+            elif table == "holidays":
+                date.fromisoformat(row["day"])
+        except (ValueError, TypeError, KeyError) as err:
+            raise SidipError(f"Lembar {table} baris {number} berisi nilai yang tidak sah.") from err
+
+
+def _check_chain(ctx: AppContext, rows: list[dict[str, str]]) -> None:
+    report = verify_chain([codec.from_row(Event, row) for row in rows], ctx.signer)
+    if not report.ok:
+        raise SidipError(
+            f"Jejak audit dalam cadangan tidak cocok dengan kunci rahasia register ini "
+            f"({len(report.bad_mac)} peristiwa dengan MAC tidak sah, {len(report.missing_prev)} "
+            "tanpa pendahulu). Gunakan kunci rahasia register asal (SIDIP_SECRET_KEY atau "
+            "data/secret.key); bila kuncinya sudah sama, berkas cadangan ini telah diubah.")
