@@ -181,6 +181,8 @@ class Item(Record):
     classified_by: str = ""
     classified_on: date | None = None
     refreshed_on: date | None = None  # last "tandai sudah dimutakhirkan" (berkala: every 6 months)
+    kewajiban: list[str] = field(default_factory=list)          # obligations this item is confirmed to meet
+    kewajiban_ditolak: list[str] = field(default_factory=list)  # suggestions the PPID rejected
     created_at: str = field(default_factory=utc_now)
     created_by: str = ""
     updated_at: str = field(default_factory=utc_now)

@@ -10,12 +10,12 @@ from lib.domain.models import CATEGORIES, DIP_FIELDS, FIELD_LABELS, Item, Snapsh
 SNAPSHOT_FIELDS = ("judul", *DIP_FIELDS, "kategori", "tahun", "tautan", "unit",
                    "lokasi_softcopy", "lokasi_hardcopy", "pasal17_huruf", "pasal17_angka",
                    "dasar_hukum_lain", "konsekuensi_dibuka", "konsekuensi_ditutup",
-                   "masa_pengecualian_tahun", "pengecualian_permanen")
+                   "masa_pengecualian_tahun", "pengecualian_permanen", "kewajiban")
 # The DIK is published with these only (DESIGN §3): never protected content, notes or links.
 DIK_PUBLIC_FIELDS = ("judul", "pasal17_huruf", "pasal17_angka", "dasar_hukum_lain",
                      "konsekuensi_dibuka", "konsekuensi_ditutup", "masa_pengecualian_tahun",
                      "pengecualian_permanen")
-DIFF_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f != "unit")
+DIFF_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f not in ("unit", "kewajiban"))
 
 
 @dataclass(frozen=True)
