@@ -86,7 +86,8 @@ def _publish(ctx: AppContext, p: dict, tahun: int) -> None:
     ppid, atasan = p["ppid.demo"], p["atasan.demo"]
     v = versions.create_version(_at(ctx, 35), ppid, tahun)
     decree = {"nomor_keputusan": f"01/PPID/KPU-SRL/{tahun}", "tanggal_keputusan": _at(ctx, 34).today(),
-              "tempat_keputusan": "Sarolangun", "penandatangan": "Rina Marlina"}
+              "tempat_keputusan": "Sarolangun", "penandatangan": "Rina Marlina",
+              "alasan_kelengkapan": "Data contoh: DIP awal, kelengkapan dilengkapi bertahap."}
     v = versions.establish(_at(ctx, 34), ppid, v.id, decree, v.revision)
     v = versions.approve(_at(ctx, 33), atasan, v.id, "Segera unggah ke website PPID.", v.revision)
     # The demo links point at the real website, which a machine without internet cannot reach.

@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from lib import ui, ui_exports, views
-from lib.services import publishing, versions
+from lib.services import completeness, publishing, versions
 
 actor = ui.guard("penetapan")
 ctx = ui.ctx()
@@ -64,6 +64,13 @@ with st.form(F):
             "penandatangan": st.text_input("Penandatangan (PPID)", ctx.settings()["ppid_name"], key=ui.key(F, "ttd"))}
     for name in ("nomor_keputusan", "tanggal_keputusan", "tempat_keputusan", "penandatangan"):
         ui.field_error(F, name)
+    gaps = completeness.establish_gaps(ctx)
+    if gaps:
+        st.warning(f"{len(gaps)} kewajiban informasi belum tercakup DIP ini (lihat halaman Kelengkapan DIP), "
+                   "antara lain: " + "; ".join(o.judul[:60] for o in gaps[:5]) + ".")
+        data["alasan_kelengkapan"] = st.text_area("Alasan tetap menetapkan meski belum lengkap (dicatat di riwayat)",
+                                                  key=ui.key(F, "alasan"))
+        ui.field_error(F, "alasan_kelengkapan")
     if st.form_submit_button("Tetapkan DIP", type="primary"):
         ui.run_action(F, versions.establish, ctx, actor, draft.id, data, draft.revision,
                       success="DIP ditetapkan dan dikirim ke Atasan PPID untuk persetujuan.")

@@ -21,7 +21,7 @@ from tests.conftest import UNIT_A, UNIT_B, classification, submission
 ROOT = Path(__file__).resolve().parent.parent
 TITLES = ("0012", '=HYPERLINK("x")', "Baris satu\nBaris dua")
 DECREE = {"nomor_keputusan": "01/PPID/2026", "tanggal_keputusan": "2026-03-20",
-          "tempat_keputusan": "Sarolangun", "penandatangan": "Rina"}
+          "tempat_keputusan": "Sarolangun", "penandatangan": "Rina", "alasan_kelengkapan": "Uji"}
 EXEMPT = {"pasal17_huruf": "h", "pasal17_angka": "2", "konsekuensi_dibuka": "Data pribadi terbuka",
           "konsekuensi_ditutup": "Privasi terlindungi"}
 

@@ -14,7 +14,7 @@ from lib.services import items, publishing, versions
 from tests.conftest import UNIT_A, classification, submission
 
 DECREE = {"nomor_keputusan": "07/PPID/KPU-SRL/III/2026", "tanggal_keputusan": "2026-03-20",
-          "tempat_keputusan": "Sarolangun", "penandatangan": "Rina Marlina"}
+          "tempat_keputusan": "Sarolangun", "penandatangan": "Rina Marlina", "alasan_kelengkapan": "Uji"}
 EXEMPT = {"pasal17_huruf": "h", "pasal17_angka": "2", "konsekuensi_dibuka": "Membuka data pribadi pemilih",
           "konsekuensi_ditutup": "Privasi terjaga", "lokasi_softcopy": "Drive/RAHASIA-PRIBADI"}
 TRICKY = "<script>alert(1)</script> =cmd|' /C calc'!A0"

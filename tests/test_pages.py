@@ -126,7 +126,7 @@ def test_public_dip_page_lists_the_uploaded_version_with_the_dik_but_no_protecte
                konsekuensi_ditutup="Kepentingan publik tidak dirugikan bila ditutup")
     v = versions.create_version(app, ppid, 2026)
     decree = {"nomor_keputusan": "01/PPID/III/2026", "tanggal_keputusan": date(2026, 3, 17),
-              "tempat_keputusan": "Sarolangun", "penandatangan": "Ketua PPID"}
+              "tempat_keputusan": "Sarolangun", "penandatangan": "Ketua PPID", "alasan_kelengkapan": "Uji"}
     v = versions.establish(app, ppid, v.id, decree, v.revision)
     v = versions.approve(app, people["atasan"], v.id, "Setuju", v.revision)
     publishing.upload(app, ppid, v.id, v.revision)

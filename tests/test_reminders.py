@@ -99,7 +99,7 @@ def waiting_and_established(ctx, people):
 
 
 DECREE = {"nomor_keputusan": "01/PPID/2026", "tanggal_keputusan": "2026-03-17",
-          "tempat_keputusan": "Sarolangun", "penandatangan": "Rina"}
+          "tempat_keputusan": "Sarolangun", "penandatangan": "Rina", "alasan_kelengkapan": "Uji"}
 
 
 SEKRETARIAT_BODY = f"""Yth. {UNIT_A},

@@ -10,7 +10,7 @@ from lib.services import admin, auth, home, items, publishing, versions
 from tests.conftest import UNIT_A, UNIT_B, classification, submission
 
 DECREE = {"nomor_keputusan": "01/PPID/2026", "tanggal_keputusan": "2026-03-20",
-          "tempat_keputusan": "Sarolangun", "penandatangan": "Rina"}
+          "tempat_keputusan": "Sarolangun", "penandatangan": "Rina", "alasan_kelengkapan": "Uji"}
 EXEMPT = {"pasal17_huruf": "h", "pasal17_angka": "2", "konsekuensi_dibuka": "Data pribadi terbuka",
           "konsekuensi_ditutup": "Privasi terlindungi"}
 

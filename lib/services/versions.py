@@ -107,9 +107,25 @@ def establish(ctx: AppContext, actor: Actor, version_id: str, decree_data: dict,
     if not snap:
         raise WorkflowError("Belum ada informasi terklasifikasi untuk ditetapkan. "
                             "Klasifikasikan informasi di halaman Klasifikasi terlebih dahulu.")
-    entry = _history(ctx, actor, "ditetapkan", decree=_decree_dict(decree), items=len(snap))
+    gaps, reason = _completeness_guard(ctx, decree_data)
+    entry = _history(ctx, actor, "ditetapkan", decree=_decree_dict(decree), items=len(snap),
+                     kelengkapan={"belum_tercakup": [o.id for o in gaps], "alasan": reason})
     new = old.replace(status="ditetapkan", decree=decree, history=[*old.history, entry])
-    return _save(ctx, actor, "dip_ditetapkan", old, new, snapshot=snap)
+    return _save(ctx, actor, "dip_ditetapkan", old, new, snapshot=snap, note=reason)
+
+
+def _completeness_guard(ctx: AppContext, data: dict):
+    """Establishing a DIP with mandatory information missing needs a reason; it does not block."""
+    from lib.domain.validation import clean_text
+    from lib.services.completeness import establish_gaps
+    gaps = establish_gaps(ctx)
+    reason = clean_text(data.get("alasan_kelengkapan"))[:2000]
+    if gaps and not reason:
+        sample = "; ".join(f"{o.id} {o.judul[:50]}" for o in gaps[:3])
+        raise ValidationError({"alasan_kelengkapan": (
+            f"{len(gaps)} kewajiban informasi belum tercakup DIP ini (antara lain {sample}). Lengkapi lewat "
+            "halaman Kelengkapan DIP, atau tulis alasan untuk tetap menetapkan; alasan dicatat di riwayat.")})
+    return gaps, reason
 
 
 def _decree_dict(decree: Decree) -> dict:
