@@ -17,7 +17,7 @@ GROUPS = {"berkala": "Berkala", "setiap_saat": "Setiap saat", "serta_merta": "Se
           "pemilu": "Khusus pemilu", "tata_kelola": "Tata kelola PPID"}
 CONFIDENCE = {"terverifikasi": "terverifikasi", "sumber_sekunder": "sumber sekunder",
               "belum_diverifikasi": "belum diverifikasi"}
-SUGGEST_MIN = 45.0
+SUGGEST_MIN = 50.0
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ def load_default(path: Path = DATA_FILE) -> list[Obligation]:
 
 
 def _from_row(r: dict) -> Obligation:
-    words = tuple(w.strip().lower() for w in r["kata_kunci"].split(";") if w.strip())
+    # Keywords of the checklist, plus SIDIP's own (the titles real DIPs use for the same information).
+    text = f"{r['kata_kunci']};{r.get('kata_kunci_sidip', '')}"
+    words = tuple(dict.fromkeys(w.strip().lower() for w in text.split(";") if w.strip()))
     return Obligation(r["id"], r["induk"], r["kelompok"], r["judul"], r["dasar_hukum"], r["bukti_tipikal"],
                       words, r["berlaku"], r["catatan_berlaku"], r["keyakinan"])
 
@@ -83,7 +85,7 @@ def score(o: Obligation, title: str, summary: str = "") -> float:
     hits_title = sum(1 for k in o.keywords if _norm(k) and re.search(rf"\b{re.escape(_norm(k))}\b", t))
     hits_summary = sum(1 for k in o.keywords if _norm(k) and re.search(rf"\b{re.escape(_norm(k))}\b", s))
     similarity = max(fuzz.token_set_ratio(_norm(o.judul), t), 0.6 * fuzz.partial_ratio(_norm(o.judul), t))
-    return min(100.0, 35 * min(hits_title, 2) + 8 * min(hits_summary, 2) + 0.45 * similarity)
+    return min(100.0, 40 * min(hits_title, 2) + 12 * min(hits_summary, 2) + 0.4 * similarity)
 
 
 @dataclass(frozen=True)
