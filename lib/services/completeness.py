@@ -87,7 +87,10 @@ def suggestions(ctx: AppContext, actor: Actor) -> list[Pending]:
     by_id = {i.id: i for i in items}
     links = _links([(i.id, i.kewajiban) for i in items])
     kids = ob.children(found)
-    ranked = ob.suggest([o for o in found if o.counts and not ob.is_covered(o, links, kids)],
+    # 'Kondisional' rows are suggested too: a matching item is a hint that the row applies here.
+    open_rows = [o for o in found if not o.retired and o.office_applies is not False and o.applies != "tidak"
+                 and not ob.is_covered(o, links, kids)]
+    ranked = ob.suggest(open_rows,
                         [{"id": i.id, "judul": i.judul, "ringkasan": i.ringkasan} for i in items])
     index = {o.id: o for o in found}
     return [Pending(index[oid], by_id[s.item_id], s.score) for oid, best in ranked.items() for s in best
