@@ -38,6 +38,7 @@ PAGES: dict[str, PageSpec] = {
     "penetapan": _spec("penetapan", "Penetapan DIP", ":material/gavel:", "ppid"),
     "persetujuan": _spec("persetujuan", "Persetujuan", ":material/task_alt:", "atasan"),
     "unggah": _spec("unggah", "Unggah", ":material/upload:", "desk", "ppid"),
+    "kelengkapan": _spec("kelengkapan", "Kelengkapan DIP", ":material/checklist:", "ppid", "atasan", "admin"),
     "impor": _spec("impor", "Impor DIP", ":material/upload_file:", "admin", "ppid"),
     "riwayat": _spec("riwayat", "Riwayat", ":material/history:", "desk", "ppid", "atasan", "admin"),
     "pengguna": _spec("pengguna", "Pengguna", ":material/group:", "admin"),
@@ -247,3 +248,9 @@ def backup_maker(actor):
     from lib.services.backup import backup_xlsx
     context = ctx()
     return lambda: backup_xlsx(context, actor)
+
+
+def completeness_pdf_maker(report):
+    from lib.completeness_views import report_pdf
+    office, today = ctx().settings()["office_name"], ctx().today()
+    return lambda: report_pdf(report, office, today)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lib import ui, views
-from lib.services import home
+from lib.services import completeness, home
 
 actor = ui.guard("beranda")
 st.title("Beranda")
@@ -31,6 +31,8 @@ for show, heading, rows, empty in sections:
             st.dataframe(views.item_rows(rows), hide_index=True)
         else:
             st.caption(empty)
+if actor.roles & {"ppid", "atasan"}:
+    st.info(completeness.summary(ui.ctx(), actor) + " Lihat halaman Kelengkapan DIP.")
 if actor.has("ppid") and (todo.stale_berkala or todo.exemptions_ending):
     st.subheader("Pengingat pemutakhiran")
     for title in todo.stale_berkala:

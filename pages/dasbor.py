@@ -4,7 +4,7 @@ import streamlit as st
 from lib import dashboard_views as dv
 from lib import ui
 from lib.domain.models import CATEGORIES
-from lib.services import dashboard
+from lib.services import completeness, dashboard
 
 actor = ui.guard("dasbor")
 ctx = ui.ctx()
@@ -38,6 +38,7 @@ tiles[4].metric("Hari sejak DIP diunggah", cur.days_since if cur.days_since is n
                 help=f"Siklus pemutakhiran {cur.cycle_months} bulan")
 if cur.overdue:
     st.warning(f"DIP belum dimutakhirkan dalam siklus {cur.cycle_months} bulan.")
+st.info(completeness.summary(ctx, actor) + " Rinciannya di halaman Kelengkapan DIP.")
 if cur.waiting_atasan or cur.waiting_upload:
     st.info(f"{cur.waiting_atasan} versi menunggu persetujuan Atasan PPID, {cur.waiting_upload} menunggu diunggah.")
 

@@ -151,3 +151,48 @@ def test_unverified_rows_are_flagged_and_every_row_keeps_its_legal_basis():
     rows = ob.load_default()
     assert len(rows) == 91 and all(o.basis for o in rows)
     assert {o.confidence for o in rows} == {"terverifikasi", "sumber_sekunder", "belum_diverifikasi"}
+
+
+def open_page(tmp_path, ctx, monkeypatch, username):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("SIDIP_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "kelengkapan.py"),
+                           default_timeout=60)
+    at.session_state["user"], at.session_state["epoch"] = username, ctx.register.get_user(username).token_epoch
+    return at.run()
+
+
+def test_the_page_shows_coverage_and_the_ppid_confirms_a_suggestion(tmp_path, ctx, people, monkeypatch):
+    imported(ctx, people, "pktj_tegal_dip_2026.csv")
+    at = open_page(tmp_path, ctx, monkeypatch, "ppid")
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["Keseluruhan", "Berkala", "Setiap saat", "Serta merta", "Khusus pemilu",
+                                            "Tata kelola PPID"]
+    assert at.metric[0].value == "0%"
+    button = next(b for b in at.button if b.label == "Cocok")
+    button.click().run()
+    assert at.success[0].value == "Dikonfirmasi; tercatat di riwayat."
+    assert sum(len(i.kewajiban) for i in ctx.register.list_items(ctx.office_id)) == 1
+
+
+def test_the_atasan_reads_the_page_without_suggestions(tmp_path, ctx, people, monkeypatch):
+    imported(ctx, people, "pktj_tegal_dip_2026.csv")
+    at = open_page(tmp_path, ctx, monkeypatch, "atasan")
+    assert not at.exception and not [b for b in at.button if b.label == "Cocok"]
+
+
+def test_the_report_reads_back_as_xlsx_and_pdf(ctx, people):
+    import io
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    from lib.completeness_views import report_pdf, todo_table
+    from lib.export.tables import xlsx_bytes
+    imported(ctx, people, "pktj_tegal_dip_2026.csv")
+    report = completeness.report(ctx, people["atasan"])
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(todo_table(report), "Tindakan"))).active
+    codes = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "KPU-01" in codes and len(codes) == len(report.missing) + len(report.stale)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report_pdf(report, "KPU Kab. Contoh", ctx.today()))).pages)
+    assert "LAPORAN KELENGKAPAN DAFTAR INFORMASI PUBLIK" in text and "Yang perlu dilakukan" in text

@@ -22,6 +22,7 @@ PROTECTED = {
     "penetapan": (("ppid",), "Halaman Penetapan DIP hanya untuk PPID."),
     "persetujuan": (("atasan",), "Halaman Persetujuan hanya untuk Atasan PPID."),
     "unggah": (("desk", "ppid"), "Halaman Unggah hanya untuk Desk Pelayanan, PPID."),
+    "kelengkapan": (("admin", "ppid", "atasan"), "Halaman Kelengkapan DIP hanya untuk Administrator, Atasan PPID, PPID."),
     "impor": (("admin", "ppid"), "Halaman Impor DIP hanya untuk Administrator, PPID."),
     "riwayat": (USERS, None),
     "pengguna": (("admin",), "Halaman Pengguna hanya untuk Administrator."),

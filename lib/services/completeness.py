@@ -52,11 +52,24 @@ def report(ctx: AppContext, actor: Actor, scope: str = "draf") -> Report:
     if scope == "terbit":
         records = _published(ctx)
     else:
-        records = [(i.id, i.judul, i.kewajiban) for i in ctx.register.list_items(ctx.office_id)
-                   if i.status == "diklasifikasi"]
+        records = _classified(ctx)
     links = _links([(i, k) for i, _, k in records])
     groups = ob.coverage(found, links, _stale_ids(ctx))
     return Report(scope, groups, ob.overall(groups), found, links, {i: t for i, t, _ in records})
+
+
+def _classified(ctx: AppContext) -> list[tuple[str, str, list[str]]]:
+    """Through the item frame: fast on a register of 100,000 items (the dashboard shows coverage too)."""
+    df = ctx.register.item_frame(ctx.office_id, ("id", "judul", "status", "kewajiban"))
+    df = df[df["status"] == "diklasifikasi"]
+    return [(i, t, json.loads(k) if k else []) for i, t, k in zip(df["id"], df["judul"], df["kewajiban"])]
+
+
+def summary(ctx: AppContext, actor: Actor) -> str:
+    """One line for the dashboard and the Beranda."""
+    r = report(ctx, actor)
+    rate = "-" if r.overall is None else f"{r.overall * 100:.0f}%"
+    return f"Kelengkapan DIP {rate}: {len(r.missing)} kewajiban belum ada, {len(r.stale)} usang."
 
 
 def _published(ctx: AppContext) -> list[tuple[str, str, list[str]]]:
