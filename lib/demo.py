@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from lib.errors import SidipError
 from lib.services import auth, items, publishing, versions

@@ -1,6 +1,5 @@
 """The dashboard service and page on a real register: figures, drill-downs, downloads, empty state."""
 import io
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,7 +7,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.services import dashboard, items, versions
+from lib.services import dashboard, items
 from lib.services.dashboard import Filters
 from tests.conftest import UNIT_A, UNIT_B, classification, submission
 

@@ -165,7 +165,6 @@ def test_a_publication_has_every_format_of_both_lists_and_the_decree(doc):
 def test_a_manual_upload_is_checked_against_the_files_prepared(ctx, people, doc, tmp_path):
     import functools
     import http.server
-    import threading
     v = publishing.upload(ctx, people["ppid"], doc.version.id, doc.version.revision, target="manual")
     assert v.upload_url == ""
     prepared = tmp_path / "publik" / "manual" / v.id
@@ -174,16 +173,12 @@ def test_a_manual_upload_is_checked_against_the_files_prepared(ctx, people, doc,
     cms.mkdir()
     (cms / "dip.html").write_bytes((prepared / "dip.html").read_bytes())
     (cms / "ubah.html").write_bytes(b"<html>diubah CMS</html>")
+    from tests.httpd import serving
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(cms))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as base:
         with pytest.raises(Exception, match="checksum tidak cocok"):
             publishing.record_public_url(ctx, people["ppid"], v.id, f"{base}/ubah.html", v.revision)
         done = publishing.record_public_url(ctx, people["ppid"], v.id, f"{base}/dip.html", v.revision)
-    finally:
-        server.shutdown()
     assert done.upload_url == f"{base}/dip.html"
     assert ctx.register.events(ctx.office_id)[-1].action == "dip_alamat_publik_dicek"
 

@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.httpd import serving
+
 from lib.linkcheck import LinkResult, check_links, links_of
 
 SLOW = 0.6  # seconds the slow route waits; the tests use a 0.3 s timeout
@@ -59,12 +61,8 @@ def site(monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     httpd = Server(("127.0.0.1", 0), Routes)
     httpd.seen = Counter()
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(httpd) as base:
+        yield httpd, base
 
 
 def test_each_link_gets_its_status_and_an_indonesian_message_in_input_order_once(site):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import paramiko
 import pytest
+
+from tests.httpd import serving
 from paramiko.sftp import SFTP_FAILURE, SFTP_OK, SFTP_OP_UNSUPPORTED, SFTP_PERMISSION_DENIED
 
 from lib.errors import SidipError
@@ -371,12 +373,8 @@ def website(tmp_path):
     folder = tmp_path / "web"
     folder.mkdir()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield folder, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(httpd) as base:
+        yield folder, base
 
 
 @pytest.fixture(autouse=True)
