@@ -129,7 +129,7 @@ def test_the_decree_cites_the_legal_bases_and_carries_both_lists(doc):
     from lib.export.decree_pdf import render_decree
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render_decree(doc))).pages)
     assert "KEPUTUSAN PPID KPU KABUPATEN SAROLANGUN NOMOR 07/PPID/KPU-SRL/III/2026" in text
-    assert text.index("Mengingat:") < text.index("MEMUTUSKAN") < text.index("LAMPIRAN I") < text.index("LAMPIRAN II")
+    assert text.index("Mengingat") < text.index("MEMUTUSKAN:") < text.index("LAMPIRAN I") < text.index("LAMPIRAN II")
     assert "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik" in text
     assert "Membuka data pribadi pemilih" in text and "RAHASIA" not in text
 

@@ -9,8 +9,10 @@ import io
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.platypus import (
-    BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer,
+    BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer, Table, TableStyle,
 )
+
+from lib.domain.workdays import format_date_id
 
 from lib.export.document import PublicDocument
 from lib.export.pdf_common import numbered_canvas, para, signature
@@ -32,31 +34,54 @@ def _decree_text(doc: PublicDocument) -> list:
         text = doc.decree_text
     nomor = d.nomor if d else "…"
     story = [para(f"KEPUTUSAN {position.upper()}", "title"), para(f"NOMOR {nomor}", "center"),
-             para(f"TENTANG PENETAPAN DAFTAR INFORMASI PUBLIK {doc.period.upper()}", "center"),
-             Spacer(1, 0.5 * cm)]
+             para("TENTANG", "center"), para(f"PENETAPAN DAFTAR INFORMASI PUBLIK {doc.period.upper()}", "center"),
+             Spacer(1, 0.3 * cm), para("DENGAN RAHMAT TUHAN YANG MAHA ESA", "centerbold"),
+             para(f"{position.upper()},", "center"), Spacer(1, 0.3 * cm)]
+    rows = []
     for line in (t.strip() for t in text.split("\n") if t.strip()):
         if line.upper() == "MEMUTUSKAN":  # the legal bases (Mengingat) come right before the decision
-            story += _legal_bases(doc) + [para("MEMUTUSKAN", "center")]
+            rows += _legal_bases(doc)
+            story += [_labelled(rows), para("MEMUTUSKAN:", "centerbold")]
+            rows = []
         else:
-            story.append(para(line))
-    return story
+            label, _, body = line.partition(":")
+            rows.append((label, body.strip()) if body else ("", line))
+    return story + [_labelled(rows)]
 
 
-def _legal_bases(doc: PublicDocument) -> list:
-    if not doc.legal_bases:
-        return []
-    return [para("Mengingat:")] + [para(f"{n}. {b}") for n, b in enumerate(doc.legal_bases, start=1)]
+def _labelled(rows: list[tuple[str, str]]):
+    """The decree's label column (Menimbang, Mengingat, Menetapkan, KESATU …) beside indented text."""
+    if not rows:
+        return Spacer(1, 0)
+    table = Table([[para(label), para(":" if label else ""), para(body)] for label, body in rows],
+                  colWidths=[3.2 * cm, 0.4 * cm, 13.4 * cm], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def _legal_bases(doc: PublicDocument) -> list[tuple[str, str]]:
+    return [("Mengingat" if n == 1 else "", f"{n}. {b}") for n, b in enumerate(doc.legal_bases, start=1)]
+
+
+def _lampiran_block(doc: PublicDocument, number: str):
+    """The top-right block of a decree's attachment: LAMPIRAN / KEPUTUSAN / NOMOR / TANGGAL."""
+    d = doc.version.decree
+    position = doc.signer.position if doc.signer else "PPID"
+    lines = [f"LAMPIRAN {number}", f"KEPUTUSAN {position.upper()}", f"NOMOR {d.nomor if d else '…'}",
+             f"TANGGAL {format_date_id(d.tanggal).upper() if d else '…'}"]
+    table = Table([[[para(t) for t in lines]]], colWidths=[10 * cm], hAlign="RIGHT")
+    return table
 
 
 def render_decree(doc: PublicDocument) -> bytes:
     out = io.BytesIO()
-    pdf = BaseDocTemplate(out, pagesize=A4, title=f"Keputusan {doc.decree_line}", author=doc.office_name)
+    pdf = BaseDocTemplate(out, pagesize=A4, title=doc.decree_line, author=doc.office_name)
     pdf.addPageTemplates([PageTemplate("tegak", [_frame(A4)], pagesize=A4),
                           PageTemplate("mendatar", [_frame(landscape(A4))], pagesize=landscape(A4))])
-    story = _decree_text(doc) + signature(doc.signer)
-    story += [NextPageTemplate("mendatar"), PageBreak(), para("LAMPIRAN I", "center")]
-    story += header(doc, "dip") + lampiran(doc, "dip") + signature(doc.signer)
-    story += [PageBreak(), para("LAMPIRAN II", "center")] + header(doc, "dik") + lampiran(doc, "dik")
-    story += signature(doc.signer)
+    story = _decree_text(doc) + signature(doc.signer, decree=True)
+    story += [NextPageTemplate("mendatar"), PageBreak(), _lampiran_block(doc, "I")]
+    story += header(doc, "dip")[:1] + [Spacer(1, 0.3 * cm)] + lampiran(doc, "dip") + signature(doc.signer)
+    story += [PageBreak(), _lampiran_block(doc, "II")] + header(doc, "dik")[:1] + [Spacer(1, 0.3 * cm)]
+    story += lampiran(doc, "dik") + signature(doc.signer)
     pdf.build(story, canvasmaker=numbered_canvas(doc.draft, f"{doc.decree_line} — jejak audit {doc.audit_digest}"))
     return out.getvalue()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlparse
 
 from lib.domain.workdays import format_date_id
 from lib.export import Exporter, register
@@ -10,7 +11,8 @@ from lib.export.document import DIK_COLUMNS, DIK_KEYS, DIP_COLUMNS, DIP_KEYS, LI
 _STYLE = """body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:80rem;
 color:#1a1a1a;padding:0 1rem}header{border-bottom:3px solid #8b1a1a;margin-bottom:1rem}
 h1{font-size:1.5rem}table{border-collapse:collapse;width:100%;margin:0 0 2rem;font-size:.85rem}
-th,td{border:1px solid #888;padding:.35rem;vertical-align:top;text-align:left}thead th{background:#f0e6e6}
+table{table-layout:fixed}th,td{border:1px solid #888;padding:.35rem;vertical-align:top;text-align:left;
+overflow-wrap:anywhere}thead th{background:#f0e6e6}footer{margin-top:2rem}
 caption{text-align:left;font-weight:bold;padding:.5rem 0;font-size:1.05rem}
 .draf{color:#b00;font-weight:bold;font-size:1.3rem;border:2px solid #b00;padding:.4rem;text-align:center}
 .ttd{margin:2rem 0 0 auto;width:22rem;text-align:left}.ttd .nama{margin-top:4rem;font-weight:bold}
@@ -24,21 +26,32 @@ function(tr){tr.hidden=t&&tr.textContent.toLowerCase().indexOf(t)<0;});});}
 q.addEventListener('input',f);if(k)k.addEventListener('change',f);})();"""
 
 
+# Column widths (percent) so every category table lines up and long links cannot squeeze the text.
+_WIDTHS = {"nomor": 5, "judul": 13, "ringkasan": 21, "pejabat_penguasa": 10, "penanggung_jawab": 10,
+           "waktu_tempat": 9, "bentuk": 9, "retensi": 8, "tahun": 5, "tautan": 10, "dasar_pengecualian": 14,
+           "konsekuensi_dibuka": 24, "konsekuensi_ditutup": 24, "jangka_waktu": 12, "berakhir": 10}
+
+
+def _link(url: str) -> str:
+    """Show the host, not a 200-character address; the full address is the link and its title."""
+    host = urlparse(url).netloc or url
+    return f'<a href="{escape(url)}" title="{escape(url)}" rel="noopener">{escape(host)}</a>'
+
+
 def _cell(text: str, key: str) -> str:
     if key == "tautan" and text:
-        links = "<br>".join(f'<a href="{escape(u)}" rel="noopener">{escape(u)}</a>'
-                            for u in text.split("\n") if u.startswith(("http://", "https://")))
-        return f"<td>{links}</td>"
+        return "<td>" + "<br>".join(_link(u) for u in text.split("\n") if u.startswith(("http://", "https://"))) + "</td>"
     return f"<td>{escape(text)}</td>"
 
 
 def _table(caption: str, columns, keys, records: list[dict], group: str) -> str:
+    cols = "".join(f'<col style="width:{_WIDTHS.get(k, 10)}%">' for k in keys)
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
     body = "".join("<tr>" + "".join(_cell(r[k], k) for k in keys) + "</tr>" for r in records)
     if not records:
         body = f'<tr><td colspan="{len(columns)}">Tidak ada informasi pada kategori ini.</td></tr>'
     return (f'<table class="daftar" data-kategori="{escape(group)}"><caption>{escape(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def _changes(doc: PublicDocument) -> str:

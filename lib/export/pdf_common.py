@@ -8,7 +8,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from lib.domain.workdays import format_date_id
 
@@ -19,7 +19,11 @@ STYLES = {
     "body": ParagraphStyle("isi", parent=_BASE["Normal"], fontSize=10, leading=13, spaceAfter=4),
     "cell": ParagraphStyle("sel", parent=_BASE["Normal"], fontSize=7.5, leading=9),
     "head": ParagraphStyle("kepala", parent=_BASE["Normal"], fontSize=7.5, leading=9, fontName="Helvetica-Bold"),
-    "group": ParagraphStyle("kelompok", parent=_BASE["Normal"], fontSize=8, leading=10, fontName="Helvetica-Bold"),
+    "group": ParagraphStyle("kelompok", parent=_BASE["Normal"], fontSize=9, leading=12, fontName="Helvetica-Bold",
+                            spaceBefore=4, spaceAfter=3),
+    "bold": ParagraphStyle("tebal", parent=_BASE["Normal"], fontSize=10, leading=13, fontName="Helvetica-Bold"),
+    "centerbold": ParagraphStyle("tengahtebal", parent=_BASE["Normal"], alignment=TA_CENTER, fontSize=10,
+                                 leading=13, fontName="Helvetica-Bold", spaceBefore=6, spaceAfter=6),
 }
 
 
@@ -34,30 +38,47 @@ def titled(title: str, body: str) -> Paragraph:
     return Paragraph(f"<b>{escape(title)}</b>{rest}", STYLES["cell"])
 
 
-def grouped_table(columns, groups, widths) -> Table:
-    """A table whose header repeats on every page, with a full-width row per category."""
-    rows = [[para(c, "head") for c in columns]]
-    style = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6"))]
+def link_cell(text: str) -> Paragraph:
+    """Clickable links, each escaped; long addresses may break anywhere."""
+    urls = [u for u in (text or "").split("\n") if u.startswith(("http://", "https://"))]
+    body = "<br/>".join(f'<link href="{escape(u, {chr(34): "&quot;"})}" color="blue">{escape(u)}</link>' for u in urls)
+    return Paragraph(body, STYLES["cell"])
+
+
+def _cells(record) -> list:
+    return [v if isinstance(v, Paragraph) else para(v, "cell") for v in record]
+
+
+def grouped_table(columns, groups, widths) -> list:
+    """One table per category, its heading kept with its first rows; the column header repeats on every page.
+
+    Separate tables (not full-width spanned rows) keep a heading from being stranded at a page foot, and
+    keep reportlab's layout linear in the number of rows."""
+    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6"))])
+    head = [para(c, "head") for c in columns]
+    out = []
     for label, records in groups:
-        if label:
-            style += [("SPAN", (0, len(rows)), (-1, len(rows))),
-                      ("BACKGROUND", (0, len(rows)), (-1, len(rows)), colors.HexColor("#f7f7f7"))]
-            rows.append([para(label, "group")] + [""] * (len(columns) - 1))
-        rows += [[v if isinstance(v, Paragraph) else para(v, "cell") for v in r] for r in records]
+        rows = [head] + [_cells(r) for r in records]
         if not records:
             rows.append([para("Tidak ada informasi pada kategori ini.", "cell")] + [""] * (len(columns) - 1))
-            style.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle(style))
-    return table
+        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        table.setStyle(style)
+        if not records:  # the "nothing here" line spans the table
+            table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
+        if label:  # room for the heading, the column header and a first row, or a new page
+            out += [CondPageBreak(3.5 * cm), para(label, "group")]
+        out += [table, Spacer(1, 0.3 * cm)]
+    return out
 
 
-def signature(signer) -> list:
+def signature(signer, decree: bool = False) -> list:
+    """Letter style under a list; 'Ditetapkan di … pada tanggal …' under the decree itself."""
     if signer is None:
         return []
-    lines = [f"{signer.place}, {format_date_id(signer.day) if signer.day else ''}", signer.position]
-    block = [para(t) for t in lines] + [Spacer(1, 1.6 * cm), para(signer.name)]
+    day = format_date_id(signer.day) if signer.day else ""
+    lines = ([f"Ditetapkan di {signer.place}", f"pada tanggal {day}"] if decree else [f"{signer.place}, {day}"])
+    block = [para(t) for t in lines + [signer.position]] + [Spacer(1, 1.6 * cm), para(signer.name, "bold")]
     if signer.nip:
         block.append(para(f"NIP. {signer.nip}"))
     table = Table([[block]], colWidths=[8 * cm], hAlign="RIGHT")

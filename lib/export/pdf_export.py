@@ -10,25 +10,25 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from lib.export import Exporter, register
 from lib.export.document import DIK_COLUMNS, DIK_KEYS, DIP_COLUMNS, DIP_KEYS, PublicDocument
-from lib.export.pdf_common import grouped_table, numbered_canvas, para, signature, titled
+from lib.export.pdf_common import grouped_table, link_cell, numbered_canvas, para, signature, titled
 
 # Judul is printed above the summary, so the PDF shows the seven Perki columns.
 _DIP_PDF_COLUMNS = ("No", "Judul dan Ringkasan Isi Informasi", *DIP_COLUMNS[3:8], "Tautan")
 _DIP_WIDTHS = [1.0, 6.2, 3.2, 3.2, 3.0, 2.6, 2.6, 4.6]
-_DIK_WIDTHS = [1.0, 5.0, 3.6, 5.0, 5.0, 3.0, 2.8]
+_DIK_WIDTHS = [1.0, 5.4, 3.8, 5.6, 5.6, 2.6, 2.4]  # the same 26.4 cm as the DIP table
 
 
 def lampiran(doc: PublicDocument, kind: str) -> list:
     """The list as flowables (also used as the decree's attachment)."""
     if kind == "dik":
         rows = [[r[k] for k in DIK_KEYS] for r in doc.dik_records()]
-        return [grouped_table(("No", *DIK_COLUMNS[1:]), [("", rows)], [w * cm for w in _DIK_WIDTHS])]
+        return grouped_table(("No", *DIK_COLUMNS[1:]), [("", rows)], [w * cm for w in _DIK_WIDTHS])
     groups = [(label, [_dip_cells(r) for r in rows]) for label, rows in doc.dip_groups()]
-    return [grouped_table(_DIP_PDF_COLUMNS, groups, [w * cm for w in _DIP_WIDTHS])]
+    return grouped_table(_DIP_PDF_COLUMNS, groups, [w * cm for w in _DIP_WIDTHS])
 
 
 def _dip_cells(r: dict) -> list:
-    return [r["nomor"], titled(r["judul"], r["ringkasan"]), *(r[k] for k in DIP_KEYS[3:8]), r["tautan"]]
+    return [r["nomor"], titled(r["judul"], r["ringkasan"]), *(r[k] for k in DIP_KEYS[3:8]), link_cell(r["tautan"])]
 
 
 def header(doc: PublicDocument, kind: str) -> list:
