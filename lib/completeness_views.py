@@ -72,10 +72,10 @@ def report_pdf(report, office: str, today) -> bytes:
     groups, todo = group_table(report), todo_table(report)
     story = [para(f"LAPORAN KELENGKAPAN DAFTAR INFORMASI PUBLIK — {office}".upper(), "title"),
              para(f"{scope}; keadaan {format_date_id(today)}; kelengkapan keseluruhan {overall}.", "center"),
-             Spacer(1, 0.4 * cm), grouped_table(tuple(groups.columns), [("", groups.astype(str).values.tolist())],
-                                                [6 * cm] + [3 * cm] * 5), Spacer(1, 0.5 * cm),
+             Spacer(1, 0.4 * cm), *grouped_table(tuple(groups.columns), [("", groups.astype(str).values.tolist())],
+                                                 [6 * cm] + [3 * cm] * 5), Spacer(1, 0.5 * cm),
              para("Yang perlu dilakukan"),
-             grouped_table(tuple(todo.columns), [("", todo.astype(str).values.tolist())],
-                           [4 * cm, 1.8 * cm, 7 * cm, 5.5 * cm, 5.5 * cm, 3.2 * cm])]
+             *grouped_table(tuple(todo.columns), [("", todo.astype(str).values.tolist())],
+                            [4 * cm, 1.8 * cm, 7 * cm, 5.5 * cm, 5.5 * cm, 3.2 * cm])]
     doc.build(story, canvasmaker=numbered_canvas(False, f"Laporan Kelengkapan DIP — {office}"))
     return out.getvalue()
