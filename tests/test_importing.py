@@ -11,9 +11,9 @@ from lib.errors import SidipError
 from lib.reader import read_grid
 from lib.services import importing, versions
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "samples"
-if not SAMPLES.exists():
-    SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "samples"
+# ../shared sits beside the project (and beside CI's clone); SIDIP_SHARED_DIR can point elsewhere.
+SHARED = Path(os.environ.get("SIDIP_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
+SAMPLES = SHARED / "data" / "samples"
 
 
 def sample(name: str) -> bytes:
