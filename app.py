@@ -16,18 +16,36 @@ def announce_setup_code(data_dir: str) -> bool:
     return True
 
 
-def page(name: str, default: bool = False) -> st.Page:
+def page(name: str, path: str | None = None, default: bool = False) -> st.Page:
     spec = ui.PAGES[name]
-    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=name, default=default)
+    # The default page is served at "/"; its own url would read "page not found", so it gets a spare one.
+    url = f"{name}-utama" if default else name
+    return st.Page(path or spec.path, title=spec.title, icon=spec.icon, url_path=url, default=default)
 
 
-def pages_for(user) -> list[st.Page]:
-    allowed = [n for n, s in ui.PAGES.items() if s.roles & user.roles]
-    return [page(n, default=(n == "beranda")) for n in allowed] + [page("dip")]
+def routes(user) -> tuple[list[st.Page], list[st.Page]]:
+    """(every registered route, the links the sidebar shows). Every page URL always resolves: a
+    visitor is never told "page not found". Logged out, a protected URL shows the login form and,
+    once logged in, the page itself; a role without access reaches the page's own refusal."""
+    if user is None:
+        start = st.Page("pages/masuk.py", title="Masuk", icon=":material/login:", url_path="masuk-utama",
+                        default=True)
+        login = [st.Page("pages/masuk.py", title="Masuk", url_path=n) for n in (*ui.PAGES, "masuk") if n != "dip"]
+        return [start, *login, page("dip")], [start, page("dip")]
+    home = page("beranda", default=True)
+    everything = [home] + [page(n) for n in ui.PAGES]
+    shown = [home] + [p for p, n in zip(everything[1:], ui.PAGES) if n != "beranda"
+                      and (not ui.PAGES[n].roles or ui.PAGES[n].roles & user.roles)]
+    return everything, shown
 
 
-def sidebar(user) -> None:
+def sidebar(user, links: list[st.Page]) -> None:
     with st.sidebar:
+        for link in links:
+            st.page_link(link)
+        if user is None:
+            return
+        st.divider()
         st.markdown(f"**{user.full_name}**  \n{', '.join(ROLES[r] for r in sorted(user.roles))}"
                     + (f"  \n{user.unit}" if user.unit else ""))
         if st.button("Keluar", icon=":material/logout:", key="logout"):
@@ -45,13 +63,12 @@ ui.sync_cookie_clear()
 
 if auth.needs_setup(ctx):
     announce_setup_code(str(ctx.register.path))
-    nav = [st.Page("pages/penyiapan.py", title="Penyiapan", icon=":material/key:",
-                   url_path="penyiapan", default=True), page("dip")]
-elif user is None:
-    nav = [st.Page("pages/masuk.py", title="Masuk", icon=":material/login:", url_path="masuk",
-                   default=True), page("dip")]
+    setup = st.Page("pages/penyiapan.py", title="Penyiapan", icon=":material/key:", url_path="penyiapan-utama",
+                    default=True)
+    nav = [setup] + [st.Page("pages/penyiapan.py", title="Penyiapan", url_path=n) for n in (*ui.PAGES, "penyiapan")]
+    links = [setup]
 else:
-    sidebar(user)
-    nav = pages_for(user)
-
-st.navigation(nav).run()
+    nav, links = routes(user)
+current = st.navigation(nav, position="hidden")
+sidebar(user if not auth.needs_setup(ctx) else None, links)
+current.run()

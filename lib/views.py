@@ -30,6 +30,8 @@ def deadline_text(view: ItemView) -> str:
         return f"Batas {fdate(judged)}" if judged else "Tanpa tenggat"
     if view.overdue:
         return f"Terlambat {-view.days_left} hari kerja (batas {fdate(live.due)})"
+    if view.days_left == 0:
+        return f"Batas hari ini ({fdate(live.due)})"
     return f"Sisa {view.days_left} hari kerja (batas {fdate(live.due)})"
 
 

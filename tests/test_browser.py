@@ -218,16 +218,26 @@ def test_a_protected_page_opened_by_url_while_logged_out_shows_the_login_page(
     open_path(page, seeded_server, path)
     expect(heading(page, "Masuk ke SIDIP")).to_be_visible()
     expect(heading(page, PAGE_HEADINGS[path])).to_have_count(0)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(sidebar(page).get_by_role("button", name="Keluar")).to_have_count(0)
 
 
-def test_a_desk_user_opening_other_roles_pages_by_url_lands_on_beranda(seeded_server, page):
+REFUSALS = {"klasifikasi": "Halaman Klasifikasi hanya untuk PPID.",
+            "penetapan": "Halaman Penetapan DIP hanya untuk PPID.",
+            "persetujuan": "Halaman Persetujuan hanya untuk Atasan PPID.",
+            "pengguna": "Halaman Pengguna hanya untuk Administrator.",
+            "pengaturan": "Halaman Pengaturan hanya untuk Administrator."}
+
+
+def test_a_desk_user_opening_other_roles_pages_by_url_reads_the_pages_own_refusal(seeded_server, page):
     login(page, seeded_server, "desk")
-    for path in ("klasifikasi", "penetapan", "persetujuan", "pengguna", "pengaturan"):
+    for path, refusal in REFUSALS.items():
         open_path(page, seeded_server, path)
-        expect(heading(page, "Beranda")).to_be_visible()
+        expect(main_area(page).get_by_text(refusal)).to_be_visible()
         expect(heading(page, PAGE_HEADINGS[path])).to_have_count(0)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
         expect(sidebar(page)).to_contain_text(SEEDED_USERS["desk"][2])
+        expect(sidebar(page).get_by_role("link", name="Klasifikasi")).to_have_count(0)
     shot(page, "desk-url-lain")
 
 
@@ -276,7 +286,7 @@ def test_after_a_restart_a_deep_link_goes_through_the_router_and_the_cookie_stil
             expect(sidebar(tab)).to_contain_text("PPID Setelah Restart")
             expect(sidebar(tab).get_by_role("button", name="Keluar")).to_be_visible()
             # The router's menu for a PPID, not one link per file in pages/.
-            nav = sidebar(tab).get_by_role("navigation")
+            nav = sidebar(tab)
             expect(nav.get_by_role("link", name="Penetapan DIP")).to_be_visible()
             for other in ("Pengguna", "Pengaturan", "Persetujuan", "pengguna", "penyiapan", "app"):
                 expect(nav.get_by_role("link", name=other, exact=True)).to_have_count(0)
@@ -284,3 +294,13 @@ def test_after_a_restart_a_deep_link_goes_through_the_router_and_the_cookie_stil
             after.stop()
     finally:
         context.close()
+
+
+def test_a_deep_link_opened_logged_out_continues_to_that_page_after_login(seeded_server, page):
+    open_path(page, seeded_server, "penetapan")
+    expect(heading(page, "Masuk ke SIDIP")).to_be_visible()
+    page.get_by_label("Nama pengguna").fill("ppid")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(heading(page, "Penetapan DIP")).to_be_visible()
+    assert page.url.endswith("/penetapan")
