@@ -42,3 +42,13 @@ class NotFound(SidipError):
 
 class AuthError(SidipError):
     """Login, setup code or session token refused."""
+
+
+def stale_error(what: str, by: str, at: str) -> ConflictError:
+    """The same words on every register: who changed the record, and when."""
+    when = at.replace("T", " ")[:16] + " UTC" if at else "waktu tidak diketahui"
+    err = ConflictError(f"{what} ini sudah diubah oleh {by or 'pengguna lain'} pada {when} "
+                        "setelah Anda membukanya. Isian Anda masih di formulir: muat ulang data "
+                        "terbaru, lalu simpan lagi.")
+    err.changed_by, err.changed_at = by, at
+    return err

@@ -9,7 +9,7 @@ from lib.domain.validation import (
     clean_classification, clean_reason, clean_submission, clean_text, clean_texts, require,
 )
 from lib.domain.workdays import DeadlineExplanation
-from lib.errors import NotFound, ValidationError
+from lib.errors import NotFound, ValidationError, stale_error
 from lib.services.context import AppContext, changes, require_role
 
 
@@ -107,7 +107,6 @@ def _fresh(ctx: AppContext, actor: Actor, item_id: str, revision: int) -> Item:
     """Read the item again; the register refuses the write if someone saved in between."""
     item = get_item(ctx, actor, item_id)
     if item.revision != revision:
-        from lib.store.sqlite import stale_error
         raise stale_error("Informasi", item.updated_by, item.updated_at)
     return item
 

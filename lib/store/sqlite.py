@@ -11,7 +11,7 @@ from pathlib import Path
 from lib.domain.audit import EventSigner
 from lib.domain.models import Event, Item, SnapshotRow, User, Version, utc_now
 from lib.domain.workdays import HolidayOverride
-from lib.errors import ConflictError, SidipError
+from lib.errors import ConflictError, SidipError, stale_error
 from lib.store import codec
 from lib.store.port import Register
 
@@ -288,13 +288,3 @@ class SqliteRegister(Register):
 def _snapshot_order(row: SnapshotRow):
     from lib.domain.models import CATEGORIES
     return (list(CATEGORIES).index(row.kategori) if row.kategori in CATEGORIES else 99, row.nomor)
-
-
-def stale_error(what: str, by: str, at: str) -> ConflictError:
-    """The same words on every register: who changed the record, and when."""
-    when = at.replace("T", " ")[:16] + " UTC" if at else "waktu tidak diketahui"
-    err = ConflictError(f"{what} ini sudah diubah oleh {by or 'pengguna lain'} pada {when} "
-                        "setelah Anda membukanya. Isian Anda masih di formulir: muat ulang data "
-                        "terbaru, lalu simpan lagi.")
-    err.changed_by, err.changed_at = by, at
-    return err
