@@ -62,7 +62,7 @@ if user is not None and not ui.keep_alive(user):
 ui.sync_cookie_clear()
 
 if auth.needs_setup(ctx):
-    announce_setup_code(str(ctx.register.path))
+    announce_setup_code(ctx.data_dir)
     setup = st.Page("pages/penyiapan.py", title="Penyiapan", icon=":material/key:", url_path="penyiapan-utama",
                     default=True)
     nav = [setup] + [st.Page("pages/penyiapan.py", title="Penyiapan", url_path=n) for n in (*ui.PAGES, "penyiapan")]

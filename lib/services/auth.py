@@ -46,7 +46,7 @@ def needs_setup(ctx: AppContext) -> bool:
 
 def setup_code_path(ctx: AppContext):
     from pathlib import Path
-    return Path(str(getattr(ctx.register, "path", "data/x"))).parent / "setup-code.hash"
+    return Path(ctx.data_dir) / "setup-code.hash"
 
 
 def new_setup_code(ctx: AppContext) -> str:

@@ -70,6 +70,7 @@ class AppContext:
     office_id: str = DEFAULT_OFFICE
     now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     publish_dir: str = "static/dip"
+    data_dir: str = "data"  # local files: setup code, attachments (whatever the register's kind)
 
     def settings(self) -> dict[str, str]:
         return {**DEFAULT_SETTINGS, **self.register.settings(self.office_id)}

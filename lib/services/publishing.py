@@ -58,7 +58,7 @@ def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str, kind:
 
 # -- the signed decree ------------------------------------------------------------------------
 def _attachment_dir(ctx: AppContext, version_id: str) -> Path:
-    return Path(str(ctx.register.path)).parent / "lampiran" / version_id
+    return Path(ctx.data_dir) / "lampiran" / version_id
 
 
 def attach_signed_decree(ctx: AppContext, actor: Actor, version_id: str, pdf: bytes, revision: int) -> Version:

@@ -1,0 +1,405 @@
+"""Google Sheets as the shared register (gspread 6.x), with the same contract as the local register.
+
+Budget: one ``values.batchGet`` reads every tab (cached briefly, dropped after each write); an action is a
+fresh read, one all-or-nothing ``spreadsheets.batchUpdate`` (the row and its audit event together) and one
+confirming read. Concurrency across processes: every write appends its event with the revision it started
+from; the first such event in the sheet's (Google-ordered) append order wins, a loser repairs the row it
+may have overwritten and is told who changed it. Rows are found by id, never by a remembered row number;
+values are written as strings (``userEnteredValue.stringValue``), so user text never becomes a formula.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+
+from lib.domain.audit import EventSigner
+from lib.domain.models import Event, Item, SnapshotRow, User, Version, utc_now
+from lib.domain.workdays import HolidayOverride
+from lib.errors import ConflictError, SidipError, stale_error
+from lib.store import codec
+from lib.store.port import Register
+from lib.store.sheets_client import RetryPolicy, call
+
+# Tab names and header words are Indonesian so staff can read the Sheet.
+TABS = {"items": "informasi", "versions": "versi", "users": "pengguna", "events": "riwayat",
+        "version_items": "isi_versi", "settings": "pengaturan", "holidays": "libur"}
+FIXED = {"version_items": ["version_id", "item_id", "nomor", "kategori", "data"],
+         "settings": ["office_id", "key", "value"], "holidays": ["office_id", "day", "kind", "name"]}
+RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event}
+KEYS = {"items": "id", "versions": "id", "users": "username", "events": "id"}
+SIGNED = {"items", "versions", "users"}  # rows carry a MAC: a hand edit is detected, never trusted
+HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "created_at": "dibuat_pada",
+                "created_by": "dibuat_oleh", "updated_at": "diubah_pada", "updated_by": "diubah_oleh",
+                "revision": "revisi", "username": "nama_pengguna", "full_name": "nama_lengkap", "roles": "peran",
+                "password_hash": "hash_kata_sandi", "active": "aktif", "key": "kunci", "value": "nilai",
+                "day": "tanggal", "kind": "jenis", "name": "nama", "version_id": "kode_versi",
+                "item_id": "kode_informasi", "data": "isi", "_mac": "_tanda", "_event": "_peristiwa",
+                "_base": "_revisi_dasar", "_row": "_baris"}
+MAX_BATCH_ROWS = 5000
+CACHE_SECONDS = 10.0
+
+
+def columns(tab: str) -> list[str]:
+    base = codec.columns(RECORDS[tab]) if tab in RECORDS else FIXED[tab]
+    if tab in SIGNED:
+        return base + ["_mac", "_event"]
+    if tab == "events":
+        return base + ["_base", "_row"]
+    return base
+
+
+def header(tab: str) -> list[str]:
+    return [HEADER_WORDS.get(c, c) for c in columns(tab)]
+
+
+def _cell(value: str) -> dict:
+    return {"userEnteredValue": {"stringValue": value}}
+
+
+class Table:
+    """One tab as read: its rows as dicts keyed by column name, with their 0-based grid row index."""
+
+    def __init__(self, tab: str, values: list[list[str]]):
+        names = {HEADER_WORDS.get(c, c): c for c in columns(tab)}
+        head = values[0] if values else []
+        self.tab = tab
+        self.positions = {names.get(h, h): i for i, h in enumerate(head)}
+        self.rows = [(n + 1, {c: (r[i] if i < len(r) else "") for c, i in self.positions.items()})
+                     for n, r in enumerate(values[1:])]
+
+    def find(self, key: str, value: str) -> tuple[int | None, dict | None]:
+        for index, row in self.rows:
+            if row.get(key) == value:
+                return index, row
+        return None, None
+
+
+class SheetsRegister(Register):
+    """Adapter over one spreadsheet. ``client`` is a ``gspread.Client`` (its session may be injected)."""
+
+    def __init__(self, client, spreadsheet_id: str, signer: EventSigner, key: bytes,
+                 policy: RetryPolicy | None = None):
+        self.client, self.sid, self.signer, self._key = client, spreadsheet_id, signer, key
+        self.policy = policy or RetryPolicy()
+        self._lock = threading.Lock()
+        self._cache: tuple[float, dict[str, Table]] | None = None
+        self._sheet_ids: dict[str, int] = {}
+
+    # -- plumbing ------------------------------------------------------------------------
+    def _http(self):
+        return self.client.http_client
+
+    def _metadata(self) -> dict[str, int]:
+        if not self._sheet_ids:
+            meta = call(self.policy, self._http().spreadsheets_get, self.sid, {"fields": "sheets.properties"})
+            self._sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
+        return self._sheet_ids
+
+    def _read(self, tabs=tuple(TABS)) -> dict[str, Table]:
+        ranges = [f"'{TABS[t]}'" for t in tabs]
+        body = call(self.policy, self._http().values_batch_get, self.sid, ranges,
+                    {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
+        return {t: Table(t, vr.get("values", [])) for t, vr in zip(tabs, body.get("valueRanges", []))}
+
+    def _tables(self) -> dict[str, Table]:
+        now = time.monotonic()
+        if self._cache is None or now - self._cache[0] > CACHE_SECONDS:
+            self._cache = (now, self._read())
+        return self._cache[1]
+
+    def invalidate(self) -> None:
+        self._cache = None
+
+    def _batch(self, requests: list[dict], event_id: str = "") -> None:
+        """One all-or-nothing batchUpdate; after a lost response, the event id tells whether it applied."""
+        def applied() -> bool:
+            return bool(event_id) and self._read(("events",))["events"].find("id", event_id)[0] is not None
+        try:
+            call(self.policy, self._http().batch_update, self.sid, {"requests": requests}, on_retry=applied)
+        finally:
+            self.invalidate()
+
+    def _row_mac(self, tab: str, row: dict) -> str:
+        payload = json.dumps([row.get(c, "") for c in columns(tab) if not c.startswith("_")], ensure_ascii=False)
+        return hmac.new(self._key, f"{tab}\n{payload}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _values(self, tab: str, row: dict) -> list[dict]:
+        return [_cell(row.get(c, "")) for c in columns(tab)]
+
+    def _append(self, tab: str, rows: list[dict]) -> dict:
+        return {"appendCells": {"sheetId": self._metadata()[TABS[tab]], "fields": "userEnteredValue",
+                                "rows": [{"values": self._values(tab, r)} for r in rows]}}
+
+    def _update(self, tab: str, index: int, row: dict) -> dict:
+        return {"updateCells": {"start": {"sheetId": self._metadata()[TABS[tab]], "rowIndex": index,
+                                          "columnIndex": 0},
+                                "fields": "userEnteredValue", "rows": [{"values": self._values(tab, row)}]}}
+
+    # -- schema -----------------------------------------------------------------------------
+    def init(self) -> None:
+        existing = self._metadata()
+        missing = [t for t in TABS if TABS[t] not in existing]
+        if missing:
+            adds = [{"addSheet": {"properties": {"title": TABS[t], "gridProperties": {
+                "rowCount": 1000, "columnCount": len(columns(t)) + 2}}}} for t in missing]
+            call(self.policy, self._http().batch_update, self.sid, {"requests": adds})
+            self._sheet_ids = {}
+            self._batch([{"appendCells": {"sheetId": self._metadata()[TABS[t]], "fields": "userEnteredValue",
+                                          "rows": [{"values": [_cell(h) for h in header(t)]}]}} for t in missing])
+        self.invalidate()
+
+    def schema_problems(self) -> list[str]:
+        """For ``doctor``: missing tabs, wrong or missing header words."""
+        problems, tables = [], self._read()
+        for tab, table in tables.items():
+            absent = [HEADER_WORDS.get(c, c) for c in columns(tab) if c not in table.positions]
+            if absent:
+                problems.append(f"Tab {TABS[tab]}: kolom hilang {', '.join(absent)}")
+        return problems
+
+    # -- decoding ---------------------------------------------------------------------------
+    def _record(self, tab: str, row: dict):
+        return codec.from_row(RECORDS[tab], {c: row.get(c, "") for c in codec.columns(RECORDS[tab])})
+
+    def tampered(self, tab: str) -> list[dict]:
+        """Rows edited by hand in the Sheet (their MAC no longer matches)."""
+        table = self._tables()[tab]
+        return [row for _, row in table.rows if row.get("_mac") != self._row_mac(tab, row)]
+
+    def _valid(self, tab: str, row: dict) -> bool:
+        return tab not in SIGNED or row.get("_mac") == self._row_mac(tab, row)
+
+    # -- reads ------------------------------------------------------------------------------
+    def get_item(self, item_id: str) -> Item | None:
+        self.record_hand_edits()
+        _, row = self._tables()["items"].find("id", item_id)
+        return self._record("items", row) if row else None
+
+    def list_items(self, office_id: str) -> list[Item]:
+        self.record_hand_edits()
+        rows = [r for _, r in self._tables()["items"].rows if r.get("office_id") == office_id]
+        return sorted((self._record("items", r) for r in rows), key=lambda i: (i.created_at, i.id))
+
+    def get_version(self, version_id: str) -> Version | None:
+        _, row = self._tables()["versions"].find("id", version_id)
+        return self._record("versions", row) if row and self._valid("versions", row) else None
+
+    def list_versions(self, office_id: str) -> list[Version]:
+        rows = [r for _, r in self._tables()["versions"].rows
+                if r.get("office_id") == office_id and self._valid("versions", r)]
+        return sorted((self._record("versions", r) for r in rows), key=lambda v: (v.created_at, v.id))
+
+    def snapshot(self, version_id: str) -> list[SnapshotRow]:
+        from lib.store.sqlite import _snapshot_order
+        rows = [r for _, r in self._tables()["version_items"].rows if r.get("version_id") == version_id]
+        snap = [SnapshotRow(r["version_id"], r["item_id"], int(r["nomor"]), r["kategori"], json.loads(r["data"]))
+                for r in rows]
+        return sorted(snap, key=_snapshot_order)
+
+    def get_user(self, username: str) -> User | None:
+        """A user row edited by hand (role, hash) fails its MAC and is refused."""
+        _, row = self._tables()["users"].find("username", username)
+        return self._record("users", row) if row and self._valid("users", row) else None
+
+    def list_users(self) -> list[User]:
+        rows = [r for _, r in self._tables()["users"].rows if self._valid("users", r)]
+        return sorted((self._record("users", r) for r in rows), key=lambda u: u.username)
+
+    def settings(self, office_id: str) -> dict[str, str]:
+        return {r["key"]: r["value"] for _, r in self._tables()["settings"].rows if r.get("office_id") == office_id}
+
+    def holiday_overrides(self, office_id: str) -> list[HolidayOverride]:
+        from datetime import date
+        rows = [r for _, r in self._tables()["holidays"].rows if r.get("office_id") == office_id]
+        return sorted((HolidayOverride(date.fromisoformat(r["day"]), r["kind"], r["name"]) for r in rows),
+                      key=lambda o: o.day)
+
+    def events(self, office_id: str) -> list[Event]:
+        return [self._record("events", r) for _, r in self._tables()["events"].rows if r.get("office_id") == office_id]
+
+    # -- writes -----------------------------------------------------------------------------
+    def _signed_event(self, events: Table, event: Event, base: int | None, row: dict | None) -> dict:
+        mine = [r for _, r in events.rows if r.get("office_id") == event.office_id]
+        event.prev_id = mine[-1]["id"] if mine else ""
+        event.mac = self.signer.sign(event)
+        values = codec.to_row(event)
+        values["_base"] = "" if base is None else str(base)
+        values["_row"] = json.dumps(row, ensure_ascii=False) if row else ""
+        return values
+
+    def _sign_row(self, tab: str, obj, event_id: str) -> dict:
+        row = codec.to_row(obj)
+        row["_mac"], row["_event"] = self._row_mac(tab, row), event_id
+        return row
+
+    def _save_record(self, tab: str, obj, event: Event, expected: int | None, what: str):
+        key = getattr(obj, KEYS[tab])
+        with self._lock:
+            tables = self._read((tab, "events"))
+            index, current = tables[tab].find(KEYS[tab], key)
+            if tables["events"].find("id", event.id)[0] is not None:  # a retried action: already applied
+                return self._record(tab, current)
+            self._check(current, expected, what, key)
+            new = obj.replace(revision=(expected or 0) + 1, updated_at=utc_now(), updated_by=event.actor)
+            row = self._sign_row(tab, new, event.id)
+            write = self._update(tab, index, row) if index is not None else self._append(tab, [row])
+            self._batch([write, self._append("events", [self._signed_event(tables["events"], event, expected, row)])],
+                        event.id)
+            self._confirm(tab, key, expected, event, what)
+            return new
+
+    def _check(self, current: dict | None, expected: int | None, what: str, key: str) -> None:
+        if expected is None and current is not None:
+            raise ConflictError(f"{what} dengan kode {key} sudah ada.")
+        if expected is not None and (current is None or int(current.get("revision") or 0) != expected):
+            raise stale_error(what, current.get("updated_by", "") if current else "",
+                              current.get("updated_at", "") if current else "")
+
+    def _confirm(self, tab: str, key: str, expected: int | None, event: Event, what: str) -> None:
+        """The first event claiming this revision wins; a loser puts the winner's row back and is refused."""
+        if expected is None:
+            return
+        tables = self._read((tab, "events"))
+        claims = [r for _, r in tables["events"].rows
+                  if r.get("entity_id") == key and r.get("_base") == str(expected) and r.get("_row")]
+        if not claims or claims[0]["id"] == event.id:
+            return
+        winner = claims[0]
+        index, current = tables[tab].find(KEYS[tab], key)
+        repair = [] if current is None or current.get("_event") != event.id else [
+            self._update(tab, index, json.loads(winner["_row"]))]
+        undo = self._signed_event(tables["events"], Event(
+            action="penulisan_bersamaan_ditolak", actor=event.actor, role=event.role, entity=event.entity,
+            entity_id=key, office_id=event.office_id, note=f"kalah dari {winner['id']}"), None, None)
+        self._batch(repair + [self._append("events", [undo])])
+        raise stale_error(what, winner.get("actor", ""), winner.get("at", ""))
+
+    def save_item(self, item: Item, event: Event, expected_revision: int | None) -> Item:
+        return self._save_record("items", item, event, expected_revision, "Informasi")
+
+    def save_user(self, user: User, event: Event, expected_revision: int | None) -> User:
+        return self._save_record("users", user, event, expected_revision, "Pengguna")
+
+    def save_version(self, version, event, expected_revision, snapshot=None) -> Version:
+        saved = self._save_record("versions", version, event, expected_revision, "Versi DIP")
+        if snapshot is not None:
+            self._replace_snapshot(version.id, snapshot)
+        return saved
+
+    def _delete_rows(self, tab: str, indexes: list[int]) -> list[dict]:
+        """Delete from the bottom up so earlier indexes stay valid within one batchUpdate."""
+        sheet = self._metadata()[TABS[tab]]
+        return [{"deleteDimension": {"range": {"sheetId": sheet, "dimension": "ROWS", "startIndex": i,
+                                               "endIndex": i + 1}}} for i in sorted(indexes, reverse=True)]
+
+    def _replace_snapshot(self, version_id: str, rows: list[SnapshotRow]) -> None:
+        with self._lock:
+            table = self._read(("version_items",))["version_items"]
+            old = [i for i, r in table.rows if r.get("version_id") == version_id]
+            new = [{"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
+                    "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in rows]
+            self._batch(self._delete_rows("version_items", old) + ([self._append("version_items", new)] if new else []))
+
+    def _upsert_plain(self, tab: str, match: dict, row: dict | None, event: Event) -> None:
+        with self._lock:
+            tables = self._read((tab, "events"))
+            index = next((i for i, r in tables[tab].rows if all(r.get(k) == v for k, v in match.items())), None)
+            if row is None:
+                writes = self._delete_rows(tab, [index]) if index is not None else []
+            else:
+                writes = [self._update(tab, index, row) if index is not None else self._append(tab, [row])]
+            self._batch(writes + [self._append("events", [self._signed_event(tables["events"], event, None, None)])],
+                        event.id)
+
+    def save_settings(self, office_id: str, values: dict[str, str], event: Event) -> None:
+        for n, (key, value) in enumerate(values.items()):
+            note = event if n == len(values) - 1 else None
+            self._upsert_settings(office_id, key, str(value), note)
+
+    def _upsert_settings(self, office_id, key, value, event) -> None:
+        row = {"office_id": office_id, "key": key, "value": value}
+        if event is None:
+            with self._lock:
+                table = self._read(("settings",))["settings"]
+                index = next((i for i, r in table.rows if r.get("office_id") == office_id and r.get("key") == key), None)
+                self._batch([self._update("settings", index, row) if index is not None
+                             else self._append("settings", [row])])
+            return
+        self._upsert_plain("settings", {"office_id": office_id, "key": key}, row, event)
+
+    def save_holiday_override(self, office_id, override, event, remove=False) -> None:
+        row = {"office_id": office_id, "day": override.day.isoformat(), "kind": override.kind, "name": override.name}
+        self._upsert_plain("holidays", {"office_id": office_id, "day": row["day"]}, None if remove else row, event)
+
+    def append_event(self, event: Event) -> Event:
+        with self._lock:
+            events = self._read(("events",))["events"]
+            self._batch([self._append("events", [self._signed_event(events, event, None, None)])], event.id)
+        return event
+
+    def save_many(self, items, events, version=None, snapshot=None) -> None:
+        if len(items) + len(snapshot or []) > MAX_BATCH_ROWS:
+            raise SidipError(f"Impor ke Google Sheets paling banyak {MAX_BATCH_ROWS:,} baris sekali jalan; "
+                             "pecah berkasnya.".replace(",", "."))
+        with self._lock:
+            tables = self._read(("events",))
+            stamp = utc_now()
+            rows = [self._sign_row("items", i.replace(revision=1, updated_at=stamp, updated_by=i.created_by),
+                                   events[0].id if events else "") for i in items]
+            writes = [self._append("items", rows)] if rows else []
+            if version is not None:
+                writes.append(self._append("versions", [self._sign_row("versions", version.replace(revision=1), "")]))
+                writes.append(self._append("version_items", [
+                    {"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
+                     "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in snapshot or []]))
+            chained = []
+            for e in events:  # each event names the one before it, as the writer saw them
+                fake = Table("events", [])
+                fake.rows = list(tables["events"].rows) + [(0, c) for c in chained]
+                chained.append(self._signed_event(fake, e, None, None))
+            writes.append(self._append("events", chained))
+            self._batch(writes, events[-1].id if events else "")
+
+    def record_hand_edits(self) -> None:
+        """A hand edit to an item is recorded in the audit log (once) and the row re-signed: never silent."""
+        if not self.tampered("items"):  # cached read: no request unless something was edited by hand
+            return
+        with self._lock:
+            tables = self._read(("items", "events"))
+            writes, new_events = [], []
+            for row in (r for _, r in tables["items"].rows if r.get("_mac") != self._row_mac("items", r)):
+                index, _ = tables["items"].find("id", row["id"])
+                event = Event(action="diubah_di_luar_aplikasi", actor="(Google Sheet)", role="", entity="item",
+                              entity_id=row["id"], unit=row.get("unit", ""), office_id=row.get("office_id", ""),
+                              after={k: v for k, v in row.items() if not k.startswith("_")},
+                              note="Baris diubah langsung di Google Sheet")
+                fake = Table("events", [])
+                fake.rows = list(tables["events"].rows) + [(0, e) for e in new_events]
+                new_events.append(self._signed_event(fake, event, None, None))
+                signed = {**row, "_mac": self._row_mac("items", row), "_event": event.id}
+                writes.append(self._update("items", index, signed))
+            if writes:
+                self._batch(writes + [self._append("events", new_events)])
+
+    # -- backup ---------------------------------------------------------------------------
+    def dump(self) -> dict[str, list[dict[str, str]]]:
+        tables = self._read()
+        order = getattr(Register, "DUMP_TABLES", tuple(TABS))
+        plain = {t: [c for c in columns(t) if not c.startswith("_")] for t in TABS}
+        return {t: [{c: r.get(c, "") for c in plain[t]} for _, r in tables[t].rows] for t in order}
+
+    def load(self, tables: dict[str, list[dict[str, str]]]) -> None:
+        current = self._read()
+        if any(current[t].rows for t in ("users", "items", "versions", "events")):
+            raise SidipError("Register tujuan tidak kosong: pulihkan hanya ke Google Sheet yang baru disiapkan.")
+        writes = []
+        for tab, rows in tables.items():
+            if not rows:
+                continue
+            if tab in SIGNED:
+                rows = [{**r, "_mac": self._row_mac(tab, r), "_event": ""} for r in rows]
+            writes.append(self._append(tab, rows))
+        self._batch(writes)

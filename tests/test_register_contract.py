@@ -1,0 +1,150 @@
+"""One contract for every register adapter: the local SQLite file and Google Sheets (on the emulator,
+through the real gspread client). The services cannot tell them apart."""
+import dataclasses
+from datetime import date
+
+import gspread
+import pytest
+
+from lib.domain.audit import EventSigner, verify_chain
+from lib.domain.models import Event, Item, SnapshotRow, User, Version
+from lib.domain.workdays import HolidayOverride
+from lib.errors import ConflictError
+from lib.store.sheets import SheetsRegister
+from lib.store.sheets_client import RetryPolicy
+from lib.store.sqlite import SqliteRegister
+from tests.sheets_emulator import SheetsEmulator
+
+KEY = b"kunci-kontrak"
+OFFICE = "kpu-sarolangun"
+TRICKY = ["=IMPORTXML(\"http://x\",\"//a\")", "+1", "0012", "2026-01-01", "<script>alert(1)</script>",
+          "baris satu\nbaris dua", "  spasi  ", "-5", "@SUM(A1)"]
+
+
+def sheets_register(emulator: SheetsEmulator, key: bytes = KEY) -> SheetsRegister:
+    sid = emulator.create("SIDIP uji")
+    client = gspread.Client(auth=None, session=emulator.session())
+    register = SheetsRegister(client, sid, EventSigner(key), key, RetryPolicy(sleep=lambda s: None))
+    register.init()
+    return register
+
+
+@pytest.fixture(params=["local", "sheets"])
+def register(request, tmp_path):
+    if request.param == "local":
+        reg = SqliteRegister(tmp_path / "r.sqlite3", EventSigner(KEY))
+        reg.init()
+        return reg
+    return sheets_register(SheetsEmulator())
+
+
+def ev(entity_id="i1", actor="budi", entity="item") -> Event:
+    return Event(action="uji", actor=actor, role="desk", entity=entity, entity_id=entity_id, office_id=OFFICE)
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_user_text_reads_back_exactly_as_typed(register, text):
+    register.save_item(Item("i1", "Sekretariat", text, ringkasan=text, tautan=text), ev(), None)
+    got = register.get_item("i1")
+    assert (got.judul, got.ringkasan, got.tautan) == (text, text, text)
+
+
+def test_an_item_round_trips_with_its_types(register):
+    item = Item("i1", "Sekretariat", "Renstra", tahun=2026, requested_on=date(2026, 3, 17),
+                kewajiban=["BK-01.1"], pengecualian_permanen=True)
+    saved = register.save_item(item, ev(), None)
+    assert register.get_item("i1") == saved and saved.revision == 1
+    assert register.list_items(OFFICE) == [saved]
+
+
+def test_a_stale_write_is_refused_with_the_same_words_on_every_register(register):
+    first = register.save_item(Item("i1", "Sekretariat", "A"), ev(actor="budi"), None)
+    register.save_item(first.replace(judul="B"), ev(actor="sari"), first.revision)
+    with pytest.raises(ConflictError, match="sudah diubah oleh sari pada "):
+        register.save_item(first.replace(judul="C"), ev(actor="budi"), first.revision)
+    assert register.get_item("i1").judul == "B"
+
+
+def test_an_existing_key_cannot_be_inserted_twice(register):
+    register.save_item(Item("i1", "Sekretariat", "A"), ev(), None)
+    with pytest.raises(ConflictError, match="sudah ada"):
+        register.save_item(Item("i1", "Sekretariat", "B"), ev(), None)
+
+
+def test_every_write_leaves_a_signed_chained_event(register):
+    item = register.save_item(Item("i1", "Sekretariat", "A"), ev(), None)
+    register.save_item(item.replace(judul="B"), ev(), item.revision)
+    register.append_event(ev(entity_id="login", entity="user"))
+    events = register.events(OFFICE)
+    assert [e.prev_id for e in events] == ["", events[0].id, events[1].id]
+    assert verify_chain(events, EventSigner(KEY)).ok
+
+
+def test_versions_and_their_snapshots(register):
+    v = register.save_version(Version("v1", 2026), ev("v1", entity="version"), None,
+                              [SnapshotRow("v1", "i1", 1, "berkala", {"judul": "A", "tahun": 2026})])
+    v = register.save_version(v.replace(status="ditetapkan"), ev("v1", entity="version"), v.revision,
+                              [SnapshotRow("v1", "i2", 1, "setiap_saat", {"judul": "=B"})])
+    assert register.get_version("v1").status == "ditetapkan"
+    assert register.snapshot("v1") == [SnapshotRow("v1", "i2", 1, "setiap_saat", {"judul": "=B"})]
+    assert [x.id for x in register.list_versions(OFFICE)] == ["v1"]
+
+
+def test_users_settings_and_holiday_overrides(register):
+    register.save_user(User("budi", "Budi", frozenset({"desk", "ppid"}), "$argon2id$x", unit="Sekretariat"),
+                       ev("budi", entity="user"), None)
+    register.save_settings(OFFICE, {"sla_days": "7", "office_name": "KPU"}, ev("s", entity="settings"))
+    register.save_settings(OFFICE, {"sla_days": "5"}, ev("s", entity="settings"))
+    day = HolidayOverride(date(2026, 3, 25), "libur", "Libur daerah")
+    register.save_holiday_override(OFFICE, day, ev("h", entity="calendar"))
+    assert register.get_user("budi").roles == frozenset({"desk", "ppid"})
+    assert register.settings(OFFICE) == {"sla_days": "5", "office_name": "KPU"}
+    assert register.holiday_overrides(OFFICE) == [day]
+    register.save_holiday_override(OFFICE, day, ev("h", entity="calendar"), remove=True)
+    assert register.holiday_overrides(OFFICE) == []
+
+
+def test_many_items_are_saved_together_with_their_events(register):
+    items = [Item(f"i{n}", "Sekretariat", f"Informasi {n}", created_by="ppid") for n in range(30)]
+    events = [ev(i.id) for i in items]
+    register.save_many(items, events)
+    assert len(register.list_items(OFFICE)) == 30 and len(register.events(OFFICE)) == 30
+    assert verify_chain(register.events(OFFICE), EventSigner(KEY)).ok
+
+
+def test_a_dump_loads_into_an_empty_register_of_the_other_kind_and_back(register, tmp_path):
+    item = register.save_item(Item("i1", "Sekretariat", "0012", kewajiban=["SS-01"]), ev(), None)
+    register.save_item(item.replace(judul="=A"), ev(), item.revision)
+    register.save_user(User("budi", "Budi", frozenset({"desk"}), "h", unit="Sekretariat"), ev("budi", entity="user"), None)
+    register.save_settings(OFFICE, {"sla_days": "7"}, ev("s", entity="settings"))
+    dumped = register.dump()
+    local = SqliteRegister(tmp_path / "lain.sqlite3", EventSigner(KEY))
+    local.init()
+    other = sheets_register(SheetsEmulator()) if isinstance(register, SqliteRegister) else local
+    other.load(dumped)
+    assert other.dump() == dumped
+    assert verify_chain(other.events(OFFICE), EventSigner(KEY)).ok
+
+
+def test_the_services_run_the_sop_on_google_sheets(tmp_path, monkeypatch):
+    """The same use cases as on the local register, end to end, on the emulated Sheet."""
+    from lib.bootstrap import build_context
+    from lib.services import auth, items, publishing, versions
+    from lib.services.context import SYSTEM_ACTOR
+    from tests.conftest import FIXED_NOW, classification, submission
+    local = build_context(tmp_path / "data")
+    ctx = dataclasses.replace(local, register=sheets_register(SheetsEmulator(), local.secret_key), now=lambda: FIXED_NOW,
+                              publish_dir=str(tmp_path / "pub"))
+    people = {r: auth.add_user(ctx, SYSTEM_ACTOR, r, r, "rahasia-panjang-1", [r], "Sekretariat" if r == "desk" else "")
+              .actor() for r in ("ppid", "desk", "atasan")}
+    req = items.open_request(ctx, people["ppid"], "Sekretariat", "Renstra")
+    sub = items.submit(ctx, people["desk"], req.id, submission("Renstra"), req.revision)
+    items.classify(ctx, people["ppid"], sub.id, classification(sub), sub.revision)
+    v = versions.create_version(ctx, people["ppid"], 2026)
+    v = versions.establish(ctx, people["ppid"], v.id, {"nomor_keputusan": "1", "tanggal_keputusan": "2026-03-20",
+                                                       "tempat_keputusan": "S", "penandatangan": "P",
+                                                       "alasan_kelengkapan": "Uji"}, v.revision)
+    v = versions.approve(ctx, people["atasan"], v.id, "", v.revision)
+    v = publishing.upload(ctx, people["desk"], v.id, v.revision)
+    assert v.status == "diunggah" and publishing.latest_published(ctx).rows[0].data["judul"] == "Renstra"
+    assert verify_chain(ctx.register.events(ctx.office_id), ctx.signer).ok
