@@ -73,7 +73,20 @@ def cmd_doctor(ctx: AppContext, args) -> int:
           f"pendahulu hilang: {len(report.missing_prev)}; cabang penulisan bersamaan: {len(report.forks)}")
     for event_id in report.bad_mac:
         print(f"  MAC tidak sah: {event_id}")
-    return 0 if report.ok else 1
+    problems = _sheet_problems(ctx.register)
+    for line in problems:
+        print(f"  {line}")
+    return 0 if report.ok and not problems else 1
+
+
+def _sheet_problems(register) -> list[str]:
+    """Google Sheets only: missing tabs or headers, and rows edited by hand (users: refused at login)."""
+    if not hasattr(register, "schema_problems"):
+        return []
+    lines = register.schema_problems()
+    lines += [f"Pengguna {r.get('username')} diubah langsung di Sheet: ditolak saat masuk" for r in register.tampered("users")]
+    lines += [f"Informasi {r.get('id')} diubah langsung di Sheet (akan dicatat di riwayat)" for r in register.tampered("items")]
+    return lines
 
 
 def cmd_remind(ctx: AppContext, args) -> int:

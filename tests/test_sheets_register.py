@@ -1,0 +1,162 @@
+"""Google Sheets register specifics: hand edits, the request budget, faults and several processes."""
+import multiprocessing
+
+import gspread
+import pytest
+
+from lib.domain.audit import EventSigner, verify_chain
+from lib.domain.models import Event, Item, User
+from lib.errors import ConflictError
+from lib.store.sheets import SheetsRegister
+from lib.store.sheets_client import RetryPolicy, SheetsUnavailable
+from tests.sheets_emulator import FaultPlan, SheetsEmulator, forwarding_session
+from tests.test_register_contract import KEY, OFFICE, ev, sheets_register
+
+
+@pytest.fixture
+def emu():
+    return SheetsEmulator(seed=1)
+
+
+@pytest.fixture
+def reg(emu):
+    return sheets_register(emu)
+
+
+def sheet_id(emu) -> str:
+    return emu.spreadsheet_ids()[-1]
+
+
+def hand_edit(emu, tab: str, row: int, header: str, value: str) -> None:
+    """What a staff member does in the browser: type over one cell of the Sheet."""
+    from tests.sheets_emulator import col_letters
+    column = emu.get_values(sheet_id(emu), tab)[0].index(header)
+    client = gspread.Client(auth=None, session=emu.session())
+    client.http_client.values_update(sheet_id(emu), f"'{tab}'!{col_letters(column)}{row + 1}",
+                                     params={"valueInputOption": "RAW"}, body={"values": [[value]]})
+
+
+def test_a_hand_edited_role_is_refused_and_reported(emu, reg):
+    reg.save_user(User("budi", "Budi", frozenset({"desk"}), "$argon2id$x", unit="Sekretariat"), ev("budi"), None)
+    hand_edit(emu, "pengguna", 1, "peran", "admin")
+    reg.invalidate()
+    assert reg.get_user("budi") is None
+    assert [r["username"] for r in reg.tampered("users")] == ["budi"]
+
+
+def test_a_hand_edited_item_is_recorded_in_the_audit_log_never_silently_trusted(emu, reg):
+    reg.save_item(Item("i1", "Sekretariat", "Renstra"), ev(), None)
+    hand_edit(emu, "informasi", 1, "judul", "Renstra (diubah di Sheet)")
+    reg.invalidate()
+    assert reg.get_item("i1").judul == "Renstra (diubah di Sheet)"
+    last = reg.events(OFFICE)[-1]
+    assert (last.action, last.actor, last.after["judul"]) == (
+        "diubah_di_luar_aplikasi", "(Google Sheet)", "Renstra (diubah di Sheet)")
+    reg.invalidate()
+    reg.list_items(OFFICE)
+    assert [e.action for e in reg.events(OFFICE)].count("diubah_di_luar_aplikasi") == 1
+
+
+def test_an_action_costs_at_most_three_requests_and_a_page_one(emu, reg):
+    item = reg.save_item(Item("i1", "Sekretariat", "A"), ev(), None)
+    emu.reset_counters()
+    reg.save_item(item.replace(judul="B"), ev(), item.revision)
+    assert emu.request_count() == 3
+    emu.reset_counters()
+    reg.list_items(OFFICE), reg.list_versions(OFFICE), reg.events(OFFICE), reg.settings(OFFICE)
+    assert emu.request_count() == 1
+
+
+def quiet_register(emu, tries=5) -> SheetsRegister:
+    register = sheets_register(emu)
+    register.policy = RetryPolicy(tries=tries, sleep=lambda s: None)
+    return register
+
+
+def test_a_write_whose_response_was_lost_is_not_applied_twice(emu):
+    register = quiet_register(emu)
+    emu.faults = FaultPlan(at=[1], fault="timeout_after", endpoints={"spreadsheets.batchUpdate"})
+    register.save_item(Item("i1", "Sekretariat", "A"), ev(), None)
+    emu.faults = None
+    assert len(register.list_items(OFFICE)) == 1 and len(register.events(OFFICE)) == 1
+
+
+def test_a_lasting_429_ends_after_bounded_tries_with_an_indonesian_message(emu):
+    register = quiet_register(emu, tries=3)
+    emu.faults = FaultPlan(probability=1.0, fault="429", endpoints={"spreadsheets.batchUpdate"})
+    with pytest.raises(SheetsUnavailable, match="kuota per menit habis"):
+        register.save_item(Item("i1", "Sekretariat", "A"), ev(), None)
+    emu.faults = None
+    assert register.list_items(OFFICE) == [] and register.events(OFFICE) == []
+
+
+def test_with_a_fifth_of_requests_failing_nothing_is_partial_or_duplicated(emu):
+    register = quiet_register(emu, tries=8)
+    outcomes = {"ok": 0, "pesan": 0}
+    emu.faults = FaultPlan(rates={"429": 0.05, "500": 0.05, "timeout_before": 0.05, "timeout_after": 0.05}, seed=3)
+    for n in range(40):
+        try:
+            saved = register.save_item(Item(f"i{n % 10}-{n // 10}", "Sekretariat", f"A{n}"), ev(f"i{n % 10}-{n // 10}"), None)
+            register.save_item(saved.replace(judul=f"B{n}"), ev(saved.id), saved.revision)
+            outcomes["ok"] += 1
+        except (SheetsUnavailable, ConflictError) as err:
+            assert str(err)  # a clear message, not a traceback
+            outcomes["pesan"] += 1
+    injected = emu.faults.total
+    emu.faults = None
+    register.invalidate()
+    items, events = register.list_items(OFFICE), register.events(OFFICE)
+    assert injected > 20 and outcomes["ok"] >= 30
+    assert len({e.id for e in events}) == len(events)                     # no duplicate event
+    assert len({i.id for i in items}) == len(items)                       # no duplicate item
+    for item in items:                                                    # no row without its event
+        written = [e for e in events if e.entity_id == item.id and e.action == "uji"]
+        assert len(written) == item.revision
+    assert verify_chain(events, EventSigner(KEY)).bad_mac == []                # no forged or torn event
+
+
+def _worker(port: int, sid: str, worker: int, results) -> None:
+    client = gspread.Client(auth=None, session=forwarding_session(port))
+    register = SheetsRegister(client, sid, EventSigner(KEY), KEY, RetryPolicy(sleep=lambda s: None))
+    own = register.save_item(Item(f"eigen-{worker}", "Sekretariat", "awal"), ev(f"eigen-{worker}"), None)
+    applied, refused = [], 0
+    for n in range(100):
+        target = f"bersama-{n % 5}" if n % 2 == 0 else own.id
+        register.invalidate()
+        current = register.get_item(target)
+        event = ev(target, actor=f"p{worker}")
+        try:
+            saved = register.save_item(current.replace(judul=f"p{worker}-{n}"), event, current.revision)
+            applied.append(event.id)
+            if target == own.id:
+                own = saved
+        except ConflictError:
+            refused += 1
+    results.put((worker, applied, refused))
+
+
+def test_eight_processes_never_overwrite_each_other(emu):
+    with emu.serve() as server:
+        register = sheets_register(emu)
+        sid = sheet_id(emu)
+        for k in range(5):
+            register.save_item(Item(f"bersama-{k}", "Sekretariat", "awal"), ev(f"bersama-{k}"), None)
+        results = multiprocessing.Queue()
+        procs = [multiprocessing.Process(target=_worker, args=(server.port, sid, w, results)) for w in range(8)]
+        for p in procs:
+            p.start()
+        outcomes = [results.get(timeout=600) for _ in procs]
+        for p in procs:
+            p.join(60)
+    register.invalidate()
+    applied = {e for _, ids, _ in outcomes for e in ids}
+    total = sum(len(ids) + refused for _, ids, refused in outcomes)
+    assert total == 800 and len(applied) >= 400
+    events = register.events(OFFICE)
+    counted = {}
+    for e in events:
+        counted[e.id] = counted.get(e.id, 0) + 1
+    assert all(counted.get(e) == 1 for e in applied)                      # one audit event per applied action
+    for item in register.list_items(OFFICE):
+        updates = [e for e in events if e.entity_id == item.id and e.id in applied]
+        assert item.revision == 1 + len(updates), item.id                 # nothing lost, nothing doubled
