@@ -5,7 +5,7 @@ import gspread
 import pytest
 
 from lib.domain.audit import EventSigner, verify_chain
-from lib.domain.models import Event, Item, User
+from lib.domain.models import Item, User
 from lib.errors import ConflictError
 from lib.store.sheets import SheetsRegister
 from lib.store.sheets_client import RetryPolicy, SheetsUnavailable
