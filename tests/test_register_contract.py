@@ -148,3 +148,24 @@ def test_the_services_run_the_sop_on_google_sheets(tmp_path, monkeypatch):
     v = publishing.upload(ctx, people["desk"], v.id, v.revision)
     assert v.status == "diunggah" and publishing.latest_published(ctx).rows[0].data["judul"] == "Renstra"
     assert verify_chain(ctx.register.events(ctx.office_id), ctx.signer).ok
+
+
+def test_a_backup_of_the_local_register_restores_into_google_sheets_and_back(tmp_path, monkeypatch):
+    """How an office moves from the embedded register to the shared Sheet (and back)."""
+    from lib.bootstrap import build_context
+    from lib.services import backup
+    from lib.services.context import SYSTEM_ACTOR
+    monkeypatch.setenv("SIDIP_SECRET_KEY", KEY.decode())
+    local = build_context(tmp_path / "lokal")
+    from lib.services import auth, items
+    ppid = auth.add_user(local, SYSTEM_ACTOR, "ppid", "PPID", "rahasia-panjang-1", ["ppid"]).actor()
+    items.open_request(local, ppid, local.units()[0], "=Renstra 0012")
+    data = backup.backup_xlsx(local, SYSTEM_ACTOR)
+    sheet_ctx = dataclasses.replace(local, register=sheets_register(SheetsEmulator()))
+    backup.restore_xlsx(sheet_ctx, SYSTEM_ACTOR, data)
+    back = build_context(tmp_path / "kembali")
+    backup.restore_xlsx(back, SYSTEM_ACTOR, backup.backup_xlsx(sheet_ctx, SYSTEM_ACTOR))
+    original, returned = local.register.dump(), back.register.dump()
+    assert {t: rows for t, rows in returned.items() if t != "events"} == {
+        t: rows for t, rows in original.items() if t != "events"}
+    assert returned["events"][:len(original["events"])] == original["events"]  # plus the second backup's event

@@ -402,4 +402,5 @@ class SheetsRegister(Register):
             if tab in SIGNED:
                 rows = [{**r, "_mac": self._row_mac(tab, r), "_event": ""} for r in rows]
             writes.append(self._append(tab, rows))
-        self._batch(writes)
+        if writes:  # load({}) only checks that the Sheet is empty
+            self._batch(writes)
