@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -1061,11 +1062,11 @@ class SheetsEmulator:
                 status, payload = call(query, body or b"")
                 if status in (200, 204) and kind not in _READ_KINDS and not kind.startswith("emulator."):
                     self._save()
-                if fault == "timeout_after":
-                    self._log(method, kind, 0)
-                    return _Outcome(0, b"", {}, timeout="after", sleep=sleep)
             except ApiError as e:
                 status, payload = e.code, e.body()
+            if fault == "timeout_after":  # applied (if valid); the answer never reaches the client
+                self._log(method, kind, 0)
+                return _Outcome(0, b"", {}, timeout="after", sleep=sleep)
             self._log(method, kind, status)
         if payload is None:
             return _Outcome(status, b"", {})
@@ -1883,8 +1884,11 @@ def _same_range(ss: _Spreadsheet, a: str, b: str) -> bool:
 def _fields_cover_value(fields: str | None) -> bool:
     if not fields:
         raise _RequestInvalid("At least one field must be updated, but no fields were specified.")
-    names = [f.strip() for f in fields.split(",")]
-    return any(n == "*" or n == "userEnteredValue" or n.startswith("userEnteredValue.") for n in names)
+    names = [f.strip() for f in fields.split(",") if f.strip()]
+    other = [n for n in names if n != "*" and n.split(".")[0].split("/")[0] != "userEnteredValue"]
+    if other:  # formats, notes, validation...: refused rather than silently ignored
+        raise _unimplemented(f"CellData fields {', '.join(other)}")
+    return True
 
 
 def _cell_data(v: str) -> dict:
@@ -1986,7 +1990,12 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         host = "sheets.googleapis.com" if self.path.startswith("/v4/") else "www.googleapis.com"
         emulator: SheetsEmulator = self.server.emulator  # type: ignore[attr-defined]
-        outcome = emulator.handle(self.command, f"https://{host}{self.path}", body)
+        try:
+            outcome = emulator.handle(self.command, f"https://{host}{self.path}", body)
+        except Exception as exc:  # an emulator bug: say so loudly, never pass it off as Google's answer
+            traceback.print_exc()
+            error = ApiError(500, f"sheets_emulator bug: {type(exc).__name__}: {exc}").body()
+            outcome = _Outcome(500, json.dumps(error).encode(), {"Content-Type": "application/json; charset=UTF-8"})
         if outcome.timeout:
             time.sleep(outcome.sleep)       # past the client's timeout; then no answer at all
             self.close_connection = True
