@@ -355,12 +355,7 @@ class SheetsRegister(Register):
                 writes.append(self._append("version_items", [
                     {"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
                      "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in snapshot or []]))
-            chained = []
-            for e in events:  # each event names the one before it, as the writer saw them
-                fake = Table("events", [])
-                fake.rows = list(tables["events"].rows) + [(0, c) for c in chained]
-                chained.append(self._signed_event(fake, e, None, None))
-            writes.append(self._append("events", chained))
+            writes.append(self._append("events", self._chain(tables["events"], events)))
             self._batch(writes, events[-1].id if events else "")
 
     def record_hand_edits(self) -> None:
@@ -369,20 +364,29 @@ class SheetsRegister(Register):
             return
         with self._lock:
             tables = self._read(("items", "events"))
-            writes, new_events = [], []
-            for row in (r for _, r in tables["items"].rows if r.get("_mac") != self._row_mac("items", r)):
-                index, _ = tables["items"].find("id", row["id"])
+            writes, events = [], []
+            for index, row in tables["items"].rows:
+                if row.get("_mac") == self._row_mac("items", row):
+                    continue
                 event = Event(action="diubah_di_luar_aplikasi", actor="(Google Sheet)", role="", entity="item",
                               entity_id=row["id"], unit=row.get("unit", ""), office_id=row.get("office_id", ""),
                               after={k: v for k, v in row.items() if not k.startswith("_")},
                               note="Baris diubah langsung di Google Sheet")
-                fake = Table("events", [])
-                fake.rows = list(tables["events"].rows) + [(0, e) for e in new_events]
-                new_events.append(self._signed_event(fake, event, None, None))
-                signed = {**row, "_mac": self._row_mac("items", row), "_event": event.id}
-                writes.append(self._update("items", index, signed))
+                events.append(event)
+                writes.append(self._update("items", index, {**row, "_mac": self._row_mac("items", row),
+                                                            "_event": event.id}))
             if writes:
-                self._batch(writes + [self._append("events", new_events)])
+                self._batch(writes + [self._append("events", self._chain(tables["events"], events))])
+
+    def _chain(self, existing: Table, events: list[Event]) -> list[dict]:
+        """Sign several new events at once, each naming the one before it as this writer saw them."""
+        seen = Table("events", [])
+        seen.rows = list(existing.rows)
+        out = []
+        for event in events:
+            out.append(self._signed_event(seen, event, None, None))
+            seen.rows.append((0, out[-1]))
+        return out
 
     # -- backup ---------------------------------------------------------------------------
     def dump(self) -> dict[str, list[dict[str, str]]]:
