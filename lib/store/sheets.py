@@ -39,7 +39,7 @@ HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "create
                 "item_id": "kode_informasi", "data": "isi", "_mac": "_tanda", "_event": "_peristiwa",
                 "_base": "_revisi_dasar", "_row": "_baris"}
 MAX_BATCH_ROWS = 5000
-CACHE_SECONDS = 10.0
+CACHE_SECONDS = 50.0  # others' changes (other users, replicas, hand edits) show within a minute
 
 
 def columns(tab: str) -> list[str]:

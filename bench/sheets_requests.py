@@ -1,0 +1,873 @@
+"""Benchmark: Google Sheets requests of one scripted working day, SIDIP's adapter against two common patterns.
+
+Run: python bench/sheets_requests.py [--items 1000] [--seed N]   (prints figures; not a test)
+
+The day (08:00–16:00 WIB, simulated: a fake clock is driven, nothing sleeps) on the local Sheets emulator
+(tests/sheets_emulator.py) through the real gspread 6.2.1 client:
+
+* a Sheet with 1,000 items (about 700 classified) and their audit trail (~2,600 events);
+* 20 staff — 12 desk, 5 PPID, 2 Atasan PPID, 1 admin — served by 2 app replicas (staff alternate); a
+  Streamlit server shares one register object (st.cache_resource) between its sessions, so one replica is
+  one register with one cache, not one per browser;
+* 40 page views per person spread over the day (800), with a busiest minute at 10:00 when 10 of them open a
+  page within 30 seconds; a page view is the register reads that page needs (the session's user row,
+  then items / versions / snapshot / settings / holidays / events as the page uses them);
+* 100 actions in the SOP's mix, through the real services: 30 requests opened, 34 submissions and
+  resubmissions, 24 classifications, 8 returns, then a DIP version created, established (decree and
+  snapshot), approved and uploaded; an action on an item comes at least 2 minutes after the item's
+  previous change (nobody acts on a change before their page could show it);
+* 8 hand edits typed into the Sheet (made in the emulator's model: the Sheets UI is not an API request).
+
+The same day runs three ways, with the same freshness rule: a page shows the user's own change at once and
+anyone else's (another user, the other replica, a hand edit) within 60 seconds (tests/test_sheets_freshness.py
+checks the rule for all three):
+
+(s) SIDIP: lib.store.sheets.SheetsRegister as is (one values.batchGet of every tab, cached 10 s per replica
+    and dropped after its own write; an action = fresh read + one batchUpdate + confirming read).
+(a) naive gspread: per page view (or action) open_by_key, then per tab the page needs worksheet(title) and
+    get_all_records(); a change: append_row for a new row, or find() the row and write each changed cell
+    (update_cell's single-cell values.update, sent RAW so text stays text), then append_row for the event.
+(b) st-gsheets-connection 0.1.0 (reproduced, not installed: it pins gspread<6): read(worksheet=...) is
+    open_by_key + worksheet + one values.get (get_as_dataframe), cached per replica with ttl=60 s
+    (st.cache_data: shared by the sessions of a server); a change reads the tabs fresh (ttl=0), then
+    update(worksheet=..., data=df) rewrites each whole tab it touches (items or versions, the snapshot, and
+    the events tab): open_by_key + worksheet + clear + resize (set_with_dataframe's _resize_to_minimum
+    always sends one) + values.update of every cell; then st.cache_data.clear() so the user's next page
+    shows the change. Its set_format_with_dataframe also sends one spreadsheets.batchUpdate (repeatCell) per
+    tab rewritten; the emulator does not emulate repeatCell, so that request is NOT sent or counted (shown
+    as "not sent"): the pattern's figure is a lower bound.
+
+Counted on the emulator: requests (emu.request_count()), cells read / written (emu.counters()), and
+requests per simulated minute. The last line is the summary:
+``requests: sidip=N naive=N gsheets_connection=N ratio_naive=X ratio_gsheets=Y cells_written_ratio_gsheets=Z
+peak_per_minute=P`` (ratios against SIDIP; P = SIDIP's busiest minute).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import random
+import sys
+import tempfile
+import time
+import types
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import gspread  # noqa: E402
+from gspread.utils import ValueInputOption, rowcol_to_a1  # noqa: E402
+
+import lib.store.sheets as sheets_module  # noqa: E402
+from lib.domain.audit import EventSigner  # noqa: E402
+from lib.domain.models import DEFAULT_OFFICE, Event, Item, SnapshotRow, User  # noqa: E402
+from lib.errors import ConflictError, stale_error  # noqa: E402
+from lib.services import items as item_service  # noqa: E402
+from lib.services import publishing  # noqa: E402
+from lib.services import versions as version_service  # noqa: E402
+from lib.services.context import DEFAULT_SETTINGS, AppContext  # noqa: E402
+from lib.store import codec  # noqa: E402
+from lib.store.port import Register  # noqa: E402
+from lib.store.sheets import HEADER_WORDS, KEYS, RECORDS, TABS, SheetsRegister, Table, columns  # noqa: E402
+from lib.store.sheets_client import RetryPolicy  # noqa: E402
+import tests.sheets_emulator as emulator_module  # noqa: E402
+from tests.sheets_emulator import SheetsEmulator  # noqa: E402
+
+OFFICE = DEFAULT_OFFICE
+SEED = 20260317
+KEY = b"bench-sheets-requests"
+START = datetime(2026, 3, 17, 1, 0, tzinfo=timezone.utc)  # Tuesday 08:00 WIB
+DAY_SECONDS = 8 * 3600
+FRESHNESS_SECONDS = 60      # the rule every pattern must keep
+GSHEETS_TTL = 60            # st-gsheets-connection read ttl: the longest the rule allows
+REPLICAS = 2
+N_ITEMS = 1000
+VIEWS_PER_USER = 40
+BUSY_AT = 2 * 3600          # 10:00: the busiest minute
+BUSY_USERS = 10
+ACTION_MIX = {"request": 30, "submit": 34, "classify": 24, "return": 8}  # + create/establish/approve/upload
+VERSION_STEPS = {"create_version": 5 * 3600, "establish": 5.5 * 3600, "approve": 6.25 * 3600,
+                 "upload": 7.25 * 3600}
+HAND_EDITS = 8
+MIN_GAP = 120               # seconds between two changes of one item
+UNITS = json.loads(DEFAULT_SETTINGS["units"])
+
+# The tabs a page reads besides the session's own user row (current_user() re-reads it on every run),
+# after the services each page calls (pages/*.py).
+PAGES: dict[str, tuple[str, ...]] = {
+    "beranda": ("items", "versions", "version_items", "settings", "holidays"),  # home.todo, completeness.summary
+    "permintaan": ("items", "settings", "holidays"),                            # items.visible_items
+    "klasifikasi": ("items", "settings", "holidays"),
+    "penetapan": ("items", "versions", "version_items", "settings", "holidays"),  # preview, establish_gaps
+    "persetujuan": ("items", "versions", "version_items", "settings"),
+    "unggah": ("versions", "settings"),
+    "dasbor": ("items", "versions", "version_items", "settings", "holidays"),
+    "kelengkapan": ("items", "versions", "version_items", "settings"),
+    "riwayat": ("events",),
+    "pengguna": ("users",),
+    "pengaturan": ("settings", "holidays"),
+}
+PAGE_MIX: dict[str, dict[str, float]] = {
+    "desk": {"beranda": 0.4, "permintaan": 0.4, "riwayat": 0.1, "unggah": 0.1},
+    "ppid": {"beranda": 0.25, "permintaan": 0.2, "klasifikasi": 0.25, "penetapan": 0.1, "kelengkapan": 0.05,
+             "dasbor": 0.05, "riwayat": 0.05, "unggah": 0.05},
+    "atasan": {"beranda": 0.4, "dasbor": 0.3, "persetujuan": 0.2, "riwayat": 0.1},
+    "admin": {"beranda": 0.3, "pengguna": 0.3, "pengaturan": 0.2, "riwayat": 0.2},
+}
+
+
+# -- people, seed data and the script ------------------------------------------------------------
+@dataclass(frozen=True)
+class Person:
+    username: str
+    role: str
+    unit: str
+    replica: int
+
+    def user(self) -> User:
+        return User(self.username, self.username.title(), frozenset({self.role}), "$argon2id$bench", unit=self.unit)
+
+    def actor(self):
+        return self.user().actor()
+
+
+def staff(desk: int = 12, ppid: int = 5, atasan: int = 2, admin: int = 1) -> list[Person]:
+    """Desk officers spread over the units; everyone alternates between the replicas."""
+    specs = ([("desk", UNITS[i % len(UNITS)]) for i in range(desk)] + [("ppid", "")] * ppid
+             + [("atasan", "")] * atasan + [("admin", "")] * admin)
+    seen: Counter = Counter()
+    people = []
+    for i, (role, unit) in enumerate(specs):
+        seen[role] += 1
+        people.append(Person(f"{role}{seen[role]}", role, unit, i % REPLICAS))
+    return people
+
+
+STATUS_MIX = (("diklasifikasi", 0.70), ("diajukan", 0.10), ("dikembalikan", 0.04), ("diminta", 0.12),
+              ("ditarik", 0.04))
+KATEGORI = ("berkala", "setiap_saat", "setiap_saat", "serta_merta", "dikecualikan")
+
+
+def submission(title: str, unit: str, year: int = 2026) -> dict:
+    return {"judul": title, "ringkasan": f"Ringkasan {title.lower()} untuk masyarakat.",
+            "pejabat_penguasa": unit, "penanggung_jawab": "Kepala Subbagian", "waktu_tempat": f"Sarolangun, {year}",
+            "bentuk": "Softcopy dan hardcopy", "retensi": "5 tahun", "tahun": str(year), "tautan": ""}
+
+
+def classification(title: str, unit: str, kategori: str = "berkala") -> dict:
+    return {**submission(title, unit), "kategori": kategori, "lokasi_softcopy": "Drive/PPID",
+            "lokasi_hardcopy": "Rak 2"}
+
+
+def seed_items(n: int, rng: random.Random, today: date) -> tuple[list[Item], list[Event]]:
+    """A register after some years of use: items in every state, with the events that brought them there."""
+    items, events = [], []
+    statuses = [s for s, p in STATUS_MIX for _ in range(round(p * n))][:n]
+    statuses += ["diklasifikasi"] * (n - len(statuses))
+    rng.shuffle(statuses)
+    for i, status in enumerate(statuses):
+        unit = UNITS[i % len(UNITS)]
+        title = f"Informasi {i:04d} {unit.split(',')[0][:30]}"
+        asked = today - timedelta(days=rng.randint(1, 12) if status == "diminta" else rng.randint(20, 1000))
+        item = Item(f"inf-seed-{i:04d}", unit, title, status="diminta", request_note="Mohon disiapkan sesuai SOP.",
+                    requested_by="ppid1", requested_on=asked, created_by="ppid1",
+                    created_at=f"{asked.isoformat()}T02:00:00+00:00")
+        trail = [("permintaan_dibuka", "ppid1", {"judul": title, "unit": unit, "status": "diminta"})]
+        if status != "diminta":
+            sub = submission(title, unit, asked.year)
+            done = asked + timedelta(days=rng.randint(1, 9))
+            item = item.replace(status="diajukan", submitted_by="desk1", submitted_on=done, tahun=asked.year,
+                                clock_result=rng.choice(["tepat_waktu", "tepat_waktu", "terlambat"]),
+                                **{k: v for k, v in sub.items() if k not in ("tahun", "judul")})
+            trail.append(("informasi_diajukan", "desk1", {**sub, "status": "diajukan"}))
+        if status == "dikembalikan":
+            item = item.replace(status="dikembalikan", return_reason="Lengkapi ringkasan dan retensi.",
+                                returned_on=item.submitted_on + timedelta(days=2))
+            trail.append(("informasi_dikembalikan", "ppid1", {"status": "dikembalikan",
+                                                               "return_reason": item.return_reason}))
+        if status == "diklasifikasi":
+            kat = rng.choice(KATEGORI)
+            extra = {"pasal17_huruf": "h", "konsekuensi_dibuka": "Mengungkap data pribadi.",
+                     "konsekuensi_ditutup": "Melindungi data pribadi.", "pengecualian_permanen": True} \
+                if kat == "dikecualikan" else {}
+            item = item.replace(status="diklasifikasi", kategori=kat, lokasi_softcopy="Drive/PPID",
+                                lokasi_hardcopy="Rak 2", classified_by="ppid1",
+                                classified_on=item.submitted_on + timedelta(days=3), **extra)
+            trail.append(("informasi_diklasifikasi", "ppid1", {"status": "diklasifikasi", "kategori": kat,
+                                                                "lokasi_softcopy": "Drive/PPID",
+                                                                "lokasi_hardcopy": "Rak 2", **extra}))
+        if status == "ditarik":
+            item = item.replace(status="ditarik")
+            trail.append(("informasi_ditarik", "ppid1", {"status": "ditarik"}))
+        items.append(item)
+        for action, actor, after in trail:
+            events.append(Event(action=action, actor=actor, role=actor.rstrip("0123456789"), entity="item",
+                                entity_id=item.id, unit=unit, after=after, office_id=OFFICE,
+                                at=f"{asked.isoformat()}T03:00:00+00:00"))
+    return items, events
+
+
+@dataclass
+class World:
+    """The seeded spreadsheet, kept as emulator state: every pattern starts from an identical copy."""
+    state: dict
+    sid: str
+    key: bytes
+    items: list[Item]
+    people: list[Person]
+
+    def emulator(self) -> SheetsEmulator:
+        emu = SheetsEmulator(seed=1)
+        emu.load_state(self.state)
+        return emu
+
+
+def build_world(n_items: int = N_ITEMS, people: list[Person] | None = None, seed: int = SEED) -> World:
+    people = people or staff()
+    emu = SheetsEmulator(seed=1)
+    sid = emu.create("SIDIP bench")
+    client = gspread.Client(auth=None, session=emu.session())
+    reg = SheetsRegister(client, sid, EventSigner(KEY), KEY, RetryPolicy(sleep=lambda s: None))
+    reg.init()
+    for p in people:
+        reg.save_user(p.user(), Event("pengguna_ditambahkan", "admin1", "admin", "user", p.username,
+                                      office_id=OFFICE), None)
+    items, events = seed_items(n_items, random.Random(seed), START.date())
+    reg.save_many(items, events)
+    return World(emu.dump_state(), sid, KEY, [i.replace(revision=1) for i in items], people)
+
+
+@dataclass
+class Step:
+    t: float
+    kind: str          # page | request | submit | classify | return | create_version | establish | approve
+    user: str = ""     # | upload | hand_edit
+    page: str = ""
+    item: str = ""
+    revision: int = 0
+    unit: str = ""
+    title: str = ""
+    column: str = ""
+    value: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"page {self.page}" if self.kind == "page" else self.kind
+
+
+def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def plan_day(world: World, seed: int = SEED) -> list[Step]:
+    """The scripted day, the same for every pattern: page views, actions with the revisions the user saw,
+    hand edits; item ids of new requests are the ones the services will give (ids are made deterministic)."""
+    rng = random.Random(seed + 1)
+    people = world.people
+    steps: list[Step] = []
+    busy = rng.sample(people, min(BUSY_USERS, len(people)))
+    for p in people:
+        times = [rng.uniform(0, DAY_SECONDS) for _ in range(VIEWS_PER_USER - (p in busy))]
+        if p in busy:
+            times.append(BUSY_AT + 3 * busy.index(p))
+        steps += [Step(t, "page", p.username, page=_weighted(rng, PAGE_MIX[p.role])) for t in times]
+
+    state = {i.id: {"status": i.status, "unit": i.unit, "title": i.judul, "rev": 1, "last": -1e9}
+             for i in world.items}
+    by_role = defaultdict(list)
+    for p in people:
+        by_role[p.role].append(p)
+    kinds = [k for k, n in ACTION_MIX.items() for _ in range(n)]
+    rng.shuffle(kinds)
+    times = sorted(rng.uniform(600, DAY_SECONDS - 900) for _ in kinds)
+    requests = 0
+
+    def ready(t: float, *statuses: str) -> list[str]:
+        return sorted(i for i, s in state.items() if s["status"] in statuses and s["last"] <= t - MIN_GAP)
+
+    for t, kind in zip(times, kinds):
+        if kind == "request":
+            requests += 1
+            unit, ppid = rng.choice(UNITS), rng.choice(by_role["ppid"])
+            new_id = f"inf-sim-{requests:04d}"
+            title = f"Permintaan {requests:02d}: dokumen {unit.split(',')[0][:30]}"
+            state[new_id] = {"status": "diminta", "unit": unit, "title": title, "rev": 1, "last": t}
+            steps.append(Step(t, kind, ppid.username, item=new_id, unit=unit, title=title))
+            continue
+        if kind == "submit":
+            target = rng.choice(ready(t, "diminta", "dikembalikan"))
+            actor = rng.choice([p for p in by_role["desk"] if p.unit == state[target]["unit"]])
+            status = "diajukan"
+        else:
+            target = rng.choice(ready(t, "diajukan"))
+            actor = rng.choice(by_role["ppid"])
+            status = "diklasifikasi" if kind == "classify" else "dikembalikan"
+        s = state[target]
+        steps.append(Step(t, kind, actor.username, item=target, revision=s["rev"], unit=s["unit"], title=s["title"]))
+        s.update(status=status, rev=s["rev"] + 1, last=t)
+
+    version_actor = {"create_version": "ppid", "establish": "ppid", "approve": "atasan", "upload": "desk"}
+    for n, (kind, t) in enumerate(VERSION_STEPS.items()):
+        steps.append(Step(t, kind, rng.choice(by_role[version_actor[kind]]).username, item="dip-sim-0001",
+                          revision=n))
+
+    untouched = sorted(i.id for i in world.items if i.status == "diklasifikasi")
+    for n, t in enumerate(sorted(rng.uniform(1800, DAY_SECONDS - 1800) for _ in range(HAND_EDITS))):
+        target = rng.choice(untouched)
+        untouched.remove(target)
+        steps.append(Step(t, "hand_edit", item=target, column="ringkasan",
+                          value=f"Ringkasan diperbaiki langsung di Google Sheet (koreksi {n + 1})."))
+    order = {"hand_edit": 0, "page": 2}
+    return sorted(steps, key=lambda s: (s.t, order.get(s.kind, 1)))
+
+
+# -- patterns ------------------------------------------------------------------------------------
+class _CompactJson:
+    """The emulator's json module with compact dumps: its answers are pretty-printed (indent=2), which makes
+    Python's pure encoder the bench's main cost. Only whitespace in the answer bytes changes."""
+
+    def __getattr__(self, name):
+        return getattr(json, name)
+
+    @staticmethod
+    def dumps(obj, **kw):
+        kw.pop("indent", None)
+        return json.dumps(obj, **kw)
+
+
+class SimClock:
+    """Simulated seconds since 08:00; the adapters' caches read it instead of time.monotonic()."""
+
+    def __init__(self, t: float = 0.0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _client(emu: SheetsEmulator) -> gspread.Client:
+    return gspread.Client(auth=None, session=emu.session())
+
+
+class Sidip:
+    name = "sidip"
+    title = f"SIDIP adapter (cache {sheets_module.CACHE_SECONDS:g} s/replica)"
+
+    @staticmethod
+    def make_register(emu, sid, key, clock) -> Register:
+        return SheetsRegister(_client(emu), sid, EventSigner(key), key, RetryPolicy(sleep=lambda s: None))
+
+
+def _records_table(tab: str, records: list[dict]) -> Table:
+    """get_all_records() answers as the adapter's Table (header words back to column names)."""
+    names = {HEADER_WORDS.get(c, c): c for c in columns(tab)}
+    table = Table(tab, [])
+    table.positions = {c: i for i, c in enumerate(columns(tab))}
+    table.rows = [(n + 1, {names.get(k, k): str(v) for k, v in r.items()}) for n, r in enumerate(records)]
+    return table
+
+
+def _snapshot_cells(rows: list[SnapshotRow]) -> list[dict]:
+    return [{"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
+             "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in rows]
+
+
+class PlainRegister(Register):
+    """The register contract over plain gspread worksheet calls: no batching, no signing, no shared cache
+    of SIDIP's kind. Subclasses decide how a tab is read (_table / _table_for_write) and written (_write)."""
+
+    def __init__(self, client: gspread.Client, sid: str, clock):
+        self.client, self.sid, self.clock = client, sid, clock
+
+    def begin_run(self) -> None:
+        """A Streamlit script run starts (a page view, or the run an action happens in)."""
+
+    def init(self) -> None:
+        pass
+
+    def _table(self, tab: str) -> Table:
+        raise NotImplementedError
+
+    def _stamp(self) -> str:
+        """Simulated time, so which cells a change touches does not depend on how fast the bench runs."""
+        return (START + timedelta(seconds=self.clock())).isoformat(timespec="seconds")
+
+    def _record(self, tab: str, row: dict):
+        return codec.from_row(RECORDS[tab], {c: row.get(c, "") for c in codec.columns(RECORDS[tab])})
+
+    # -- reads ----------------------------------------------------------------------------------
+    def get_item(self, item_id):
+        _, row = self._table("items").find("id", item_id)
+        return self._record("items", row) if row else None
+
+    def list_items(self, office_id):
+        rows = [r for _, r in self._table("items").rows if r.get("office_id") == office_id]
+        return sorted((self._record("items", r) for r in rows), key=lambda i: (i.created_at, i.id))
+
+    def get_version(self, version_id):
+        _, row = self._table("versions").find("id", version_id)
+        return self._record("versions", row) if row else None
+
+    def list_versions(self, office_id):
+        rows = [r for _, r in self._table("versions").rows if r.get("office_id") == office_id]
+        return sorted((self._record("versions", r) for r in rows), key=lambda v: (v.created_at, v.id))
+
+    def snapshot(self, version_id):
+        from lib.store.sqlite import _snapshot_order
+        rows = [r for _, r in self._table("version_items").rows if r.get("version_id") == version_id]
+        return sorted((SnapshotRow(r["version_id"], r["item_id"], int(r["nomor"]), r["kategori"],
+                                   json.loads(r["data"])) for r in rows), key=_snapshot_order)
+
+    def get_user(self, username):
+        _, row = self._table("users").find("username", username)
+        return self._record("users", row) if row else None
+
+    def list_users(self):
+        return sorted((self._record("users", r) for _, r in self._table("users").rows), key=lambda u: u.username)
+
+    def settings(self, office_id):
+        return {r["key"]: r["value"] for _, r in self._table("settings").rows if r.get("office_id") == office_id}
+
+    def holiday_overrides(self, office_id):
+        from lib.domain.workdays import HolidayOverride
+        rows = [r for _, r in self._table("holidays").rows if r.get("office_id") == office_id]
+        return sorted((HolidayOverride(date.fromisoformat(r["day"]), r["kind"], r["name"]) for r in rows),
+                      key=lambda o: o.day)
+
+    def events(self, office_id):
+        return [self._record("events", r) for _, r in self._table("events").rows if r.get("office_id") == office_id]
+
+    # -- writes ---------------------------------------------------------------------------------
+    def _table_for_write(self, tab: str) -> Table:
+        return self._table(tab)
+
+    def _save_record(self, tab, obj, event, expected, what):
+        key = getattr(obj, KEYS[tab])
+        _, current = self._table_for_write(tab).find(KEYS[tab], key)
+        if expected is None and current is not None:
+            raise ConflictError(f"{what} dengan kode {key} sudah ada.")
+        if expected is not None and (current is None or int(current.get("revision") or 0) != expected):
+            raise stale_error(what, (current or {}).get("updated_by", ""), (current or {}).get("updated_at", ""))
+        new = obj.replace(revision=(expected or 0) + 1, updated_at=self._stamp(), updated_by=event.actor)
+        self._write(tab, key, current, codec.to_row(new), codec.to_row(event))
+        return new
+
+    def _write(self, tab: str, key: str, current: dict | None, row: dict, event_row: dict) -> None:
+        raise NotImplementedError
+
+    def _write_snapshot(self, version_id: str, rows: list[dict]) -> None:
+        raise NotImplementedError
+
+    def save_item(self, item, event, expected_revision):
+        return self._save_record("items", item, event, expected_revision, "Informasi")
+
+    def save_user(self, user, event, expected_revision):
+        return self._save_record("users", user, event, expected_revision, "Pengguna")
+
+    def save_version(self, version, event, expected_revision, snapshot=None):
+        saved = self._save_record("versions", version, event, expected_revision, "Versi DIP")
+        if snapshot is not None:
+            self._write_snapshot(version.id, _snapshot_cells(snapshot))
+        return saved
+
+    def _unused(self, *args, **kwargs):
+        raise NotImplementedError("not part of the scripted day")
+
+    save_settings = save_holiday_override = save_many = append_event = dump = load = _unused
+
+
+class NaiveGspread(PlainRegister):
+    """(a) What typical gspread code does: open the spreadsheet and the worksheets at the top of every script
+    run, get_all_records() per tab, append_row / find + one write per changed cell, append_row the event."""
+    name = "naive"
+    title = "naive gspread (no cache)"
+
+    @staticmethod
+    def make_register(emu, sid, key, clock) -> Register:
+        return NaiveGspread(_client(emu), sid, clock)
+
+    def __init__(self, client, sid, clock):
+        super().__init__(client, sid, clock)
+        self.begin_run()
+
+    def begin_run(self) -> None:
+        self._sh, self._ws, self._tables = None, {}, {}
+
+    def _worksheet(self, tab: str):
+        if self._sh is None:
+            self._sh = self.client.open_by_key(self.sid)                 # spreadsheets.get
+        if tab not in self._ws:
+            self._ws[tab] = self._sh.worksheet(TABS[tab])                # spreadsheets.get
+        return self._ws[tab]
+
+    def _table(self, tab: str) -> Table:
+        if tab not in self._tables:                                      # values.get, once per tab per run
+            records = self._worksheet(tab).get_all_records(numericise_ignore=["all"])
+            self._tables[tab] = _records_table(tab, records)
+        return self._tables[tab]
+
+    @staticmethod
+    def _line(tab: str, row: dict) -> list[str]:
+        return [row.get(c, "") for c in columns(tab)]
+
+    def _write(self, tab, key, current, row, event_row):
+        ws = self._worksheet(tab)
+        if current is None:
+            ws.append_row(self._line(tab, row), value_input_option=ValueInputOption.raw,
+                          table_range="A1")                                              # values.append
+        else:
+            cell = ws.find(key, in_column=columns(tab).index(KEYS[tab]) + 1)              # values.get (tab)
+            for name, value in row.items():
+                if current.get(name, "") != value:                                         # values.update
+                    ws.update([[value]], rowcol_to_a1(cell.row, columns(tab).index(name) + 1), raw=True)
+        self._worksheet("events").append_row(self._line("events", event_row),
+                                             value_input_option=ValueInputOption.raw, table_range="A1")
+        self._tables.pop(tab, None)
+        self._tables.pop("events", None)
+
+    def _write_snapshot(self, version_id, rows):
+        ws = self._worksheet("version_items")
+        old = [n + 1 for n, v in enumerate(ws.col_values(1)) if v == version_id]  # values.get (column)
+        for r in reversed(old):
+            ws.delete_rows(r)
+        if rows:
+            ws.append_rows([self._line("version_items", r) for r in rows], value_input_option=ValueInputOption.raw,
+                           table_range="A1")
+        self._tables.pop("version_items", None)
+
+
+class GsheetsConnection(PlainRegister):
+    """(b) st-gsheets-connection 0.1.0's request sequence: cached read of a worksheet, whole-tab update."""
+    name = "gsheets_connection"
+    title = f"st-gsheets-connection (ttl {GSHEETS_TTL} s/replica)"
+    TTL = GSHEETS_TTL
+
+    @staticmethod
+    def make_register(emu, sid, key, clock) -> Register:
+        return GsheetsConnection(_client(emu), sid, clock)
+
+    def __init__(self, client, sid, clock):
+        super().__init__(client, sid, clock)
+        self._cache: dict[str, tuple[float, list[list[str]]]] = {}  # st.cache_data: one per server process
+        self.not_sent = 0
+
+    def read(self, tab: str, ttl: float) -> list[list[str]]:
+        """conn.read(worksheet=..., ttl=ttl): _select_worksheet + get_as_dataframe, under st.cache_data."""
+        now = self.clock()
+        hit = self._cache.get(tab)
+        if ttl > 0 and hit is not None and now - hit[0] < ttl:
+            return hit[1]
+        ws = self.client.open_by_key(self.sid).worksheet(TABS[tab])    # spreadsheets.get x2
+        values = ws.get_all_values()                                     # values.get
+        if ttl > 0:
+            self._cache[tab] = (now, values)
+        return values
+
+    def _table(self, tab: str) -> Table:
+        return Table(tab, self.read(tab, self.TTL))
+
+    def _table_for_write(self, tab: str) -> Table:
+        return Table(tab, self.read(tab, 0))  # the frame an update starts from is read fresh (ttl=0)
+
+    def update(self, tab: str, values: list[list[str]]) -> None:
+        """conn.update(worksheet=..., data=df): the whole tab cleared and written again."""
+        ws = self.client.open_by_key(self.sid).worksheet(TABS[tab])    # spreadsheets.get x2
+        ws.clear()                                                       # values.clear
+        width = max(len(r) for r in values)
+        grid = [r + [""] * (width - len(r)) for r in values]
+        ws.resize(max(len(grid), ws.row_count), max(width, ws.col_count))  # _resize_to_minimum: batchUpdate
+        ws.update(grid, f"A1:{rowcol_to_a1(len(grid), width)}", raw=True)  # values.update, every cell
+        self.not_sent += 1  # set_format_with_dataframe's repeatCell batchUpdate (not emulated)
+
+    @staticmethod
+    def _put(values: list[list[str]], tab: str, key: str, row: dict) -> list[list[str]]:
+        table = Table(tab, values)
+        line = [row.get(c, "") for c in columns(tab)]
+        index, _ = table.find(KEYS[tab], key)
+        if index is None:
+            return values + [line]
+        return values[:index] + [line] + values[index + 1:]
+
+    def _write(self, tab, key, current, row, event_row):
+        values = self.read(tab, 0)
+        self.update(tab, self._put(values, tab, key, row))
+        events = self.read("events", 0)
+        self.update("events", events + [[event_row.get(c, "") for c in columns("events")]])
+        self._cache.clear()  # st.cache_data.clear(): the user's next page shows the change
+
+    def _write_snapshot(self, version_id, rows):
+        values = self.read("version_items", 0)
+        kept = [values[0]] + [r for r in values[1:] if not r or r[0] != version_id]
+        self.update("version_items", kept + [[r.get(c, "") for c in columns("version_items")] for r in rows])
+        self._cache.clear()
+
+
+PATTERNS = {p.name: p for p in (Sidip, NaiveGspread, GsheetsConnection)}
+
+
+# -- running a day -------------------------------------------------------------------------------
+def read_tab(register: Register, tab: str, version_id: str):
+    """The register read behind one tab of a page."""
+    readers = {"users": register.list_users, "items": lambda: register.list_items(OFFICE),
+               "versions": lambda: register.list_versions(OFFICE),
+               "version_items": lambda: register.snapshot(version_id),
+               "settings": lambda: register.settings(OFFICE), "holidays": lambda: register.holiday_overrides(OFFICE),
+               "events": lambda: register.events(OFFICE)}
+    return readers[tab]()
+
+
+def hand_edit(emu: SheetsEmulator, sid: str, tab: str, key: str, column: str, value: str) -> None:
+    """A person types over one cell in the Sheet's own UI: the model changes, no API request is made."""
+    with emu.lock:
+        sheet = emu._sheet(sid, TABS[tab])
+        head = sheet.rows[0]
+        key_col, col = head.index(HEADER_WORDS.get(KEYS[tab], KEYS[tab])), head.index(HEADER_WORDS.get(column, column))
+        row = next(r for r, cells in enumerate(sheet.rows) if r and len(cells) > key_col and cells[key_col] == key)
+        sheet.set(row, col, value)
+
+
+@dataclass
+class Result:
+    pattern: str
+    title: str
+    requests: int = 0
+    reads: int = 0
+    writes: int = 0
+    cells_read: int = 0
+    cells_written: int = 0
+    cells_cleared: int = 0
+    not_sent: int = 0
+    per_minute: Counter = field(default_factory=Counter)
+    by_label: Counter = field(default_factory=Counter)        # page X / action kind -> requests
+    occurrences: Counter = field(default_factory=Counter)     # page X / action kind -> steps
+    by_endpoint: Counter = field(default_factory=Counter)     # "GET values.batchGet" -> requests
+    by_label_endpoint: dict = field(default_factory=lambda: defaultdict(Counter))
+    by_group: Counter = field(default_factory=Counter)        # page views / actions / hand edits
+    cached_views: int = 0                                     # page views that made no request
+    seconds: float = 0.0
+
+    @property
+    def peak(self) -> int:
+        return max(self.per_minute.values(), default=0)
+
+    @property
+    def peak_minute(self) -> int:
+        return max(self.per_minute, key=lambda m: (self.per_minute[m], -m), default=0)
+
+
+class Day:
+    """One pattern living through the scripted day: REPLICAS registers on one emulator, one simulated clock."""
+
+    def __init__(self, pattern, world: World, publish_dir: str | Path):
+        self.pattern, self.world = pattern, world
+        self.clock = SimClock()
+        self.emu = world.emulator()
+        self.people = {p.username: p for p in world.people}
+        self.registers = [pattern.make_register(self.emu, world.sid, world.key, self.clock) for _ in range(REPLICAS)]
+        self.contexts = [AppContext(r, EventSigner(world.key), world.key, now=self.now,
+                                    publish_dir=str(Path(publish_dir) / pattern.name / f"replica{n}"),
+                                    data_dir=str(Path(publish_dir) / pattern.name / "data"))
+                         for n, r in enumerate(self.registers)]
+        self.version_id = ""
+        self.result = Result(pattern.name, pattern.title)
+        self._ids: Counter = Counter()
+
+    def now(self) -> datetime:
+        return START + timedelta(seconds=self.clock.t)
+
+    def _new_id(self, prefix: str) -> str:
+        self._ids[prefix] += 1
+        return f"{prefix}-sim-{self._ids[prefix]:04d}"
+
+    @contextlib.contextmanager
+    def running(self):
+        """The adapter's cache clock is the simulated one (only lib.store.sheets sees it), new item and
+        version ids follow the script, and the emulator answers in compact JSON."""
+        saved = (sheets_module.time, item_service.new_id, version_service.new_id, emulator_module.json)
+        sheets_module.time = types.SimpleNamespace(monotonic=self.clock)
+        item_service.new_id = version_service.new_id = self._new_id
+        emulator_module.json = _CompactJson()
+        try:
+            yield self
+        finally:
+            (sheets_module.time, item_service.new_id, version_service.new_id, emulator_module.json) = saved
+
+    def run(self, steps: list[Step]) -> Result:
+        started = time.perf_counter()
+        with self.running():
+            self.emu.reset_counters()
+            for step in steps:
+                self.step(step)
+        self.result.seconds = time.perf_counter() - started
+        counters = self.emu.counters()
+        r = self.result
+        r.requests, r.reads, r.writes = self.emu.request_count(), counters["read_requests"], counters["write_requests"]
+        r.cells_read, r.cells_written = counters["cells_read"], counters["cells_written"]
+        r.cells_cleared = counters["cells_cleared"]
+        r.not_sent = sum(getattr(reg, "not_sent", 0) for reg in self.registers)
+        return r
+
+    def step(self, step: Step):
+        """Run one scripted step at its simulated time; requests are tallied by minute, step and endpoint."""
+        self.clock.t = step.t
+        before, kinds = self.emu.request_count(), Counter(self.emu.requests)
+        out = self._do(step)
+        spent = self.emu.request_count() - before
+        r = self.result
+        r.per_minute[int(step.t // 60)] += spent
+        r.by_label[step.label] += spent
+        r.occurrences[step.label] += 1
+        r.by_group["page views" if step.kind == "page" else "hand edits" if step.kind == "hand_edit"
+                   else "actions"] += spent
+        r.cached_views += step.kind == "page" and spent == 0
+        diff = Counter(self.emu.requests)
+        diff.subtract(kinds)
+        for (method, kind), n in diff.items():
+            if n:
+                r.by_endpoint[f"{method} {kind}"] += n
+                r.by_label_endpoint[step.label][f"{method} {kind}"] += n
+        return out
+
+    def replica(self, username: str) -> int:
+        return self.people[username].replica
+
+    def _do(self, s: Step):
+        if s.kind == "hand_edit":
+            hand_edit(self.emu, self.world.sid, "items", s.item, s.column, s.value)
+            return None
+        n = self.replica(s.user)
+        register, ctx = self.registers[n], self.contexts[n]
+        if hasattr(register, "begin_run"):
+            register.begin_run()
+        if s.kind == "page":
+            page = {"session": register.get_user(s.user)}  # current_user(): re-read on every run
+            return page | {tab: read_tab(register, tab, self.version_id) for tab in PAGES[s.page]}
+        actor = self.people[s.user].actor()
+        if s.kind == "request":
+            return item_service.open_request(ctx, actor, s.unit, s.title, "Mohon disiapkan sesuai SOP.")
+        if s.kind == "submit":
+            return item_service.submit(ctx, actor, s.item, submission(s.title, s.unit), s.revision)
+        if s.kind == "classify":
+            return item_service.classify(ctx, actor, s.item, classification(s.title, s.unit), s.revision)
+        if s.kind == "return":
+            return item_service.return_item(ctx, actor, s.item, "Lengkapi ringkasan dan retensi.", s.revision)
+        if s.kind == "create_version":
+            version = version_service.create_version(ctx, actor, 2026)
+            self.version_id = version.id
+            return version
+        if s.kind == "establish":
+            return version_service.establish(ctx, actor, s.item, {
+                "nomor_keputusan": "12/PPID/III/2026", "tanggal_keputusan": self.now().date().isoformat(),
+                "tempat_keputusan": "Sarolangun", "penandatangan": "PPID KPU Kabupaten Sarolangun",
+                "alasan_kelengkapan": "Kewajiban lain menyusul pada pemutakhiran berikutnya."}, s.revision)
+        if s.kind == "approve":
+            return version_service.approve(ctx, actor, s.item, "Setuju, unggah.", s.revision)
+        if s.kind == "upload":
+            return publishing.upload(ctx, actor, s.item, s.revision, target="folder")
+        raise ValueError(s.kind)
+
+    def final_items(self) -> dict[str, tuple[str, str, str]]:
+        """id -> (status, revision, ringkasan) as the Sheet holds them at the end (not counted)."""
+        table = Table("items", self.emu.get_values(self.world.sid, TABS["items"]))
+        return {r["id"]: (r["status"], r["revision"], r["ringkasan"]) for _, r in table.rows}
+
+    def final_version(self) -> str:
+        table = Table("versions", self.emu.get_values(self.world.sid, TABS["versions"]))
+        return ",".join(f"{r['id']}:{r['status']}" for _, r in table.rows)
+
+
+# -- report --------------------------------------------------------------------------------------
+def _n(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def report(results: dict[str, Result], steps: list[Step], world: World, same_end: bool = True) -> str:
+    s, a, b = results["sidip"], results["naive"], results["gsheets_connection"]
+    views = sum(1 for x in steps if x.kind == "page")
+    acts = sum(1 for x in steps if x.kind not in ("page", "hand_edit"))
+    edits = sum(1 for x in steps if x.kind == "hand_edit")
+    roles = Counter(p.role for p in world.people)
+    lines = [f"Scripted day 08:00-16:00 on the Sheets emulator (gspread {gspread.__version__}): "
+             f"{len(world.items):,} items, {len(world.people)} staff ({roles['desk']} desk, {roles['ppid']} PPID, "
+             f"{roles['atasan']} Atasan PPID, {roles['admin']} admin) on {REPLICAS} replicas; {views} page views "
+             f"(busiest minute 10:00, {BUSY_USERS} at once), {acts} actions, {edits} hand edits.",
+             f"Freshness rule for all: own change at once, anyone else's within {FRESHNESS_SECONDS} s.", ""]
+    head = (f"{'pattern':<40}{'requests':>9}{'reads':>8}{'writes':>8}{'cells read':>13}{'cells written':>15}"
+            f"{'peak/min':>10}{'pages':>8}{'actions':>9}{'edits':>7}{'wall s':>8}")
+    lines += [head, "-" * len(head)]
+    for r in (s, a, b):
+        lines.append(f"{r.title:<40}{_n(r.requests):>9}{_n(r.reads):>8}{_n(r.writes):>8}{_n(r.cells_read):>13}"
+                     f"{_n(r.cells_written):>15}{r.peak:>10}{_n(r.by_group['page views']):>8}"
+                     f"{_n(r.by_group['actions']):>9}{_n(r.by_group['hand edits']):>7}{r.seconds:>8.1f}")
+    lines.append(f"  st-gsheets-connection: + {b.not_sent:,} format batchUpdates not sent (repeatCell is not "
+                 f"emulated; one per tab rewritten): {b.requests + b.not_sent:,} requests in all; "
+                 f"{_n(b.cells_cleared)} cells cleared before rewriting.")
+    lines.append("  All three ended the day with the same items (status, revision, ringkasan) and the same version "
+                 "status." if same_end else "  WARNING: the patterns ended the day differently.")
+    lines.append("  Page views served without a request: " + ", ".join(
+        f"{r.pattern} {r.cached_views} of {views}" for r in (s, a, b)) + "; hand edits cost nothing themselves: "
+        "SIDIP's recording of them (an event and the row re-signed) is counted in the page views that noticed them.")
+    lines.append("")
+    lines.append("Busiest simulated minute: " + "; ".join(
+        f"{r.pattern} {r.peak} at {8 + r.peak_minute // 60:02d}:{r.peak_minute % 60:02d}" for r in (s, a, b))
+        + f"; SIDIP at 10:00: {s.per_minute[BUSY_AT // 60]}")
+    lines.append("")
+    lines.append("Requests per page view / action (mean over the day):")
+    labels = sorted(s.occurrences, key=lambda k: (not k.startswith("page"), k))
+    lines.append(f"  {'step':<22}{'count':>6}{'sidip':>8}{'naive':>8}{'gsheets':>9}")
+    for label in labels:
+        n = s.occurrences[label]
+        lines.append(f"  {label:<22}{n:>6}" + "".join(f"{r.by_label[label] / n:>{w}.1f}"
+                                                       for r, w in ((s, 8), (a, 8), (b, 9))))
+    lines.append("")
+    lines.append("SIDIP's requests by endpoint: " + ", ".join(f"{k} {v:,}" for k, v in s.by_endpoint.most_common()))
+    lines.append("SIDIP's requests by step: " + ", ".join(
+        f"{k} {v:,} ({dict(s.by_label_endpoint[k])})" for k, v in s.by_label.most_common() if v))
+    lines.append("naive by endpoint: " + ", ".join(f"{k} {v:,}" for k, v in a.by_endpoint.most_common()))
+    lines.append("gsheets_connection by endpoint: " + ", ".join(f"{k} {v:,}" for k, v in b.by_endpoint.most_common()))
+    ratio_naive, ratio_gsheets = a.requests / s.requests, b.requests / s.requests
+    cells_ratio = b.cells_written / s.cells_written
+    lines.append("")
+    checks = [("ratio_naive >= 10", ratio_naive >= 10, f"{ratio_naive:.1f}"),
+              ("ratio_gsheets >= 3", ratio_gsheets >= 3, f"{ratio_gsheets:.1f}"),
+              ("cells_written_ratio_gsheets >= 100", cells_ratio >= 100, f"{cells_ratio:.1f}"),
+              ("peak_per_minute < 40", s.peak < 40, str(s.peak))]
+    lines.append("Targets: " + "; ".join(f"{name}: {value} {'met' if ok else 'NOT MET'}" for name, ok, value in checks))
+    lines.append(f"requests: sidip={s.requests} naive={a.requests} gsheets_connection={b.requests} "
+                 f"ratio_naive={ratio_naive:.1f} ratio_gsheets={ratio_gsheets:.1f} "
+                 f"cells_written_ratio_gsheets={cells_ratio:.1f} peak_per_minute={s.peak}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--items", type=int, default=N_ITEMS)
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    world = build_world(args.items, staff(), args.seed)
+    steps = plan_day(world, args.seed)
+    results, finals = {}, {}
+    with tempfile.TemporaryDirectory(prefix="sidip-bench-") as folder:
+        for name, pattern in PATTERNS.items():
+            day = Day(pattern, world, folder)
+            results[name] = day.run(steps)
+            finals[name] = (day.final_items(), day.final_version())
+            print(f"  ran {name}: {results[name].requests:,} requests in {results[name].seconds:.1f} s",
+                  file=sys.stderr, flush=True)
+    first = finals["sidip"]
+    for name, final in finals.items():  # the same day happened three times
+        if final != first:
+            diff = [k for k in first[0] if final[0].get(k) != first[0][k]][:5]
+            print(f"{name} ended the day differently from sidip: items {diff}, versions {final[1]}", file=sys.stderr)
+    print(report(results, steps, world, all(f == first for f in finals.values())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
