@@ -160,3 +160,22 @@ def test_eight_processes_never_overwrite_each_other(emu):
     for item in register.list_items(OFFICE):
         updates = [e for e in events if e.entity_id == item.id and e.id in applied]
         assert item.revision == 1 + len(updates), item.id                 # nothing lost, nothing doubled
+
+
+def test_a_tab_sorted_by_hand_mid_write_does_not_lose_another_row(emu, reg, monkeypatch):
+    first = reg.save_item(Item("a", "Sekretariat", "Aaa"), ev("a"), None)
+    reg.save_item(Item("b", "Sekretariat", "Bbb"), ev("b"), None)
+    original = reg._batch
+
+    def sort_then_write(requests, event_id=""):
+        if event_id and not getattr(sort_then_write, "done", False):
+            sort_then_write.done = True  # a colleague sorts the tab Z→A just before our write lands
+            values = emu.get_values(sheet_id(emu), "informasi")
+            client = gspread.Client(auth=None, session=emu.session())
+            client.http_client.values_update(sheet_id(emu), "'informasi'!A2", params={"valueInputOption": "RAW"},
+                                             body={"values": [values[2], values[1]]})
+        return original(requests, event_id)
+    monkeypatch.setattr(reg, "_batch", sort_then_write)
+    reg.save_item(first.replace(judul="Aaa baru"), ev("a"), first.revision)
+    reg.invalidate()
+    assert {i.id: i.judul for i in reg.list_items(OFFICE)} == {"a": "Aaa baru", "b": "Bbb"}

@@ -263,6 +263,7 @@ class SheetsRegister(Register):
         if expected is None:
             return
         tables = self._read((tab, "events"))
+        self._undo_misplaced(tab, key, tables)
         claims = [r for _, r in tables["events"].rows
                   if r.get("entity_id") == key and r.get("_base") == str(expected) and r.get("_row")]
         if not claims or claims[0]["id"] == event.id:
@@ -276,6 +277,26 @@ class SheetsRegister(Register):
             entity_id=key, office_id=event.office_id, note=f"kalah dari {winner['id']}"), None, None)
         self._batch(repair + [self._append("events", [undo])])
         raise stale_error(what, winner.get("actor", ""), winner.get("at", ""))
+
+    def _undo_misplaced(self, tab: str, key: str, tables: dict[str, Table]) -> None:
+        """If the tab was sorted by hand between our read and our write, our row landed on someone
+        else's: put theirs back from its last event, and ours where our record now is."""
+        hits = [(i, r) for i, r in tables[tab].rows if r.get(KEYS[tab]) == key]
+        if len(hits) < 2:
+            return
+        ours = next(((i, r) for i, r in hits if r.get("_event")), hits[-1])
+        stale = next(i for i, r in hits if i != ours[0])
+        present = {r.get(KEYS[tab]) for _, r in tables[tab].rows}
+        latest: dict[str, dict] = {}
+        for _, r in tables["events"].rows:
+            if r.get("_row") and r.get("entity_id") not in present:
+                latest[r["entity_id"]] = json.loads(r["_row"])
+        lost = next(iter(latest.values()), None)
+        writes = [self._update(tab, stale, ours[1])]
+        if lost is not None:
+            writes.append(self._update(tab, ours[0], lost))
+        self._batch(writes)
+        tables.update(self._read((tab, "events")))
 
     def save_item(self, item: Item, event: Event, expected_revision: int | None) -> Item:
         return self._save_record("items", item, event, expected_revision, "Informasi")
