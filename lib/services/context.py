@@ -118,6 +118,14 @@ def require_role(actor: Actor | None, *roles: str) -> Actor:
     return actor
 
 
+def at_revision(record, revision: int, what: str):
+    """The record as the form saw it, or the stale-write message naming who changed it since."""
+    from lib.errors import stale_error
+    if record.revision != revision:
+        raise stale_error(what, record.updated_by, record.updated_at)
+    return record
+
+
 def changes(before, after, skip=("updated_at", "updated_by", "revision")) -> tuple[dict, dict]:
     """The fields that differ, as (before, after) dicts for the audit event."""
     old = asdict(before) if before is not None else {}

@@ -9,8 +9,8 @@ from lib.domain.validation import (
     clean_classification, clean_reason, clean_submission, clean_text, clean_texts, require,
 )
 from lib.domain.workdays import DeadlineExplanation
-from lib.errors import NotFound, ValidationError, stale_error
-from lib.services.context import AppContext, changes, require_role
+from lib.errors import NotFound, ValidationError
+from lib.services.context import AppContext, at_revision, changes, require_role
 
 
 def _save(ctx: AppContext, actor: Actor, action: str, old: Item | None, new: Item,
@@ -105,10 +105,7 @@ def mark_refreshed(ctx: AppContext, actor: Actor, item_id: str, revision: int) -
 
 def _fresh(ctx: AppContext, actor: Actor, item_id: str, revision: int) -> Item:
     """Read the item again; the register refuses the write if someone saved in between."""
-    item = get_item(ctx, actor, item_id)
-    if item.revision != revision:
-        raise stale_error("Informasi", item.updated_by, item.updated_at)
-    return item
+    return at_revision(get_item(ctx, actor, item_id), revision, "Informasi")
 
 
 # -- views for pages --------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from lib.domain import versions as dv
 from lib.domain.models import Actor, Decree, SnapshotRow, Version, new_id
 from lib.domain.validation import clean_reason, clean_texts, parse_date, parse_year, require
 from lib.domain.workflow import VERSION_TRANSITIONS, check_transition
-from lib.errors import NotFound, ValidationError, WorkflowError, stale_error
-from lib.services.context import AppContext, changes, require_role
+from lib.errors import NotFound, ValidationError, WorkflowError
+from lib.services.context import AppContext, at_revision, changes, require_role
 
 OPEN_STATES = ("draf", "ditetapkan", "disetujui")
 
@@ -33,10 +33,7 @@ def _save(ctx, actor, action, old, new, snapshot=None, note="") -> Version:
 
 
 def _fresh(ctx, actor, version_id, revision) -> Version:
-    version = get_version(ctx, actor, version_id)
-    if version.revision != revision:
-        raise stale_error("Versi DIP", version.updated_by, version.updated_at)
-    return version
+    return at_revision(get_version(ctx, actor, version_id), revision, "Versi DIP")
 
 
 def create_version(ctx: AppContext, actor: Actor, tahun, semester=None) -> Version:

@@ -336,20 +336,18 @@ class SheetsRegister(Register):
                         event.id)
 
     def save_settings(self, office_id: str, values: dict[str, str], event: Event) -> None:
-        for n, (key, value) in enumerate(values.items()):
-            note = event if n == len(values) - 1 else None
-            self._upsert_settings(office_id, key, str(value), note)
-
-    def _upsert_settings(self, office_id, key, value, event) -> None:
-        row = {"office_id": office_id, "key": key, "value": value}
-        if event is None:
-            with self._lock:
-                table = self._read(("settings",))["settings"]
-                index = next((i for i, r in table.rows if r.get("office_id") == office_id and r.get("key") == key), None)
-                self._batch([self._update("settings", index, row) if index is not None
-                             else self._append("settings", [row])])
-            return
-        self._upsert_plain("settings", {"office_id": office_id, "key": key}, row, event)
+        """Every key and the event in one batchUpdate, like any other action."""
+        with self._lock:
+            tables = self._read(("settings", "events"))
+            writes = []
+            for key, value in values.items():
+                index = next((i for i, r in tables["settings"].rows
+                              if r.get("office_id") == office_id and r.get("key") == key), None)
+                row = {"office_id": office_id, "key": key, "value": str(value)}
+                writes.append(self._update("settings", index, row) if index is not None
+                              else self._append("settings", [row]))
+            event_row = self._signed_event(tables["events"], event, None, None)
+            self._batch(writes + [self._append("events", [event_row])], event.id)
 
     def save_holiday_override(self, office_id, override, event, remove=False) -> None:
         row = {"office_id": office_id, "day": override.day.isoformat(), "kind": override.kind, "name": override.name}
