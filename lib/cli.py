@@ -128,7 +128,7 @@ def cmd_export(ctx: AppContext, args) -> int:
     from pathlib import Path
     from lib.services import publishing
     actor = _actor(ctx, args.as_user)
-    version = _pick_version(ctx, args.version, ("diunggah", "disetujui", "ditetapkan", "draf"))
+    version = _pick_version(ctx, args.version, ("diunggah", "disetujui", "ditetapkan", "diimpor", "draf"))
     name, content = publishing.export_bytes(ctx, actor, version.id, args.format, args.list)
     out = Path(args.out)
     if out.is_dir():
@@ -152,28 +152,54 @@ def cmd_publish(ctx: AppContext, args) -> int:
 def cmd_import(ctx: AppContext, args) -> int:
     from pathlib import Path
     from lib.services import importing
-    from lib.views import category_short
     actor = _actor(ctx, args.as_user)
     path = Path(args.file)
     if not path.is_file():
         raise SidipError(f"Berkas {args.file} tidak ditemukan.")
+    if args.as_version and not (args.decree and args.decree_date and args.signer):
+        raise SidipError("Versi historis memerlukan --decree (nomor keputusan), --decree-date (TTTT-BB-HH) dan "
+                         "--signer (jabatan/nama penandatangan keputusan itu).")
     result = importing.preview(ctx, actor, path.name, path.read_bytes())
+    _print_plan(result)
+    if args.dry_run or not result.rows:
+        print(result.summary_line())
+        if not result.rows:
+            print(f"Galat: {importing.nothing_to_import(result)}", file=sys.stderr)
+        return 0 if result.rows else 1
+    version = ({"tahun": args.as_version, "nomor_keputusan": args.decree, "tanggal_keputusan": args.decree_date,
+                "tempat_keputusan": args.place or ctx.settings()["office_place"], "penandatangan": args.signer}
+               if args.as_version else None)
+    done = importing.run(ctx, actor, result, args.unit or ctx.units()[0], path.name, version)
+    print(f"{done.items} informasi diimpor ({done.incomplete} perlu dilengkapi)")
+    if done.version:
+        print(f"Versi historis {done.version.label}: kode {done.version.id}")
+    print(result.summary_line())
+    return 0
+
+
+def _print_plan(result) -> None:
+    """How each column was read, every rejected row with its reason, every warning."""
+    from lib.views import category_short
+    print("Pemetaan kolom:")
+    for number, header, field_name in result.mapping.describe():
+        print(f"  kolom {number:>2} \"{header}\" -> {field_name}")
     for r in result.rejected:
         print(f"ditolak  baris {r.row}: {r.reason} ({r.column}: {r.value})")
     for r in result.rows:
         for w in r.warnings:
             print(f"peringatan baris {r.row}: {w}")
     print(" ".join(f"{category_short(k).lower().replace(' ', '_')}={n}" for k, n in result.counts().items()))
-    if args.dry_run:
-        print(result.summary_line())
-        return 0
-    version = ({"tahun": args.as_version, "nomor_keputusan": args.decree, "tanggal_keputusan": args.decree_date,
-                "tempat_keputusan": args.place or ctx.settings()["office_place"], "penandatangan": args.signer or "-"}
-               if args.as_version else None)
-    done = importing.run(ctx, actor, result, args.unit or ctx.units()[0], path.name, version)
-    print(f"{done.items} informasi diimpor ({done.incomplete} perlu dilengkapi)"
-          + (f"; versi historis {done.version.label}" if done.version else ""))
-    print(result.summary_line())
+
+
+def cmd_versions(ctx: AppContext, args) -> int:
+    """Every DIP version of the office, oldest first: id, label, status, decree."""
+    from lib.domain.models import VERSION_STATES
+    versions = ctx.register.list_versions(ctx.office_id)
+    if not versions:
+        print("Belum ada versi DIP.")
+    for v in versions:
+        decree = f"Keputusan Nomor {v.decree.nomor} tanggal {format_date_id(v.decree.tanggal)}" if v.decree else "-"
+        print(f"{v.id}  {v.label}  [{VERSION_STATES.get(v.status, v.status)}]  {decree}")
     return 0
 
 
@@ -232,6 +258,7 @@ def parser() -> argparse.ArgumentParser:
     dl.set_defaults(fn=cmd_deadline)
     sub.add_parser("demo", help="isi register kosong dengan data contoh").set_defaults(fn=cmd_demo)
     sub.add_parser("doctor", help="periksa jejak audit").set_defaults(fn=cmd_doctor)
+    sub.add_parser("versions", help="daftar versi DIP beserta kodenya").set_defaults(fn=cmd_versions)
     remind = sub.add_parser("remind", help="kirim surel pengingat tenggat (untuk cron)")
     remind.add_argument("--dry-run", action="store_true", help="tampilkan saja, jangan kirim")
     remind.set_defaults(fn=cmd_remind)
@@ -256,7 +283,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--decree", help="nomor keputusan versi historis")
     imp.add_argument("--decree-date", help="tanggal keputusan TTTT-BB-HH")
     imp.add_argument("--place")
-    imp.add_argument("--signer")
+    imp.add_argument("--signer", help="jabatan/nama penandatangan keputusan (wajib untuk --as-version)")
     imp.add_argument("--as", dest="as_user")
     imp.set_defaults(fn=cmd_import)
     bk = sub.add_parser("backup", help="cadangkan seluruh register ke satu berkas XLSX")

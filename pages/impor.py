@@ -22,11 +22,15 @@ result = ui.run_action("baca", importing.preview, ctx, actor, upload.name, uploa
 ui.form_error("baca")
 if result is None:
     st.stop()
+if not result.rows:
+    st.error(importing.nothing_to_import(result))
 st.subheader("Kolom yang dikenali")
+st.caption("Ubah pemetaan bila sebuah kolom terbaca keliru; uji coba di bawah langsung diperbarui.")
 choices = [""] + list(FIELD_NAMES)
 for col, header in result.mapping.headers.items():
     current = result.mapping.columns.get(col, "")
-    picked = st.selectbox(f"Kolom {col + 1}: \"{header or '(tanpa judul)'}\"", choices, choices.index(current),
+    picked = st.selectbox(f"Kolom {col + 1}: {views.plain(header or '(tanpa judul)')}", choices,
+                          choices.index(current) if current in choices else 0,
                           format_func=lambda f: FIELD_NAMES.get(f, "(tidak diimpor)"), key=f"impor:kolom:{col}")
     if picked != current:
         overrides[col] = picked
@@ -38,9 +42,13 @@ for col, (kategori, n) in zip(cols, counts.items()):
     col.metric(views.category_short(kategori), n)
 cols[-2].metric("Perlu dilengkapi", sum(bool(r.incomplete) for r in result.rows))
 cols[-1].metric("Ditolak", len(result.rejected))
-st.dataframe(views.plan_rows(result), hide_index=True)
+if result.rows:
+    st.dataframe(views.plan_rows(result), hide_index=True)
 if result.rejected or result.ignored:
+    st.markdown("**Baris yang ditolak atau diabaikan, beserta alasannya**")
     st.dataframe(views.rejected_rows(result), hide_index=True)
+if not result.rows:
+    st.stop()
 unit = st.selectbox("Unit pemilik informasi yang diimpor", ctx.units(), key="impor:unit")
 historical = None
 if actor.has("ppid") and st.checkbox("Catat sebagai versi DIP historis (sudah ditetapkan di luar SIDIP)", key="impor:historis"):

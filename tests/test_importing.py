@@ -125,13 +125,20 @@ def test_a_user_can_override_how_a_column_was_understood():
     ("sampah.xlsx", os.urandom(4096), "Berkas ini bukan XLSX yang sah"),
     ("biner.csv", b"\x00\x01\x02" * 100, "Berkas ini bukan teks CSV"),
     ("besar.csv", b"a" * (50 * 1024 * 1024), "Berkas terlalu besar (50 MB); paling besar 20 MB."),
-    ("judul.csv", "Jenis Informasi,Judul Informasi\n".encode(), "Tidak ada baris yang dapat diimpor"),
     ("lain.csv", b"nama,umur\nbudi,3\n", "Judul kolom DIP tidak ditemukan"),
 ])
 def test_a_hostile_file_gets_a_clear_message_and_changes_nothing(ctx, people, name, data, message):
     with pytest.raises(SidipError) as err:
         importing.preview(ctx, people["admin"], name, data)
     assert message in str(err.value)
+    assert ctx.register.list_items(ctx.office_id) == []
+
+
+def test_a_header_without_rows_imports_nothing_and_says_so(ctx, people):
+    result = importing.preview(ctx, people["admin"], "judul.csv", "Jenis Informasi,Judul Informasi\n".encode())
+    with pytest.raises(SidipError) as err:
+        importing.run(ctx, people["admin"], result, ctx.units()[0], "judul.csv")
+    assert "Tidak ada baris yang dapat diimpor: 0 baris ditolak." in str(err.value)
     assert ctx.register.list_items(ctx.office_id) == []
 
 

@@ -8,13 +8,15 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from lib.domain.models import CATEGORIES, DIP_FIELDS, TEXT_LIMITS
+from lib.domain.grounds import looks_like_ground, parse_ground, parse_period
+from lib.domain.models import CATEGORIES, DIP_FIELDS, TEXT_LIMITS, exemption_gaps
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "nomor": ("no", "nomor", "no urut", "nomor urut"),
-    "judul": ("judul informasi", "judul", "nama informasi", "informasi", "nama dokumen", "judul dokumen"),
-    "ringkasan": ("ringkasan isi informasi", "ringkasan informasi", "ringkasan", "isi informasi", "uraian",
-                  "keterangan"),
+    "judul": ("judul informasi", "judul", "nama informasi", "informasi", "nama dokumen", "judul dokumen",
+              "informasi yang dikecualikan", "judul informasi yang dikecualikan"),
+    "ringkasan": ("ringkasan isi informasi", "ringkasan informasi", "ringkasan", "isi informasi", "uraian"),
+    "catatan_ppid": ("keterangan", "catatan", "ket"),
     "pejabat_penguasa": ("pejabat yang menguasai informasi", "pejabat unit satker yang menguasai informasi",
                          "pejabat unit yang menguasai informasi", "unit yang menguasai informasi",
                          "pejabat atau unit satuan kerja yang menguasai informasi", "penguasa informasi",
@@ -34,18 +36,30 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                  "golongan informasi"),
     "tahun": ("tahun", "tahun informasi"),
     "tautan": ("tautan", "link", "link file", "url", "tautan informasi", "link informasi", "link dokumen"),
-    "cetak": ("cetak", "hardcopy", "hard copy"),
-    "rekam": ("rekam", "softcopy", "soft copy"),
-    "online": ("online", "daring", "website"),
+    "cetak": ("cetak", "tercetak", "hardcopy", "hard copy"),
+    "rekam": ("rekam", "terekam", "softcopy", "soft copy", "elektronik"),
+    "online": ("online", "daring", "website", "on line"),
+    "dasar_pengecualian": ("dasar hukum pengecualian", "dasar pengecualian", "alasan pengecualian",
+                           "dasar hukum", "pasal pengecualian", "dasar hukum pengecualian informasi"),
+    "konsekuensi_dibuka": ("konsekuensi apabila dibuka", "konsekuensi jika dibuka", "uji konsekuensi",
+                           "konsekuensi", "akibat apabila dibuka", "alasan dikecualikan"),
+    "konsekuensi_ditutup": ("konsekuensi apabila ditutup", "konsekuensi jika ditutup",
+                            "pertimbangan kepentingan publik", "akibat apabila ditutup"),
+    "masa_pengecualian": ("jangka waktu pengecualian", "masa pengecualian", "jangka waktu dikecualikan",
+                          "lama pengecualian"),
     "abaikan": ("status publikasi", "status", "aksi", "keterangan publikasi"),
 }
-FIELD_NAMES = {"abaikan": "(diabaikan)", "cetak": "Bentuk: Cetak (centang)", "rekam": "Bentuk: Rekam (centang)",
+FIELD_NAMES = {"abaikan": "(diabaikan)", "dasar_pengecualian": "Dasar pengecualian (Pasal 17 / UU lain)",
+               "konsekuensi_dibuka": "Konsekuensi apabila dibuka", "konsekuensi_ditutup": "Konsekuensi apabila ditutup",
+               "masa_pengecualian": "Jangka waktu pengecualian", "catatan_ppid": "Keterangan (catatan PPID)", "cetak": "Bentuk: Cetak (centang)", "rekam": "Bentuk: Rekam (centang)",
                "online": "Bentuk: Online (centang)", "tempat": "Tempat pembuatan", "waktu": "Waktu pembuatan",
                "nomor": "Nomor", "judul": "Judul informasi", "kategori": "Kategori", "tahun": "Tahun",
                "tautan": "Tautan", **DIP_FIELDS}
 TICKS = {"cetak": "Cetak", "rekam": "Rekam", "online": "Online"}
 _TICK_MARKS = {"v", "√", "✓", "✔", "x", "ya", "ada", "1", "y"}
-_PASAL17 = re.compile(r"pasal\s*17\s*(?:huruf\s*)?([a-j])\b(?:\s*angka\s*(\d+))?", re.IGNORECASE)
+TITLE_LENGTH = 150  # a title derived from the summary: first sentence, or this many characters at a word
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s|\n")
+_GROUP_LABEL = re.compile(r"^(?:[ivx]+|[a-h]|\d{1,2})[.)]?$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _RETENTION = re.compile(r"(\d+)\s*tahun", re.IGNORECASE)
 
@@ -83,39 +97,99 @@ class Mapping:
     columns: dict[int, str]           # column index -> field
     headers: dict[int, str]           # column index -> header text as written
     first_data_row: int
+    default_category: str | None = None  # a list titled "Daftar Informasi yang Dikecualikan"
+
+    def describe(self) -> list[tuple[int, str, str]]:
+        """(1-based column, header as written, field it was read as) for every column: what a user fixes."""
+        return [(col + 1, self.headers.get(col, "") or "(tanpa judul)",
+                 FIELD_NAMES.get(self.columns.get(col, ""), "(tidak diimpor)"))
+                for col in sorted(set(self.headers) | set(self.columns))]
 
 
 def _score(row: list[str]) -> int:
     return len({f for f in (header_field(c) for c in row) if f and f != "abaikan"})
 
 
+SUB_FIELDS = ("tempat", "waktu", *TICKS)
+
+
 def find_header(grid: list[list[str]]) -> Mapping | None:
-    """The row (within the first 30) naming the most DIP fields, plus a second header row under it."""
-    scored = [(_score(row), i) for i, row in enumerate(grid[:30])]
+    """The row (within the first 30) naming the most DIP fields, plus a second header row under it.
+
+    Printed lists merge header cells: "Bentuk Informasi" spans Cetak / Rekam / Online, and
+    "No" or "Ringkasan" span both header rows, so the lower row repeats them.
+    """
+    scored = [(_score(row), -i) for i, row in enumerate(grid[:30])]
     best, at = max(scored, default=(0, 0))
+    at = -at
     if best < 2:
         return None
+    if at > 0 and _score(grid[at - 1]) >= 2 and _is_subheader(grid[at], grid[at - 1]):
+        at -= 1
     rows, headers, columns = [at], {}, {}
     for col, cell in enumerate(grid[at]):
         headers[col], field_ = cell, header_field(cell)
         if field_:
             columns[col] = field_
     nxt = at + 1
-    if nxt < len(grid) and _is_subheader(grid[nxt], columns):
+    if nxt < len(grid) and _is_subheader(grid[nxt], grid[at]):
         rows.append(nxt)
-        for col, cell in enumerate(grid[nxt]):
-            sub = header_field(cell)
-            if sub and (columns.get(col) in (None, "waktu_tempat", "bentuk") or sub in TICKS):
-                columns[col], headers[col] = sub, f"{headers.get(col, '')} / {cell}".strip(" /")
+        _merge_subheader(grid[nxt], grid[at], headers, columns)
         nxt += 1
     while nxt < len(grid) and _is_column_numbers(grid[nxt]):
         nxt += 1
-    return Mapping(rows, columns, headers, nxt)
+    return Mapping(rows, columns, headers, nxt, _title_category(grid[:at]) if "kategori" not in
+                   columns.values() else None)
 
 
-def _is_subheader(row: list[str], columns: dict[int, str]) -> bool:
-    subs = [header_field(c) for c in row if c.strip()]
-    return bool(subs) and all(s in ("tempat", "waktu", *TICKS) for s in subs)
+def _cell(row: list[str], col: int) -> str:
+    return row[col].strip() if col < len(row) and row[col] else ""
+
+
+def _is_subheader(row: list[str], above: list[str]) -> bool:
+    """Every cell repeats the header above (a vertical merge) or names a sub-column; one at least does."""
+    subs = 0
+    for col, cell in enumerate(row):
+        cell = (cell or "").strip()
+        if not cell or cell == _cell(above, col):
+            continue
+        if header_field(cell) in SUB_FIELDS:
+            subs += 1
+        elif not _cell(above, col) and not any(_cell(above, c) for c in range(max(0, col - 3), col)):
+            return False  # text under nothing: a data row, not a header
+        elif cell.strip("()").isdigit() or cell.lower() in _TICK_MARKS:
+            return False
+    return subs > 0
+
+
+def _merge_subheader(row: list[str], above: list[str], headers: dict, columns: dict) -> None:
+    for col, cell in enumerate(row):
+        cell = (cell or "").strip()
+        if not cell or cell == _cell(above, col):
+            continue
+        sub = header_field(cell)
+        top = headers.get(col) or _spanning_header(above, col)
+        headers[col] = f"{top} / {cell}".strip(" /")
+        if sub in SUB_FIELDS:
+            columns[col] = sub
+        elif col not in columns:  # a header broken over two lines: read the whole of it
+            whole = header_field(f"{top} {cell}")
+            if whole:
+                columns[col] = whole
+
+
+def _spanning_header(above: list[str], col: int) -> str:
+    """In a CSV a merged header is written once, in its first column: the nearest one to the left."""
+    for c in range(col, max(-1, col - 4), -1):
+        if _cell(above, c):
+            return _cell(above, c)
+    return ""
+
+
+def _title_category(rows: list[list[str]]) -> str | None:
+    """A list whose title says "yang Dikecualikan" holds exempt items even without a category column."""
+    text = " ".join(c for row in rows for c in row if c)
+    return "dikecualikan" if "dikecualikan" in normalise(text) else None
 
 
 def _is_column_numbers(row: list[str]) -> bool:
@@ -131,7 +205,10 @@ class PlannedRow:
 
     @property
     def incomplete(self) -> list[str]:
-        return [DIP_FIELDS[f] for f in DIP_FIELDS if not self.fields.get(f)]
+        missing = [DIP_FIELDS[f] for f in DIP_FIELDS if not self.fields.get(f)]
+        if self.fields.get("kategori") == "dikecualikan":
+            missing += exemption_gaps(self.fields)
+        return missing
 
 
 @dataclass
@@ -173,49 +250,74 @@ def plan(grid: list[list[str]], overrides: dict[int, str] | None = None) -> Impo
 
 
 def _walk(grid: list[list[str]], mapping: Mapping) -> ImportPlan:
-    rows, rejected, ignored, category = [], [], [], None
+    rows, rejected, ignored, category = [], [], [], mapping.default_category
     for index in range(mapping.first_data_row, len(grid)):
         cells, number = grid[index], index + 1
-        texts = [c for c in cells if c.strip()]
-        group = _group_category(cells, mapping)
+        texts = [c.strip() for c in cells if c and c.strip()]
+        group = _group_category(texts)
         if group:
             category = group
             continue
         if not texts:
             continue
         record = _fields(cells, mapping)
-        if not record.get("judul"):
-            (ignored if _looks_like_signature(texts, rows) else rejected).append(
-                Rejected(number, FIELD_NAMES["judul"], " | ".join(texts)[:80],
-                         "blok tanda tangan atau catatan di bawah tabel" if rows and _looks_like_signature(texts, rows)
-                         else "judul informasi kosong"))
+        if rows and _looks_like_signature(texts, record):
+            ignored.append(Rejected(number, "", " | ".join(texts)[:80], "blok tanda tangan atau catatan di bawah tabel"))
+            continue
+        if not record.get("judul") and not record.get("ringkasan"):
+            rejected.append(Rejected(number, FIELD_NAMES["judul"], " | ".join(texts)[:80],
+                                     "judul dan ringkasan informasi kosong"))
             continue
         _finish(PlannedRow(number, record), category, rows, rejected)
     return ImportPlan(mapping, rows, rejected, ignored)
 
 
-def _group_category(cells: list[str], mapping: Mapping) -> str | None:
-    """A row spanning the table ('I. INFORMASI YANG WAJIB ... BERKALA') sets the category below it."""
-    distinct = {c.strip() for c in cells if c.strip()}
-    if len(distinct) != 1:
+def _group_category(texts: list[str]) -> str | None:
+    """A row spanning the table ('I. INFORMASI YANG WAJIB ... BERKALA', or 'IV' | 'Informasi Dikecualikan')."""
+    distinct = list(dict.fromkeys(t for t in texts if not _GROUP_LABEL.match(t)))
+    if len(distinct) != 1 or len(set(texts)) > 3:
         return None
-    text = distinct.pop()
-    return category_of(text) if "informasi" in text.lower() or len(text) > 6 else None
+    text = distinct[0]
+    return category_of(text) if "informasi" in text.lower() or len(text) <= 40 else None
 
 
-def _looks_like_signature(texts: list[str], rows: list) -> bool:
+def _looks_like_signature(texts: list[str], record: dict) -> bool:
+    """Below the table: place and date, the official's title and name, NIP — no numbered DIP row."""
+    numbered = str(record.get("nomor", "")).strip().rstrip(".").isdigit()
+    if numbered or record.get("kategori"):
+        return False
     joined = " ".join(texts).lower()
-    return bool(rows) and (len(texts) <= 2 or "nip" in joined or "ditetapkan" in joined or "ttd" in joined)
+    keyword = re.search(r"\bnip\b|ditetapkan|\bttd\b|mengetahui|^an\.|a\.n\.", joined)
+    return len(texts) <= 2 or (len(texts) <= 4 and bool(keyword))
 
 
 def _fields(cells: list[str], mapping: Mapping) -> dict:
-    record: dict = {}
+    """The row's values by field; a field read from several columns keeps each column's value."""
+    record: dict = {"_columns": {}}
     for col, name in mapping.columns.items():
-        value = cells[col].strip() if col < len(cells) else ""
+        value = _cell(cells, col)
         if value and name != "abaikan":
-            record[name] = f"{record[name]}\n{value}" if name in record and name == "tautan" else value
-    record["_pasal17"] = next((m for c in cells for m in [_PASAL17.search(c)] if m), None)
+            record["_columns"].setdefault(name, []).append((col, value))
+    for name, values in record["_columns"].items():
+        record[name] = _join(name, values, mapping)
+    record["_cells"] = [c.strip() for c in cells if c and c.strip()]
     return record
+
+
+def _join(name: str, values: list[tuple[int, str]], mapping: Mapping) -> str:
+    if name == "tautan":
+        return "\n".join(v for _, v in values)
+    if name == "bentuk":  # "Bentuk" over unnamed tick columns: name each ticked column, never a bare "√"
+        return ", ".join(dict.fromkeys(_tick_label(col, v, mapping) for col, v in values if _tick_label(col, v, mapping)))
+    return " ".join(dict.fromkeys(v for _, v in values))
+
+
+def _tick_label(col: int, value: str, mapping: Mapping) -> str:
+    if value.lower() not in _TICK_MARKS:
+        return value
+    header = mapping.headers.get(col, "")
+    sub = header.rsplit(" / ", 1)[-1] if " / " in header else ""
+    return sub if sub and normalise(sub) != normalise(header) else ""
 
 
 def _finish(row: PlannedRow, group: str | None, rows: list, rejected: list) -> None:
@@ -225,18 +327,38 @@ def _finish(row: PlannedRow, group: str | None, rows: list, rejected: list) -> N
         rejected.append(Rejected(row.row, FIELD_NAMES["kategori"], f.get("kategori", "")[:80],
                                  "kategori tidak dikenali (berkala, serta merta, setiap saat, dikecualikan)"))
         return
-    match = f.pop("_pasal17")
-    out = {"kategori": kategori, "judul": f["judul"]}
+    out = {"kategori": kategori, "judul": f.get("judul") or _title_from_summary(f["ringkasan"], row)}
     for name in ("ringkasan", "pejabat_penguasa", "penanggung_jawab", "retensi"):
         out[name] = f.get(name, "")
+    if f.get("catatan_ppid"):
+        out["catatan_ppid"] = f["catatan_ppid"]
     out["bentuk"] = _bentuk(f)
     out["waktu_tempat"], out["tahun"] = _place_and_year(f, row)
     out["tautan"] = _links(f.get("tautan", ""), row)
     if kategori == "dikecualikan":
-        out |= _exemption(match, row)
+        out |= _exemption(f, row)
     row.fields = out
     _check_lengths(row)
     rows.append(row)
+
+
+def _title_from_summary(summary: str, row: PlannedRow) -> str:
+    """Perki 1/2021's DIP has no title column: the first sentence, or ~150 characters cut at a word."""
+    first = _SENTENCE_END.split(summary.strip(), maxsplit=1)[0].strip()
+    title = first.rstrip(".") if len(first) <= TITLE_LENGTH else cut_at_word(first, TITLE_LENGTH)
+    row.warnings.append("Judul diambil dari ringkasan isi informasi (tidak ada kolom judul).")
+    return title
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """At most ``limit`` characters, ending at a whole word, with "…" when anything was left out."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 def _bentuk(f: dict) -> str:
@@ -261,19 +383,42 @@ def _links(text: str, row: PlannedRow) -> str:
     return "\n".join(good)
 
 
-def _exemption(match, row: PlannedRow) -> dict:
-    if match is None:
-        row.warnings.append("Informasi dikecualikan tanpa rujukan Pasal 17; lengkapi uji konsekuensinya.")
-        return {}
-    return {"pasal17_huruf": match.group(1).lower(), "pasal17_angka": match.group(2) or ""}
+def _exemption(f: dict, row: PlannedRow) -> dict:
+    """The ground as written (its own column, else the cell that cites Pasal 17 or a law) and the period."""
+    text = f.get("dasar_pengecualian") or next((c for c in f["_cells"] if looks_like_ground(c)), "")
+    ground = parse_ground(text)
+    out = {"dasar_pengecualian": ground.text, "pasal17_huruf": ground.primary_letter,
+           "pasal17_angka": ground.primary_angka, "dasar_hukum_lain": "; ".join(ground.other_laws),
+           "konsekuensi_dibuka": f.get("konsekuensi_dibuka", ""), "konsekuensi_ditutup": f.get("konsekuensi_ditutup", "")}
+    if not ground.primary_letter:
+        row.warnings.append("Dasar pengecualian (Pasal 17 UU 14/2008 atau undang-undang lain) tidak ditemukan.")
+    out |= _period(f, ground.all_letters or [ground.primary_letter], row)
+    gaps = exemption_gaps(out | {"masa_pengecualian_tahun": out.get("masa_pengecualian_tahun")})
+    if gaps:
+        row.warnings.append("Informasi dikecualikan belum lengkap (" + ", ".join(gaps) + "); lengkapi di halaman "
+                            "Klasifikasi sebelum masuk DIK yang ditetapkan.")
+    return out
+
+
+def _period(f: dict, letters: list[str], row: PlannedRow) -> dict:
+    source = f.get("masa_pengecualian") or ""
+    if not source and parse_period(f.get("retensi", "")).given:
+        source = f["retensi"]  # the seven-column layout has no period column: offices write it under retention
+    period = parse_period(source)
+    if period.permanent and any(letter in "abcdef" for letter in letters if letter):
+        row.warnings.append("Pengecualian berdasarkan Pasal 17 huruf a–f tidak dapat permanen (Pasal 20 UU 14/2008); "
+                            "isi jangka waktunya.")
+        period = type(period)()
+    return {"masa_pengecualian_tahun": period.years, "pengecualian_permanen": period.permanent,
+            "masa_pengecualian_teks": period.text}
 
 
 def _check_lengths(row: PlannedRow) -> None:
     for name, value in list(row.fields.items()):
         limit = TEXT_LIMITS.get(name)
         if isinstance(value, str) and limit and len(value) > limit:
-            row.fields[name] = value[:limit]
-            row.warnings.append(f"{FIELD_NAMES.get(name, name)} dipotong menjadi {limit} karakter.")
+            row.fields[name] = cut_at_word(value, limit)
+            row.warnings.append(f"{FIELD_NAMES.get(name, name)} dipotong menjadi {limit} karakter (di batas kata).")
 
 
 def retention_years(text: str) -> int | None:

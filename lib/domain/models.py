@@ -69,6 +69,8 @@ TEXT_LIMITS: dict[str, int] = {
     "lokasi_hardcopy": 500,
     "pasal17_angka": 100,
     "dasar_hukum_lain": 500,
+    "dasar_pengecualian": 4000,
+    "masa_pengecualian_teks": 300,
     "konsekuensi_dibuka": 4000,
     "konsekuensi_ditutup": 4000,
     "request_note": 2000,
@@ -94,6 +96,8 @@ FIELD_LABELS: dict[str, str] = {
     "pasal17_huruf": "Dasar pengecualian (Pasal 17 huruf)",
     "pasal17_angka": "Angka/butir Pasal 17",
     "dasar_hukum_lain": "Undang-undang lain (Pasal 17 huruf j)",
+    "dasar_pengecualian": "Dasar pengecualian (sebagaimana tertulis)",
+    "masa_pengecualian_teks": "Jangka waktu pengecualian (keterangan)",
     "konsekuensi_dibuka": "Konsekuensi apabila dibuka",
     "konsekuensi_ditutup": "Konsekuensi apabila ditutup",
     "masa_pengecualian": "Jangka waktu pengecualian",
@@ -160,10 +164,12 @@ class Item(Record):
     pasal17_huruf: str = ""
     pasal17_angka: str = ""
     dasar_hukum_lain: str = ""
+    dasar_pengecualian: str = ""       # the ground in full as the office wrote it (several letters, other laws)
     konsekuensi_dibuka: str = ""
     konsekuensi_ditutup: str = ""
     masa_pengecualian_tahun: int | None = None
     pengecualian_permanen: bool = False
+    masa_pengecualian_teks: str = ""   # a period in words, e.g. "Selama masih berlaku"
     catatan_ppid: str = ""
     # The request and its clocks (SOP step 1: 5 working days).
     request_note: str = ""
@@ -190,9 +196,28 @@ class Item(Record):
     revision: int = 0
 
     def missing_dip_fields(self) -> list[str]:
-        """Labels of the DIP columns still empty (an item with any cannot enter a version)."""
+        """Labels of the DIP columns still empty (an item with any cannot enter a version).
+
+        An exempt item also needs its ground, its consequence test and its period (UU 14/2008
+        Pasal 17 and 20): a DIK row without them must never be established by a decree.
+        """
         names = ["judul", *DIP_FIELDS]
-        return [FIELD_LABELS[n] for n in names if not str(getattr(self, n) or "").strip()]
+        missing = [FIELD_LABELS[n] for n in names if not str(getattr(self, n) or "").strip()]
+        if self.kategori == "dikecualikan":
+            missing += exemption_gaps(vars(self))
+        return missing
+
+
+def exemption_gaps(fields: dict) -> list[str]:
+    """What an exemption record lacks: ground, consequence test, public-interest weighing, period."""
+    def given(name: str) -> bool:
+        return bool(str(fields.get(name) or "").strip())
+    gaps = [] if given("pasal17_huruf") or given("dasar_pengecualian") else [FIELD_LABELS["pasal17_huruf"]]
+    gaps += [FIELD_LABELS[n] for n in ("konsekuensi_dibuka", "konsekuensi_ditutup") if not given(n)]
+    if not (fields.get("pengecualian_permanen") or fields.get("masa_pengecualian_tahun")
+            or given("masa_pengecualian_teks")):
+        gaps.append(FIELD_LABELS["masa_pengecualian"])
+    return gaps
 
 
 @dataclass

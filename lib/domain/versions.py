@@ -9,12 +9,12 @@ from lib.domain.models import CATEGORIES, DIP_FIELDS, FIELD_LABELS, Item, Snapsh
 # What a snapshot keeps of an item: the DIP columns and what the PPID documented at step 2.
 SNAPSHOT_FIELDS = ("judul", *DIP_FIELDS, "kategori", "tahun", "tautan", "unit",
                    "lokasi_softcopy", "lokasi_hardcopy", "pasal17_huruf", "pasal17_angka",
-                   "dasar_hukum_lain", "konsekuensi_dibuka", "konsekuensi_ditutup",
-                   "masa_pengecualian_tahun", "pengecualian_permanen", "kewajiban")
+                   "dasar_hukum_lain", "dasar_pengecualian", "konsekuensi_dibuka", "konsekuensi_ditutup",
+                   "masa_pengecualian_tahun", "pengecualian_permanen", "masa_pengecualian_teks", "kewajiban")
 # The DIK is published with these only (DESIGN §3): never protected content, notes or links.
-DIK_PUBLIC_FIELDS = ("judul", "pasal17_huruf", "pasal17_angka", "dasar_hukum_lain",
+DIK_PUBLIC_FIELDS = ("judul", "pasal17_huruf", "pasal17_angka", "dasar_hukum_lain", "dasar_pengecualian",
                      "konsekuensi_dibuka", "konsekuensi_ditutup", "masa_pengecualian_tahun",
-                     "pengecualian_permanen")
+                     "pengecualian_permanen", "masa_pengecualian_teks")
 DIFF_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f not in ("unit", "kewajiban"))
 
 
@@ -66,6 +66,9 @@ def exemption_ends(row: SnapshotRow, decree_date: date | None) -> date | None:
 
 
 def pasal17_text(data: dict) -> str:
+    """The ground as published: the office's own full text when it wrote one, else built from the letter."""
+    if (data.get("dasar_pengecualian") or "").strip():
+        return data["dasar_pengecualian"].strip()
     letter = data.get("pasal17_huruf") or ""
     if not letter:
         return ""
@@ -81,7 +84,7 @@ def exemption_period_text(data: dict) -> str:
     if data.get("pengecualian_permanen"):
         return "Permanen"
     years = data.get("masa_pengecualian_tahun")
-    return f"{years} tahun sejak penetapan" if years else ""
+    return f"{years} tahun sejak penetapan" if years else (data.get("masa_pengecualian_teks") or "")
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,14 @@ def preview(ctx: AppContext, actor: Actor, filename: str, data: bytes,
         raise ValidationError({"berkas": "Baris judul kolom tidak ditemukan."},
                               "Judul kolom DIP tidak ditemukan di 30 baris pertama (misalnya \"Judul Informasi\", "
                               "\"Ringkasan Isi Informasi\", \"Jenis Informasi\"). Periksa berkasnya.")
-    if not result.rows:
-        raise ValidationError({"berkas": "Tidak ada baris yang dapat diimpor."},
-                              "Tidak ada baris yang dapat diimpor; lihat daftar baris yang ditolak.")
-    return result
+    return result  # even with no importable row: the caller shows the mapping and every rejected row
+
+
+def nothing_to_import(result: ImportPlan) -> str:
+    """The message when no row maps: never "see the list" without the list and the mapping beside it."""
+    return (f"Tidak ada baris yang dapat diimpor: {len(result.rejected)} baris ditolak. Periksa alasannya di "
+            "daftar baris yang ditolak dan ubah pemetaan kolom (misalnya kolom mana yang berisi judul, ringkasan "
+            "atau kategori), lalu coba lagi.")
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ def run(ctx: AppContext, actor: Actor, result: ImportPlan, unit: str, filename: 
         as_version: dict | None = None, progress=None) -> ImportResult:
     """Import every mapped row (and optionally the historical version it was decreed as), or nothing."""
     require_role(actor, "admin", "ppid")
+    if not result.rows:
+        raise ValidationError({"berkas": "Tidak ada baris yang dapat diimpor."}, nothing_to_import(result))
     if unit not in ctx.units():
         raise ValidationError({"unit": f"Unit \"{unit}\" tidak terdaftar di Pengaturan."})
     stamp = ctx.now().isoformat(timespec="seconds")
