@@ -3,7 +3,7 @@ import streamlit as st
 
 from lib import ui, views
 from lib.domain.import_mapping import FIELD_NAMES
-from lib.services import importing
+from lib.services import importing, publishing
 
 actor = ui.guard("impor")
 ctx = ui.ctx()
@@ -50,7 +50,7 @@ if result.rejected or result.ignored:
 if not result.rows:
     st.stop()
 unit = st.selectbox("Unit pemilik informasi yang diimpor", ctx.units(), key="impor:unit")
-historical = None
+historical = scan = None
 if actor.has("ppid") and st.checkbox("Catat sebagai versi DIP historis (sudah ditetapkan di luar SIDIP)", key="impor:historis"):
     left, right = st.columns(2)
     historical = {"tahun": left.number_input("Tahun DIP", 2000, 2100, ctx.today().year - 1, key="impor:tahun"),
@@ -58,10 +58,16 @@ if actor.has("ppid") and st.checkbox("Catat sebagai versi DIP historis (sudah di
                   "tanggal_keputusan": left.date_input("Tanggal keputusan", key="impor:tanggal", format="DD/MM/YYYY"),
                   "tempat_keputusan": right.text_input("Tempat", ctx.settings()["office_place"], key="impor:tempat"),
                   "penandatangan": left.text_input("Penandatangan", key="impor:ttd")}
+    scan = right.file_uploader("Pindaian keputusan aslinya (PDF, dianjurkan)", type=["pdf"], key="impor:pindaian")
+    st.caption("SIDIP tidak membuat keputusan atas nama kantor untuk versi historis: lampirkan keputusan aslinya; "
+               "daftar versi ini menyebut nomor dan tanggal keputusan tersebut.")
 if st.button(f"Impor {len(result.rows)} baris", type="primary", key="impor:jalankan"):
     bar = st.progress(0.0, text="Mengimpor…")
     done = ui.run_action("impor", importing.run, ctx, actor, result, unit, upload.name, historical,
                          lambda f, text: bar.progress(f, text=text))
+    if done and done.version and scan is not None:
+        ui.run_action("impor", publishing.attach_signed_decree, ctx, actor, done.version.id, scan.getvalue(),
+                      done.version.revision)
     if done:
         ui.reset_form("impor")  # a fresh uploader: the same file cannot be imported twice by a second click
         st.session_state["flash_ok"] = (f"{done.items} informasi diimpor; {done.incomplete} perlu dilengkapi di "
