@@ -179,3 +179,26 @@ def test_a_tab_sorted_by_hand_mid_write_does_not_lose_another_row(emu, reg, monk
     reg.save_item(first.replace(judul="Aaa baru"), ev("a"), first.revision)
     reg.invalidate()
     assert {i.id: i.judul for i in reg.list_items(OFFICE)} == {"a": "Aaa baru", "b": "Bbb"}
+
+
+def test_a_sheet_made_before_the_exemption_text_columns_is_upgraded_and_its_rows_still_verify(emu, reg):
+    reg.save_item(Item("i1", "Sekretariat", "Renstra"), ev(), None)
+    client = gspread.Client(auth=None, session=emu.session())
+    sheet = client.open_by_key(sheet_id(emu)).worksheet("informasi")
+    head = sheet.row_values(1)
+    for name in ("masa_pengecualian_teks", "dasar_pengecualian"):  # the header an earlier release wrote
+        sheet.delete_columns(head.index(name) + 1)
+        head.remove(name)
+    again = SheetsRegister(client, sheet_id(emu), EventSigner(KEY), KEY, RetryPolicy(sleep=lambda s: None))
+    assert again.get_item("i1").judul == "Renstra"
+    assert emu.get_values(sheet_id(emu), "informasi")[0] == head + ["dasar_pengecualian", "masa_pengecualian_teks"]
+    exempt = Item("i2", "Sekretariat", "Data pribadi", kategori="dikecualikan",
+                  dasar_pengecualian="Pasal 17 huruf h angka 4 UU 14/2008 jo. UU 27/2022",
+                  masa_pengecualian_teks="Selama berlaku")
+    again.save_item(exempt, ev(entity_id="i2"), None)
+    again.invalidate()
+    back = again.get_item("i2")
+    assert (back.dasar_pengecualian, back.masa_pengecualian_teks, back.judul) == (
+        exempt.dasar_pengecualian, "Selama berlaku", "Data pribadi")
+    assert again.tampered("items") == [] and again.schema_problems() == []
+    assert "diubah_di_luar_aplikasi" not in [e.action for e in again.events(OFFICE)]

@@ -197,7 +197,7 @@ def _table_rows(sheet: str, rows, expected: list[str]) -> tuple[list[dict[str, s
     if None in header:
         raise SidipError(f"Lembar {sheet}: kolom ke-{header.index(None) + 1} tidak berjudul.")
     problems = []
-    missing = [c for c in expected if c not in header]
+    missing = [c for c in expected if c not in header and c not in codec.ADDED_COLUMNS.get(sheet, ())]
     extra = [c for c in header if c not in expected]
     doubled = sorted({c for c in header if header.count(c) > 1})
     if missing:

@@ -85,3 +85,12 @@ def from_row(cls, row: typing.Mapping[str, str]):
 
 
 RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event}
+# Columns added after the first release. A register or backup made before them lacks them: they
+# read as empty, Sheets gets them appended to its header, and a row signs them only when they hold
+# a value, so every signature made before they existed still verifies.
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"items": ("dasar_pengecualian", "masa_pengecualian_teks")}
+
+
+def signed_columns(table: str, names: list[str], row: dict) -> list[str]:
+    later = ADDED_COLUMNS.get(table, ())
+    return [c for c in names if c not in later or row.get(c, "") != ""]

@@ -67,6 +67,7 @@ class Table:
         head = values[0] if values else []
         self.tab = tab
         self.positions = {names.get(h, h): i for i, h in enumerate(head)}
+        self.missing = [c for c in columns(tab) if c not in self.positions] if head else []
         self.rows = [(n + 1, {c: (r[i] if i < len(r) else "") for c, i in self.positions.items()})
                      for n, r in enumerate(values[1:])]
 
@@ -87,6 +88,7 @@ class SheetsRegister(Register):
         self._lock = threading.Lock()
         self._cache: tuple[float, dict[str, Table]] | None = None
         self._sheet_ids: dict[str, int] = {}
+        self._layout: dict[str, list[str]] = {}  # column names in the order the Sheet's header holds them
 
     # -- plumbing ------------------------------------------------------------------------
     def _http(self):
@@ -102,7 +104,27 @@ class SheetsRegister(Register):
         ranges = [f"'{TABS[t]}'" for t in tabs]
         body = call(self.policy, self._http().values_batch_get, self.sid, ranges,
                     {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
-        return {t: Table(t, vr.get("values", [])) for t, vr in zip(tabs, body.get("valueRanges", []))}
+        tables = {t: Table(t, vr.get("values", [])) for t, vr in zip(tabs, body.get("valueRanges", []))}
+        if any(table.missing for table in tables.values()):
+            self._add_columns(tables)
+            return self._read(tabs)
+        for t, table in tables.items():
+            self._layout[t] = sorted(table.positions, key=table.positions.get)
+        return tables
+
+    def _add_columns(self, tables: dict[str, Table]) -> None:
+        """A Sheet made by an earlier release: append the new columns' header words after the last one."""
+        requests = []
+        for tab, table in tables.items():
+            if not table.missing:
+                continue
+            sheet_id, width = self._metadata()[TABS[tab]], max(table.positions.values()) + 1
+            requests += [{"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                                              "length": len(table.missing)}},
+                         {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": width},
+                                          "fields": "userEnteredValue", "rows": [{"values": [
+                                              _cell(HEADER_WORDS.get(c, c)) for c in table.missing]}]}}]
+        call(self.policy, self._http().batch_update, self.sid, {"requests": requests})
 
     def _tables(self) -> dict[str, Table]:
         now = time.monotonic()
@@ -123,11 +145,14 @@ class SheetsRegister(Register):
             self.invalidate()
 
     def _row_mac(self, tab: str, row: dict) -> str:
-        payload = json.dumps([row.get(c, "") for c in columns(tab) if not c.startswith("_")], ensure_ascii=False)
+        names = codec.signed_columns(tab, [c for c in columns(tab) if not c.startswith("_")], row)
+        payload = json.dumps([row.get(c, "") for c in names], ensure_ascii=False)
         return hmac.new(self._key, f"{tab}\n{payload}".encode(), hashlib.sha256).hexdigest()[:32]
 
     def _values(self, tab: str, row: dict) -> list[dict]:
-        return [_cell(row.get(c, "")) for c in columns(tab)]
+        """The row in the order of the Sheet's own header (a Sheet made earlier has newer columns last)."""
+        layout = self._layout.get(tab) or columns(tab)
+        return [_cell(row.get(c, "")) for c in layout + [c for c in columns(tab) if c not in layout]]
 
     def _append(self, tab: str, rows: list[dict]) -> dict:
         return {"appendCells": {"sheetId": self._metadata()[TABS[tab]], "fields": "userEnteredValue",
