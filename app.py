@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib import ui
 from lib.domain.models import ROLES
+from lib.errors import ConfigError
 from lib.services import auth
 
 st.set_page_config(page_title="SIDIP", page_icon=":material/list_alt:", layout="wide")
@@ -54,7 +55,12 @@ def sidebar(user, links: list[st.Page]) -> None:
             st.rerun()
 
 
-ctx = ui.ctx()
+try:
+    ctx = ui.ctx()
+except ConfigError as err:  # a weak or example key, unreadable secrets: said at start, nothing runs
+    print(f"SIDIP tidak dapat dimulai: {err}", flush=True)
+    st.error(f"SIDIP tidak dapat dimulai: {err}")
+    st.stop()
 ui.restore_from_cookie()
 user = ui.current_user()
 if user is not None and not ui.keep_alive(user):

@@ -2,37 +2,95 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from lib.domain.audit import EventSigner
+from lib.errors import ConfigError
 from lib.services.context import AppContext
 from lib.store.sqlite import SqliteRegister
+
+ROOT = Path(__file__).resolve().parent.parent
+MIN_KEY_BYTES = 32
+EXAMPLE_KEY = "ganti-dengan-64-karakter-acak"  # the placeholder of .streamlit/secrets.toml.example
+NEW_KEY_HINT = "Buat kunci baru: python -c \"import secrets; print(secrets.token_hex(32))\""
 
 
 def data_dir() -> Path:
     return Path(os.environ.get("SIDIP_DATA_DIR", "data"))
 
 
-def secret_key(folder: Path) -> bytes:
-    """From SIDIP_SECRET_KEY, else a random key kept (0600) in the data folder."""
+@dataclass(frozen=True)
+class SecretKey:
+    value: bytes
+    source: str  # where it came from, in words: doctor prints it
+
+
+def resolve_secret_key(folder: Path) -> SecretKey:
+    """The one key for the app and the CLI alike: environment, then secrets.toml, then the key file.
+
+    The app and the CLI must sign with the same key: two keys make every event of the other one
+    look forged, and a backup restorable with neither.
+    """
     if os.environ.get("SIDIP_SECRET_KEY"):
-        return os.environ["SIDIP_SECRET_KEY"].encode()
+        return _checked(os.environ["SIDIP_SECRET_KEY"], "variabel lingkungan SIDIP_SECRET_KEY")
+    found = _secret("SIDIP_SECRET_KEY")
+    if found:
+        return _checked(str(found), f"{_secrets_path()} (SIDIP_SECRET_KEY)")
     path = folder / "secret.key"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip().encode()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(MIN_KEY_BYTES))
+    return _checked(path.read_text().strip(), f"berkas {path}")
+
+
+def secret_key(folder: Path) -> bytes:
+    return resolve_secret_key(folder).value
+
+
+def _checked(text: str, source: str) -> SecretKey:
+    """Refuse the example's placeholder and any key with less than 32 random bytes in it."""
+    text = text.strip()
+    if text == EXAMPLE_KEY:
+        raise ConfigError(f"Kunci rahasia dari {source} masih contoh dari secrets.toml.example: siapa pun yang "
+                          f"membaca contoh itu dapat memalsukan sesi admin. {NEW_KEY_HINT}")
+    if _key_bytes(text) < MIN_KEY_BYTES:
+        raise ConfigError(f"Kunci rahasia dari {source} terlalu lemah: paling sedikit {MIN_KEY_BYTES} bita acak "
+                          f"(64 karakter heksadesimal). {NEW_KEY_HINT}")
+    return SecretKey(text.encode(), source)
+
+
+def _key_bytes(text: str) -> int:
+    """Random bytes a key can hold at most: hex carries 4 bits a character, base64 6, other text 8."""
+    if len(set(text)) < 12:
+        return 0  # "aaaa…" or "abab…" is long, not random
+    if re.fullmatch(r"[0-9a-fA-F]+", text):
+        return len(text) // 2
+    if re.fullmatch(r"[A-Za-z0-9_\-+/=]+", text):
+        return len(text) * 6 // 8
+    return len(text.encode())
+
+
+def _secrets_path() -> Path:
+    """Where Streamlit looks: .streamlit/secrets.toml in the working folder, else beside app.py."""
+    here = Path(".streamlit/secrets.toml")
+    return here if here.exists() else ROOT / ".streamlit" / "secrets.toml"
 
 
 def _secret(name: str):
     """A value from .streamlit/secrets.toml (read directly: the CLI has no Streamlit runtime)."""
     import tomllib
-    path = Path(".streamlit/secrets.toml")
+    path = _secrets_path()
     if not path.exists():
         return None
-    return tomllib.loads(path.read_text()).get(name)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get(name)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path} tidak dapat dibaca (TOML tidak sah): {err}.") from err
 
 
 def sheets_register(key: bytes):
@@ -52,7 +110,8 @@ def sheets_register(key: bytes):
 
 def build_context(folder: Path | str | None = None) -> AppContext:
     folder = Path(folder) if folder else data_dir()
-    key = secret_key(folder)
+    resolved = resolve_secret_key(folder)
+    key = resolved.value
     backend = os.environ.get("SIDIP_BACKEND") or _secret("SIDIP_BACKEND") or "local"
     if backend == "sheets":
         register = sheets_register(key)
@@ -62,4 +121,5 @@ def build_context(folder: Path | str | None = None) -> AppContext:
     else:
         raise SystemExit(f"SIDIP_BACKEND={backend} tidak dikenal; gunakan 'local' atau 'sheets'.")
     publish = os.environ.get("SIDIP_PUBLISH_DIR", str(Path(__file__).resolve().parent.parent / "static" / "dip"))
-    return AppContext(register, EventSigner(key), key, publish_dir=publish, data_dir=str(folder))
+    return AppContext(register, EventSigner(key), key, publish_dir=publish, data_dir=str(folder),
+                      key_source=resolved.source)

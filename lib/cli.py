@@ -69,6 +69,7 @@ def cmd_demo(ctx: AppContext, args) -> int:
 def cmd_doctor(ctx: AppContext, args) -> int:
     from lib.domain.audit import verify_chain
     report = verify_chain(ctx.register.events(ctx.office_id), ctx.signer)
+    print(f"Kunci rahasia: {ctx.key_source}")
     print(f"Jejak audit: {report.total} peristiwa; MAC tidak sah: {len(report.bad_mac)}; "
           f"pendahulu hilang: {len(report.missing_prev)}; cabang penulisan bersamaan: {len(report.forks)}")
     for event_id in report.bad_mac:

@@ -52,3 +52,7 @@ def stale_error(what: str, by: str, at: str) -> ConflictError:
                         "terbaru, lalu simpan lagi.")
     err.changed_by, err.changed_at = by, at
     return err
+
+
+class ConfigError(SidipError):
+    """The deployment's configuration (keys, secrets, backend) is unusable; said at start."""

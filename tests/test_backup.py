@@ -242,7 +242,7 @@ def test_junk_is_not_taken_for_a_backup(other, data, message):
 def test_a_backup_made_with_another_secret_key_is_refused(ctx, people, tmp_path, monkeypatch):
     fill(ctx, people)
     data = backup.backup_xlsx(ctx, people["admin"])
-    monkeypatch.setenv("SIDIP_SECRET_KEY", "kunci-lain")
+    monkeypatch.setenv("SIDIP_SECRET_KEY", "8e2d4c6b0a19f375" * 4)
     stranger = build_context(tmp_path / "asing")
     with pytest.raises(SidipError, match=r"^Jejak audit dalam cadangan tidak cocok dengan kunci rahasia"):
         backup.restore_xlsx(stranger, SYSTEM_ACTOR, data)
@@ -262,7 +262,10 @@ def test_only_an_admin_makes_or_restores_a_backup(ctx, people, other):
     assert len(ctx.register.events(ctx.office_id)) == count and empty(other.register)
 
 
-def cli(data_dir: Path, *args, key: str | None = "kunci-cli-uji"):
+CLI_KEY = "5be0c4a1d2e3f405" * 4
+
+
+def cli(data_dir: Path, *args, key: str | None = CLI_KEY):
     env = {k: v for k, v in os.environ.items() if k != "SIDIP_SECRET_KEY"}
     env.update(SIDIP_DATA_DIR=str(data_dir), SIDIP_PUBLISH_DIR=str(data_dir.parent / "pub"))
     if key:
@@ -285,7 +288,7 @@ def test_the_cli_backs_up_and_restores_a_register_that_then_checks_out(tmp_path,
     assert done.stdout.splitlines()[1:] == counts
     doctor = cli(tmp_path / "baru", "doctor")
     assert doctor.returncode == 0 and "MAC tidak sah: 0" in doctor.stdout
-    monkeypatch.setenv("SIDIP_SECRET_KEY", "kunci-cli-uji")
+    monkeypatch.setenv("SIDIP_SECRET_KEY", CLI_KEY)
     assert build_context(tmp_path / "baru").register.dump() == build_context(tmp_path / "asal").register.dump()
 
     again = cli(tmp_path / "baru", "restore", str(tmp_path / "cadangan.xlsx"))

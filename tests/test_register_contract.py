@@ -15,7 +15,7 @@ from lib.store.sheets_client import RetryPolicy
 from lib.store.sqlite import SqliteRegister
 from tests.sheets_emulator import SheetsEmulator
 
-KEY = b"kunci-kontrak"
+KEY = b"kunci-kontrak-" + b"7d3a9c41e6f2b805" * 4
 OFFICE = "kpu-sarolangun"
 TRICKY = ["=IMPORTXML(\"http://x\",\"//a\")", "+1", "0012", "2026-01-01", "<script>alert(1)</script>",
           "baris satu\nbaris dua", "  spasi  ", "-5", "@SUM(A1)"]

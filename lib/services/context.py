@@ -71,6 +71,7 @@ class AppContext:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     publish_dir: str = "static/dip"
     data_dir: str = "data"  # local files: setup code, attachments (whatever the register's kind)
+    key_source: str = ""    # where the secret key came from (doctor says it)
 
     def settings(self) -> dict[str, str]:
         return {**DEFAULT_SETTINGS, **self.register.settings(self.office_id)}
