@@ -100,3 +100,63 @@ def test_an_admin_cannot_deactivate_their_own_account(ctx, people):
 def test_the_system_actor_can_add_users_for_the_cli(ctx):
     user = auth.add_user(ctx, SYSTEM_ACTOR, "cron", "Cron", PASSWORD, ["ppid"])
     assert ctx.register.events(ctx.office_id)[-1].actor == "sistem" and user.username == "cron"
+
+
+def test_changing_a_users_roles_or_unit_ends_their_sessions(ctx, people):
+    admin = people["admin"]
+    token = auth.issue_token(ctx, ctx.register.get_user("desk"))
+    auth.update_user(ctx, admin, "desk", roles=["desk", "ppid"])
+    with pytest.raises(AuthError, match="Sesi sudah tidak berlaku"):
+        auth.user_from_token(ctx, token)
+    token = auth.issue_token(ctx, ctx.register.get_user("desk"))
+    auth.update_user(ctx, admin, "desk", full_name="Desk Baru")  # a name is not a permission
+    assert auth.user_from_token(ctx, token).full_name == "Desk Baru"
+    auth.update_user(ctx, admin, "desk", unit="Subbagian Perencanaan, Data dan Informasi")
+    with pytest.raises(AuthError, match="Sesi sudah tidak berlaku"):
+        auth.user_from_token(ctx, token)
+
+
+def test_attempts_during_a_lockout_are_audited_and_check_no_password(ctx, people, monkeypatch):
+    for _ in range(auth.MAX_FAILED):
+        with pytest.raises(AuthError):
+            auth.login(ctx, "desk", "keliru-sekali")
+    checks = []
+    monkeypatch.setattr(auth, "password_ok", lambda stored, given: checks.append(given) or False)
+    with pytest.raises(AuthError, match="Terlalu banyak percobaan gagal"):
+        auth.login(ctx, "desk", PASSWORD)
+    assert checks == [] and ctx.register.events(ctx.office_id)[-1].action == "masuk_ditolak_terkunci"
+
+
+def test_parallel_guessers_share_five_password_checks_per_lock(ctx, people, monkeypatch):
+    import threading
+    import time
+    checks, lock = [], threading.Lock()
+
+    def slow_wrong(stored, given):
+        with lock:
+            checks.append(given)
+        time.sleep(0.02)  # argon2 takes this long: the window the guessers race in
+        return False
+    monkeypatch.setattr(auth, "password_ok", slow_wrong)
+
+    def guess():
+        for _ in range(5):
+            try:
+                auth.login(ctx, "desk", "tebakan")
+            except AuthError:
+                pass
+    threads = [threading.Thread(target=guess) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(checks) == auth.MAX_FAILED
+    assert ctx.register.get_user("desk").locked_until != ""
+
+
+def test_a_deactivated_account_is_named_only_to_someone_who_knows_its_password(ctx, people):
+    auth.update_user(ctx, people["admin"], "desk", active=False)
+    with pytest.raises(AuthError, match="^Nama pengguna atau kata sandi salah.$"):
+        auth.login(ctx, "desk", "keliru-sekali")
+    with pytest.raises(AuthError, match="sudah dinonaktifkan"):
+        auth.login(ctx, "desk", PASSWORD)

@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from lib.domain.models import ROLES, TEXT_LIMITS, Actor, User
 from lib.domain.validation import check_length, clean_text
-from lib.errors import AuthError, ValidationError
+from lib.errors import AuthError, ConflictError, ValidationError
 from lib.services.context import AppContext, changes, require_role
 
 _HASHER = PasswordHasher()
@@ -141,8 +141,8 @@ def update_user(ctx: AppContext, actor: Actor, username: str, *, roles=None, uni
                        full_name=user.full_name if full_name is None else clean_text(full_name),
                        active=user.active if active is None else bool(active))
     _validate_user(new.username, new.full_name, None, new.roles, new.unit)
-    if active is False:
-        new = new.replace(token_epoch=user.token_epoch + 1)
+    if active is False or new.roles != user.roles or new.unit != user.unit:
+        new = new.replace(token_epoch=user.token_epoch + 1)  # what a session may do changed: it ends
     before, after = _public_changes(user, new)
     event = ctx.event(actor, "pengguna_diubah", "user", username, before=before, after=after)
     return ctx.register.save_user(new, event, user.revision)
@@ -181,30 +181,57 @@ def list_users(ctx: AppContext, actor: Actor) -> list[User]:
 
 # -- login ------------------------------------------------------------------------------------
 def login(ctx: AppContext, username: str, password: str) -> User:
-    """Check a password; after MAX_FAILED failures the account waits LOCK_MINUTES."""
+    """Check a password; after MAX_FAILED failures the account waits LOCK_MINUTES.
+
+    Each attempt is claimed in the register (a revision-checked write) before the password is
+    checked, so parallel guessers share the same MAX_FAILED checks per lock, not MAX_FAILED each.
+    """
     name = clean_text(username).lower()[: TEXT_LIMITS["username"]]
     user = ctx.register.get_user(name)
-    now = ctx.now()
     if user is None:
         password_ok(_dummy_hash(), password)  # same time as a real check: no username probing
-        raise AuthError("Nama pengguna atau kata sandi salah.")
-    if user.locked_until and datetime.fromisoformat(user.locked_until) > now:
-        raise AuthError(f"Terlalu banyak percobaan gagal. Coba lagi setelah "
-                        f"{datetime.fromisoformat(user.locked_until).astimezone(ctx.tz()):%H:%M}.")
-    if not password_ok(user.password_hash, password) or not user.active:
-        _record_failure(ctx, user, now)
-        raise AuthError("Nama pengguna atau kata sandi salah." if user.active
-                        else "Akun ini sudah dinonaktifkan. Hubungi administrator.")
+        raise AuthError(WRONG)
+    user, attempt = _claim_attempt(ctx, user, ctx.now())
+    if not password_ok(user.password_hash, password):
+        _record_failure(ctx, user, attempt, ctx.now())
+        raise AuthError(WRONG)
+    if not user.active:  # said only to someone who knows the password
+        _record_failure(ctx, user, attempt, ctx.now())
+        raise AuthError("Akun ini sudah dinonaktifkan. Hubungi administrator.")
     return _record_success(ctx, user)
 
 
-def _record_failure(ctx: AppContext, user: User, now: datetime) -> None:
-    failed = user.failed_logins + 1
-    locked = (now + timedelta(minutes=LOCK_MINUTES)).isoformat() if failed >= MAX_FAILED else ""
-    new = user.replace(failed_logins=0 if locked else failed, locked_until=locked)
-    event = ctx.event(user.actor(), "masuk_gagal", "user", user.username,
-                      note="akun dikunci sementara" if locked else f"percobaan ke-{failed}")
-    ctx.register.save_user(new, event, user.revision)
+WRONG = "Nama pengguna atau kata sandi salah."
+
+
+def _locked_until(user: User, now: datetime) -> datetime | None:
+    if user.locked_until and datetime.fromisoformat(user.locked_until) > now:
+        return datetime.fromisoformat(user.locked_until)
+    return None
+
+
+def _claim_attempt(ctx: AppContext, user: User, now: datetime) -> tuple[User, int]:
+    """Count this attempt before any password check; refuse (and audit) while the account is locked."""
+    for _ in range(20):
+        until = _locked_until(user, now)
+        if until is not None:
+            ctx.register.append_event(ctx.event(user.actor(), "masuk_ditolak_terkunci", "user", user.username,
+                                                note=f"terkunci sampai {until.isoformat()}"))
+            raise AuthError(f"Terlalu banyak percobaan gagal. Coba lagi setelah {until.astimezone(ctx.tz()):%H:%M}.")
+        attempt = user.failed_logins + 1
+        locked = (now + timedelta(minutes=LOCK_MINUTES)).isoformat() if attempt >= MAX_FAILED else ""
+        claim = user.replace(failed_logins=0 if locked else attempt, locked_until=locked)
+        event = ctx.event(user.actor(), "percobaan_masuk", "user", user.username, note=f"percobaan ke-{attempt}")
+        try:
+            return ctx.register.save_user(claim, event, user.revision), attempt
+        except ConflictError:
+            user = ctx.register.get_user(user.username) or user  # another attempt came first: count again
+    raise AuthError("Terlalu banyak percobaan masuk bersamaan. Coba lagi sebentar lagi.")
+
+
+def _record_failure(ctx: AppContext, user: User, attempt: int, now: datetime) -> None:
+    note = "akun dikunci sementara" if _locked_until(user, now) else f"percobaan ke-{attempt}"
+    ctx.register.append_event(ctx.event(user.actor(), "masuk_gagal", "user", user.username, note=note))
 
 
 def _record_success(ctx: AppContext, user: User) -> User:
