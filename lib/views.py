@@ -98,8 +98,7 @@ def role_names(codes: str) -> str:
 
 
 # Audit keys that are not item fields; history, snapshots and hashes are left to the CSV.
-_EVENT_LABELS = {"status": "Status", "decree": "Keputusan", "upload_url": "Alamat publik", "roles": "Peran",
-                 "active": "Aktif", "full_name": "Nama", "catatan_ppid": "Catatan PPID"}
+_EVENT_LABELS = {"decree": "Keputusan", "upload_url": "Alamat publik"}
 _HIDDEN = {"history", "upload_files", "password_hash", "token_epoch", "created_at", "created_by", "id",
            "office_id", "failed_logins", "locked_until", "judged_calendar"}
 
