@@ -154,7 +154,7 @@ def guard(page: str) -> Actor:
 # -- plain text in Markdown-rendering elements -------------------------------------------------
 # st.markdown/write/caption/info/warning/error/success, labels and expander titles render Markdown
 # (and Streamlit's :color[..], :emoji: and $math$): user text put there must show as typed.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>~$&@|])|:(?=\S)|(?i:\bwww)\.")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>~$&@|])|:(?=[^\W\d_]|/)|(?i:\bwww)\.")
 _MD_LINE_START = re.compile(r"^(\s*)(\d*)([#=+.)-])", re.MULTILINE)  # headings, lists, setext
 
 
