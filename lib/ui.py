@@ -154,18 +154,20 @@ def guard(page: str) -> Actor:
 # -- plain text in Markdown-rendering elements -------------------------------------------------
 # st.markdown/write/caption/info/warning/error/success, labels and expander titles render Markdown
 # (and Streamlit's :color[..], :emoji: and $math$): user text put there must show as typed.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>~$&@|])|:(?=[^\W\d_]|/)|(?i:\bwww)\.")
+_MD_INLINE = re.compile(r"[\\`*_\[\]<>~$&|]")
 _MD_LINE_START = re.compile(r"^(\s*)(\d*)([#=+.)-])", re.MULTILINE)  # headings, lists, setext
-
-
-def _escape_inline(m: re.Match) -> str:
-    return "\\" + m.group(0) if not m.group(0).lower().startswith("www") else m.group(0)[:3] + "\\."
+# GFM links bare web and mail addresses, and Streamlit turns :name: into an emoji or icon, after escapes
+# are resolved, so a backslash cannot stop them: an invisible WORD JOINER (U+2060) splits "https" from
+# "://", "www" from ".", the name from "@" and a colon from the word after it.
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=\bwww)(?=\.)|(?<=[\w.+-])(?=@)|(?<=:)(?=[^\s\d:])")
+WORD_JOINER = "\u2060"
 
 
 def plain(text) -> str:
     """Escape Markdown so that ``text`` renders exactly as typed: no link, emphasis, HTML or list."""
-    escaped = _MD_INLINE.sub(_escape_inline, "" if text is None else str(text))
-    return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), escaped)
+    escaped = _MD_INLINE.sub(lambda m: "\\" + m.group(0), "" if text is None else str(text))
+    escaped = _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), escaped)
+    return _AUTOLINK.sub(WORD_JOINER, escaped)
 
 
 # -- errors and forms -------------------------------------------------------------------------

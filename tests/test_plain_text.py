@@ -48,11 +48,12 @@ def sent_back_draft(ctx, people):
 
 
 def test_plain_helper_escapes_links_emphasis_html_and_line_starts():
-    assert ui.plain(MARKUP) == r"\[unggah di sini\](https\://contoh.test) \*\*tebal\*\* \<b\>x\</b\>"
-    assert ui.plain("# Judul\n- butir\n1. satu\nwww.contoh.test a_b $x$") == (
-        "\\# Judul\n\\- butir\n1\\. satu\nwww\\.contoh.test a\\_b \\$x\\$")
-    assert ui.plain("Periksa kembali isian berikut: 100.000 karakter.") == (
-        "Periksa kembali isian berikut: 100.000 karakter.")
+    j = ui.WORD_JOINER
+    assert ui.plain(MARKUP) == rf"\[unggah di sini\](https{j}:{j}//contoh.test) \*\*tebal\*\* \<b\>x\</b\>"
+    assert ui.plain("# Judul\n- butir\n1. satu\nwww.contoh.test a_b $x$ ppid@kpu.go.id :smile:") == (
+        f"\\# Judul\n\\- butir\n1\\. satu\nwww{j}.contoh.test a\\_b \\$x\\$ ppid{j}@kpu.go.id :{j}smile:")
+    assert ui.plain("Periksa kembali isian berikut: 100.000 karakter, pukul 09:00.") == (
+        "Periksa kembali isian berikut: 100.000 karakter, pukul 09:00.")
 
 
 def test_beranda_shows_the_atasan_note_on_a_sent_back_dip_as_typed(app, people):
