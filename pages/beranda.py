@@ -46,6 +46,8 @@ if actor.has("atasan"):
     st.subheader("DIP menunggu persetujuan Anda")
     for v in todo.to_approve:
         st.write(views.version_label(v))
+        if gap_text := views.establish_gap_text(v):
+            st.caption(ui.plain(gap_text))
     if not todo.to_approve:
         st.caption("Tidak ada DIP yang menunggu persetujuan.")
 if actor.roles & {"desk", "ppid"} and todo.to_upload:

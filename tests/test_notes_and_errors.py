@@ -102,6 +102,7 @@ def test_the_atasan_sees_that_the_dip_was_established_with_obligations_missing_a
                 "Alasan PPID: Menunggu SK dari KPU RI")
     assert len(gaps) > 10
     assert [w for w in values(at.warning) if w.startswith("PPID menetapkan")] == [ui.plain(expected)]
+    assert ui.plain(expected) in values(open_page(app, "beranda", "atasan").caption)
 
 
 def test_the_ppid_beranda_says_the_atasan_sent_the_dip_back_with_the_note(app, people):
