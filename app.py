@@ -47,8 +47,8 @@ def sidebar(user, links: list[st.Page]) -> None:
         if user is None:
             return
         st.divider()
-        st.markdown(f"**{user.full_name}**  \n{', '.join(ROLES[r] for r in sorted(user.roles))}"
-                    + (f"  \n{user.unit}" if user.unit else ""))
+        st.markdown(f"**{ui.plain(user.full_name)}**  \n{', '.join(ROLES[r] for r in sorted(user.roles))}"
+                    + (f"  \n{ui.plain(user.unit)}" if user.unit else ""))
         if st.button("Keluar", icon=":material/logout:", key="logout"):
             auth.logout(ui.ctx(), user.actor())
             ui.end_session()

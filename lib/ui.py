@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 
@@ -150,6 +151,25 @@ def guard(page: str) -> Actor:
     return user.actor()
 
 
+# -- plain text in Markdown-rendering elements -------------------------------------------------
+# st.markdown/write/caption/info/warning/error/success, labels and expander titles render Markdown
+# (and Streamlit's :color[..], :emoji: and $math$): user text put there must show as typed.
+_MD_INLINE = re.compile(r"[\\`*_\[\]<>~$&|]")
+_MD_LINE_START = re.compile(r"^(\s*)(\d*)([#=+.)-])", re.MULTILINE)  # headings, lists, setext
+# GFM links bare web and mail addresses, and Streamlit turns :name: into an emoji or icon, after escapes
+# are resolved, so a backslash cannot stop them: an invisible WORD JOINER (U+2060) splits "https" from
+# "://", "www" from ".", the name from "@" and a colon from the word after it.
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=\bwww)(?=\.)|(?<=[\w.+-])(?=@)|(?<=:)(?=[^\s\d:])")
+WORD_JOINER = "\u2060"
+
+
+def plain(text) -> str:
+    """Escape Markdown so that ``text`` renders exactly as typed: no link, emphasis, HTML or list."""
+    escaped = _MD_INLINE.sub(lambda m: "\\" + m.group(0), "" if text is None else str(text))
+    escaped = _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), escaped)
+    return _AUTOLINK.sub(WORD_JOINER, escaped)
+
+
 # -- errors and forms -------------------------------------------------------------------------
 def run_action(form: str, fn, *args, success: str = "", **kwargs):
     """Call a service; on failure keep the form as typed and remember the messages for display."""
@@ -174,22 +194,27 @@ def clear_errors(form: str) -> None:
     st.session_state.pop(f"error:{form}", None)
 
 
+def has_error(form: str) -> bool:
+    """A form inside an expander opens it while it carries a message, so the message is seen."""
+    return bool(st.session_state.get(f"error:{form}"))
+
+
 def form_error(form: str) -> None:
-    if st.session_state.get(f"error:{form}"):
-        st.error(st.session_state[f"error:{form}"])
+    if has_error(form):
+        st.error(plain(st.session_state[f"error:{form}"]))
 
 
 def field_error(form: str, name: str) -> None:
     message = st.session_state.get(f"errors:{form}", {}).get(name)
     if message:
-        st.caption(f":red[{message}]")
+        st.caption(f":red[{plain(message)}]")
 
 
 def flash() -> None:
     if "flash_ok" in st.session_state:
-        st.success(st.session_state.pop("flash_ok"))
+        st.success(plain(st.session_state.pop("flash_ok")))
     if "flash" in st.session_state:
-        st.info(st.session_state.pop("flash"))
+        st.info(plain(st.session_state.pop("flash")))
 
 
 def reset_form(form: str) -> None:
@@ -204,7 +229,7 @@ def key(form: str, name: str) -> str:
 def reason_form(form: str, title: str, label: str, field: str, button: str, fn, ctx, actor,
                 record_id: str, revision: int, success: str) -> None:
     """An expander with one reason field that calls ``fn(ctx, actor, id, reason, revision)``."""
-    with st.expander(title):
+    with st.expander(title, expanded=has_error(form)):
         form_error(form)
         with st.form(form):
             reason = st.text_area(label, key=key(form, "reason"))

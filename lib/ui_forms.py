@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib import ui
 from lib.domain.models import CATEGORIES, DIP_FIELDS, FIELD_LABELS, PASAL17_LETTERS, TEXT_LIMITS, Item
+from lib.domain.validation import MAY_BE_PERMANENT
 
 _LONG = ("ringkasan",)
 
@@ -35,14 +36,16 @@ def dip_fields(form: str, item: Item | None) -> dict:
 def classification_fields(form: str, item: Item) -> dict:
     keys = list(CATEGORIES)
     data = {"kategori": st.selectbox("Kategori", keys, format_func=CATEGORIES.get, key=ui.key(form, "kategori"),
+                                     placeholder="Pilih…",
                                      index=keys.index(item.kategori) if item.kategori in keys else 0)}
     ui.field_error(form, "kategori")
     data["lokasi_softcopy"] = _text(form, "lokasi_softcopy", item.lokasi_softcopy)
     data["lokasi_hardcopy"] = _text(form, "lokasi_hardcopy", item.lokasi_hardcopy)
     st.markdown("**Khusus informasi yang dikecualikan** (uji konsekuensi, Pasal 17 UU 14/2008)")
-    letters = [""] + list(PASAL17_LETTERS)
+    letters = list(PASAL17_LETTERS)
     data["pasal17_huruf"] = st.selectbox("Pasal 17 huruf", letters, key=ui.key(form, "pasal17_huruf"),
-                                         index=letters.index(item.pasal17_huruf) if item.pasal17_huruf in letters else 0)
+                                         index=letters.index(item.pasal17_huruf) if item.pasal17_huruf in letters else None,
+                                         format_func=lambda h: f"huruf {h}", placeholder="Pilih…")
     ui.field_error(form, "pasal17_huruf")
     for name in ("pasal17_angka", "dasar_hukum_lain"):
         data[name] = _text(form, name, getattr(item, name))
@@ -51,7 +54,15 @@ def classification_fields(form: str, item: Item) -> dict:
     data["masa_pengecualian_tahun"] = st.number_input(
         "Jangka waktu pengecualian (tahun sejak penetapan)", 0, 100, item.masa_pengecualian_tahun or 0,
         key=ui.key(form, "masa"))
-    data["pengecualian_permanen"] = st.checkbox("Dikecualikan permanen", value=item.pengecualian_permanen,
-                                                key=ui.key(form, "permanen"))
+    data["pengecualian_permanen"] = st.checkbox(
+        "Dikecualikan permanen (hanya Pasal 17 huruf g sampai j)", value=_permanent_default(item),
+        key=ui.key(form, "permanen"), help="UU 14/2008 Pasal 20: pengecualian huruf a sampai f tidak dapat permanen. "
+        "Untuk huruf g sampai j tanpa jangka waktu, pengecualian dicatat permanen.")
     ui.field_error(form, "masa_pengecualian")
     return data
+
+
+def _permanent_default(item: Item) -> bool:
+    """Offered ticked under g-j when no period is recorded; a recorded period keeps it unticked."""
+    return item.pengecualian_permanen or (item.pasal17_huruf in MAY_BE_PERMANENT
+                                          and not item.masa_pengecualian_tahun)

@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from lib.domain.models import CATEGORIES, ITEM_STATES, VERSION_STATES, Event, SnapshotRow, Version
+from lib.domain.models import (
+    CATEGORIES, FIELD_LABELS, ITEM_STATES, ROLES, VERSION_STATES, Event, SnapshotRow, Version,
+)
 from lib.domain.versions import VersionDiff, exemption_period_text, pasal17_text
 from lib.domain.workdays import DeadlineExplanation, format_date_id
 from lib.services.items import ItemView
@@ -86,9 +88,71 @@ def diff_rows(diff: VersionDiff) -> list[dict]:
     return rows
 
 
+def request_rows(views: list[ItemView]) -> list[dict]:
+    """The desk's open requests with what the PPID wrote: the request note, or why it came back."""
+    return [row | {"Catatan PPID": v.item.return_reason if v.item.status == "dikembalikan" else v.item.request_note}
+            for row, v in zip(item_rows(views), views)]
+
+
+def role_names(codes: str) -> str:
+    return ", ".join(ROLES.get(c.strip(), c.strip()) for c in codes.split(",") if c.strip())
+
+
+# Audit keys that are not item fields; history, snapshots and hashes are left to the CSV.
+_EVENT_LABELS = {"decree": "Keputusan", "upload_url": "Alamat publik"}
+_HIDDEN = {"history", "upload_files", "password_hash", "token_epoch", "created_at", "created_by", "id",
+           "office_id", "failed_logins", "locked_until", "judged_calendar"}
+
+
+def _value_text(key: str, value) -> str:
+    if value in (None, "", [], {}):
+        return "-"
+    if key == "status":
+        return ITEM_STATES.get(value) or VERSION_STATES.get(value, str(value))
+    if isinstance(value, dict):
+        value = value.get("nomor") or ", ".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        value = ", ".join(map(str, value))
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def change_text(before: dict | None, after: dict | None) -> str:
+    """"Judul: A → B; Status: Diajukan → Diklasifikasi" (a new record lists what it was given)."""
+    parts = []
+    for key, new in (after or {}).items():
+        if key in _HIDDEN or (before is None and new in (None, "", [], {}, False, 0)):
+            continue
+        name = FIELD_LABELS.get(key) or _EVENT_LABELS.get(key) or key.replace("_", " ").capitalize()
+        shown = _value_text(key, new)
+        parts.append(f"{name}: {shown}" if before is None else f"{name}: {_value_text(key, before.get(key))} → {shown}")
+    return "; ".join(parts)
+
+
 def event_rows(events: list[Event], tz) -> list[dict]:
-    return [{"Waktu": fstamp(e.at, tz), "Pengguna": e.actor, "Peran": e.role, "Aksi": e.action.replace("_", " "),
-             "Kode": e.entity_id, "Unit": e.unit, "Catatan": e.note} for e in events]
+    return [{"Waktu": fstamp(e.at, tz), "Pengguna": e.actor, "Peran": role_names(e.role),
+             "Aksi": e.action.replace("_", " "), "Kode": e.entity_id, "Unit": e.unit,
+             "Perubahan": change_text(e.before, e.after), "Catatan": e.note} for e in events]
+
+
+def sent_back_text(v: Version, tz) -> str | None:
+    """For the PPID: a draft the Atasan PPID sent back, with the note."""
+    last = v.history[-1] if v.history else {}
+    if v.status != "draf" or last.get("aksi") != "dikembalikan":
+        return None
+    return (f"{v.label} dikembalikan Atasan PPID ({last.get('oleh')}, {fstamp(last.get('waktu', ''), tz)}) "
+            f"dengan catatan: {last.get('catatan') or '-'}. Perbaiki, lalu tetapkan lagi di halaman Penetapan DIP.")
+
+
+def establish_gap_text(v: Version) -> str | None:
+    """For the Atasan PPID: the PPID established this DIP with obligations not covered, and why."""
+    entry = next((h for h in reversed(v.history) if h.get("aksi") == "ditetapkan"), {})
+    gaps = entry.get("kelengkapan", {}).get("belum_tercakup") or []
+    if not gaps:
+        return None
+    shown = ", ".join(gaps[:10]) + (f" dan {len(gaps) - 10} lainnya" if len(gaps) > 10 else "")
+    return (f"PPID menetapkan DIP ini dengan {len(gaps)} kewajiban informasi belum tercakup ({shown}). "
+            f"Alasan PPID: {entry['kelengkapan'].get('alasan') or '-'}")
 
 
 def history_lines(v: Version, tz) -> list[str]:

@@ -28,22 +28,26 @@ for show, heading, rows, empty in sections:
     if show:
         st.subheader(heading)
         if rows:
-            st.dataframe(views.item_rows(rows), hide_index=True)
+            st.dataframe((views.request_rows if rows is todo.to_submit else views.item_rows)(rows), hide_index=True)
         else:
             st.caption(empty)
 if actor.roles & {"ppid", "atasan"}:
     st.info(completeness.summary(ui.ctx(), actor) + " Lihat halaman Kelengkapan DIP.")
+for text in filter(None, (views.sent_back_text(v, ui.ctx().tz()) for v in todo.drafts)):
+    st.warning(ui.plain(text))
 if actor.has("ppid") and (todo.stale_berkala or todo.exemptions_ending):
     st.subheader("Pengingat pemutakhiran")
     for title in todo.stale_berkala:
-        st.warning(f"Informasi berkala belum dimutakhirkan lebih dari 6 bulan: {title}. "
-                   "Perbarui lalu tandai di halaman Klasifikasi.")
+        st.warning(ui.plain(f"Informasi berkala belum dimutakhirkan lebih dari 6 bulan: {title}. "
+                            "Perbarui lalu tandai di halaman Klasifikasi."))
     for text in todo.exemptions_ending:
-        st.warning(f"Masa pengecualian segera berakhir: {text}. Tinjau ulang uji konsekuensinya.")
+        st.warning(ui.plain(f"Masa pengecualian segera berakhir: {text}. Tinjau ulang uji konsekuensinya."))
 if actor.has("atasan"):
     st.subheader("DIP menunggu persetujuan Anda")
     for v in todo.to_approve:
         st.write(views.version_label(v))
+        if gap_text := views.establish_gap_text(v):
+            st.caption(ui.plain(gap_text))
     if not todo.to_approve:
         st.caption("Tidak ada DIP yang menunggu persetujuan.")
 if actor.roles & {"desk", "ppid"} and todo.to_upload:

@@ -13,12 +13,12 @@ query = dashboard.Filters.from_query(st.query_params.to_dict())
 units = [""] + ctx.units()
 left, mid, right = st.columns(3)
 period = left.selectbox("Periode", list(dashboard.PERIODS), list(dashboard.PERIODS).index(query.period),
-                        format_func=dashboard.PERIODS.get, key="dasbor:periode")
+                        format_func=dashboard.PERIODS.get, key="dasbor:periode", placeholder="Pilih…")
 unit = mid.selectbox("Unit", units, units.index(query.unit) if query.unit in units else 0,
-                     format_func=lambda u: u or "Semua unit", key="dasbor:unit")
+                     format_func=lambda u: u or "Semua unit", key="dasbor:unit", placeholder="Pilih…")
 cats = [""] + list(CATEGORIES)
 kategori = right.selectbox("Kategori", cats, cats.index(query.kategori), format_func=dv.category_label,
-                           key="dasbor:kategori")
+                           key="dasbor:kategori", placeholder="Pilih…")
 filters = dashboard.Filters(period, unit, kategori)
 st.query_params.from_dict(filters.to_query())  # the view can be shared as a link
 board = dashboard.build(ctx, actor, filters)

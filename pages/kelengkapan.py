@@ -33,7 +33,8 @@ if actor.has("ppid") and scope == "draf":
         st.caption("Tidak ada saran baru. Informasi terklasifikasi dicocokkan otomatis dengan kewajiban yang belum tercakup.")
     for n, p in enumerate(pending[:30]):
         a, b, c = st.columns([6, 1, 1])
-        a.markdown(f"**{p.obligation.id}** {p.obligation.judul[:90]}  \n↳ {p.item.judul} (skor {p.score:.0f})")
+        a.markdown(f"**{ui.plain(p.obligation.id)}** {ui.plain(p.obligation.judul[:90])}  \n"
+                   f"↳ {ui.plain(p.item.judul)} (skor {p.score:.0f})")
         if b.button("Cocok", key=f"ya:{n}:{p.obligation.id}:{p.item.id}"):
             ui.run_action("saran", completeness.decide, ctx, actor, p.item.id, p.obligation.id, True, p.item.revision,
                           success="Dikonfirmasi; tercatat di riwayat.")
@@ -46,11 +47,11 @@ if actor.has("ppid") and scope == "draf":
 st.subheader("Daftar kewajiban")
 ui.table_with_downloads("kelengkapan-kewajiban", cv.obligation_table(report, only_here), "Daftar kewajiban kosong.")
 if actor.roles & {"admin", "ppid"}:
-    with st.expander("Ubah status kewajiban (berlaku, tidak berlaku, dipensiunkan)"):
+    with st.expander("Ubah status kewajiban (berlaku, tidak berlaku, dipensiunkan)", expanded=ui.has_error("status")):
         ui.form_error("status")
         with st.form("status"):
-            code = st.selectbox("Kewajiban", [o.id for o in report.obligations], key="status:kode")
-            state = st.selectbox("Status", ["berlaku", "tidak_berlaku", "pensiun", ""], key="status:status",
+            code = st.selectbox("Kewajiban", [o.id for o in report.obligations], key="status:kode", placeholder="Pilih…")
+            state = st.selectbox("Status", ["berlaku", "tidak_berlaku", "pensiun", ""], key="status:status", placeholder="Pilih…",
                                  format_func={"berlaku": "Berlaku di kantor ini", "tidak_berlaku": "Tidak berlaku",
                                               "pensiun": "Dipensiunkan", "": "Kembalikan ke bawaan"}.get)
             reason = st.text_input("Alasan (wajib untuk tidak berlaku/dipensiunkan)", key="status:alasan")

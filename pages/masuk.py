@@ -5,7 +5,7 @@ from lib import ui
 from lib.services import auth
 
 st.title("Masuk ke SIDIP")
-st.caption(f"Sistem Informasi Daftar Informasi Publik — {ui.ctx().settings()['office_name']}")
+st.caption(ui.plain(f"Sistem Informasi Daftar Informasi Publik — {ui.ctx().settings()['office_name']}"))
 ui.flash()
 ui.form_error("masuk")
 with st.form("masuk"):

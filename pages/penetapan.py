@@ -29,7 +29,8 @@ if draft is None:
     ui.form_error(F)
     with st.form(F):
         tahun = st.number_input("Tahun", 2000, 2100, ctx.today().year, key=ui.key(F, "tahun"))
-        semester = st.selectbox("Semester", [None, 1, 2], format_func=lambda s: f"Semester {s}" if s else "Satu tahun", key=ui.key(F, "sem"))
+        semester = st.selectbox("Semester", [None, 1, 2], format_func=lambda s: f"Semester {s}" if s else "Satu tahun",
+                                key=ui.key(F, "sem"), placeholder="Pilih…")
         if st.form_submit_button("Buat versi", type="primary"):
             ui.run_action(F, versions.create_version, ctx, actor, tahun, semester, success="Versi draf dibuat.")
             st.rerun()
@@ -40,7 +41,7 @@ st.subheader(views.version_label(draft))
 if view.base:
     st.caption(f"Pemutakhiran dari {views.version_label(view.base)}: {view.diff.summary_id()}.")
 if view.incomplete:
-    st.warning("Tidak masuk versi karena kolom DIP belum lengkap: " + ", ".join(i.judul for i in view.incomplete))
+    st.warning(ui.plain("Tidak masuk versi karena kolom DIP belum lengkap: " + ", ".join(i.judul for i in view.incomplete)))
 if not view.rows:
     st.info("Belum ada informasi terklasifikasi. Klasifikasikan informasi di halaman Klasifikasi.")
 else:
@@ -52,7 +53,7 @@ else:
     ui_exports.version_downloads(ctx, actor, draft.id, draft=True)
 
 for line in views.history_lines(draft, ctx.tz()):
-    st.caption(line)
+    st.caption(ui.plain(line))
 F = f"tetap-{draft.id}"
 st.subheader("Keputusan PPID")
 ui.form_error(F)
@@ -66,8 +67,8 @@ with st.form(F):
         ui.field_error(F, name)
     gaps = completeness.establish_gaps(ctx)
     if gaps:
-        st.warning(f"{len(gaps)} kewajiban informasi belum tercakup DIP ini (lihat halaman Kelengkapan DIP), "
-                   "antara lain: " + "; ".join(o.judul[:60] for o in gaps[:5]) + ".")
+        st.warning(ui.plain(f"{len(gaps)} kewajiban informasi belum tercakup DIP ini (lihat halaman Kelengkapan "
+                            "DIP), antara lain: " + "; ".join(o.judul[:60] for o in gaps[:5]) + "."))
         data["alasan_kelengkapan"] = st.text_area("Alasan tetap menetapkan meski belum lengkap (dicatat di riwayat)",
                                                   key=ui.key(F, "alasan"))
         ui.field_error(F, "alasan_kelengkapan")

@@ -21,9 +21,10 @@ with st.form(F):
     ui.field_error(F, "username")
     full_name = st.text_input("Nama lengkap", key=ui.key(F, "full_name"))
     ui.field_error(F, "full_name")
-    roles = st.multiselect("Peran", list(ROLES), format_func=ROLES.get, key=ui.key(F, "roles"))
+    roles = st.multiselect("Peran", list(ROLES), format_func=ROLES.get, key=ui.key(F, "roles"),
+                           placeholder="Pilih satu atau lebih")
     ui.field_error(F, "roles")
-    unit = st.selectbox("Unit (wajib untuk Desk Pelayanan)", [""] + ctx.units(), key=ui.key(F, "unit"))
+    unit = st.selectbox("Unit (wajib untuk Desk Pelayanan)", [""] + ctx.units(), key=ui.key(F, "unit"), placeholder="Pilih…")
     ui.field_error(F, "unit")
     password = st.text_input("Kata sandi awal (minimal 10 karakter)", type="password", key=ui.key(F, "pw"))
     ui.field_error(F, "password")
@@ -34,13 +35,16 @@ with st.form(F):
         st.rerun()
 
 st.subheader("Ubah pengguna")
-chosen = st.selectbox("Pengguna", users, format_func=lambda u: f"{u.username} — {u.full_name}", key="ubah:pilih")
+chosen = st.selectbox("Pengguna", users, format_func=lambda u: f"{u.username} — {u.full_name}", key="ubah:pilih",
+                      placeholder="Pilih…")
 E = f"ubah-{chosen.username}"
 ui.form_error(E)
 with st.form(E):
-    new_roles = st.multiselect("Peran", list(ROLES), default=sorted(chosen.roles), format_func=ROLES.get, key=ui.key(E, "roles"))
+    new_roles = st.multiselect("Peran", list(ROLES), default=sorted(chosen.roles), format_func=ROLES.get,
+                               key=ui.key(E, "roles"), placeholder="Pilih satu atau lebih")
     units = [""] + ctx.units()
-    new_unit = st.selectbox("Unit", units, index=units.index(chosen.unit) if chosen.unit in units else 0, key=ui.key(E, "unit"))
+    new_unit = st.selectbox("Unit", units, index=units.index(chosen.unit) if chosen.unit in units else 0,
+                            key=ui.key(E, "unit"), placeholder="Pilih…")
     active = st.checkbox("Aktif", value=chosen.active, key=ui.key(E, "active"))
     new_pw = st.text_input("Kata sandi baru (kosongkan bila tidak diubah)", type="password", key=ui.key(E, "pw"))
     ui.field_error(E, "password")

@@ -11,11 +11,11 @@ st.caption("Informasi yang diminta PPID diserahkan paling lambat 5 hari kerja (S
 ui.flash()
 
 if actor.has("ppid"):
-    with st.expander("Buka permintaan informasi ke unit", expanded=False):
-        F = "minta"
+    F = "minta"
+    with st.expander("Buka permintaan informasi ke unit", expanded=ui.has_error(F)):
         ui.form_error(F)
         with st.form(F):
-            unit = st.selectbox("Unit", ctx.units(), key=ui.key(F, "unit"))
+            unit = st.selectbox("Unit", ctx.units(), key=ui.key(F, "unit"), placeholder="Pilih…")
             judul = st.text_input("Judul informasi yang diminta", key=ui.key(F, "judul"))
             ui.field_error(F, "judul")
             note = st.text_area("Keterangan", key=ui.key(F, "note"))
@@ -28,8 +28,9 @@ if actor.has("ppid"):
 open_views = items.visible_items(ctx, actor, ("diminta", "dikembalikan"))
 st.subheader("Permintaan terbuka")
 if open_views:
-    st.dataframe(views.item_rows(open_views), hide_index=True)
-    share = st.selectbox("Bagikan pengingat lewat WhatsApp", open_views, format_func=views.item_label, key="wa:pilih")
+    st.dataframe(views.request_rows(open_views), hide_index=True)
+    share = st.selectbox("Bagikan pengingat lewat WhatsApp", open_views, format_func=views.item_label, key="wa:pilih",
+                         placeholder="Pilih…")
     text = reminders.whatsapp_text(share, ctx.settings()["office_name"])
     st.link_button("Bagikan ke WhatsApp", reminders.whatsapp_link(text), icon=":material/share:")
 else:
@@ -38,14 +39,16 @@ else:
 if actor.has("desk"):
     mine = [v for v in open_views if v.item.unit == actor.unit]
     st.subheader("Serahkan informasi")
-    choice = st.selectbox("Pilih permintaan", [None] + mine, key="serah:pilih",
+    choice = st.selectbox("Pilih permintaan", [None] + mine, key="serah:pilih", placeholder="Pilih…",
                           format_func=lambda v: "Ajukan informasi baru tanpa permintaan" if v is None else views.item_label(v))
     item = choice.item if choice else None
     if choice:
         for line in views.explanation_lines(choice.correction or choice.deadline):
             st.caption(line)
+        if item.request_note:
+            st.info(ui.plain(f"Keterangan dari PPID: {item.request_note}"))
         if item.return_reason:
-            st.warning(f"Dikembalikan PPID: {item.return_reason}")
+            st.warning(ui.plain(f"Dikembalikan PPID: {item.return_reason}"))
     F = f"serah-{item.id if item else 'baru'}"
     ui.form_error(F)
     with st.form(F):

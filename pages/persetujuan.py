@@ -12,10 +12,13 @@ waiting = [v for v in versions.list_versions(ctx, actor) if v.status == "ditetap
 if not waiting:
     st.info("Tidak ada DIP yang menunggu persetujuan. PPID menetapkan DIP di halaman Penetapan DIP.")
     st.stop()
-version = st.selectbox("Versi", waiting, format_func=views.version_label, key="setuju:pilih")
+version = st.selectbox("Versi", waiting, format_func=views.version_label, key="setuju:pilih", placeholder="Pilih…")
 view = versions.preview(ctx, actor, version.id)
 d = version.decree
-st.write(f"Keputusan PPID Nomor **{d.nomor}** tanggal {views.fdate(d.tanggal)}, di {d.tempat}, oleh {d.penandatangan}.")
+st.markdown(f"Keputusan PPID Nomor **{ui.plain(d.nomor)}** tanggal {views.fdate(d.tanggal)}, "
+            f"di {ui.plain(d.tempat)}, oleh {ui.plain(d.penandatangan)}.")
+if gap_text := views.establish_gap_text(version):
+    st.warning(ui.plain(gap_text))
 st.write(f"Perubahan dari versi sebelumnya: {view.diff.summary_id()}.")
 if not view.diff.is_empty:
     ui.table_with_downloads(f"perubahan-{version.id}", views.diff_frame(view.diff), "")
@@ -23,7 +26,7 @@ ui_exports.version_downloads(ctx, actor, version.id, draft=True)
 st.subheader("Daftar informasi")
 st.dataframe(views.snapshot_rows(view.rows, protected=True), hide_index=True)
 for line in views.history_lines(version, ctx.tz()):
-    st.caption(line)
+    st.caption(ui.plain(line))
 
 F = f"setuju-{version.id}"
 ui.form_error(F)

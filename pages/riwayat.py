@@ -8,7 +8,7 @@ actor = ui.guard("riwayat")
 ctx = ui.ctx()
 st.title("Riwayat (jejak audit)")
 if not (actor.roles & {"ppid", "atasan", "admin"}):
-    st.caption(f"Menampilkan riwayat informasi unit {actor.unit}.")
+    st.caption(ui.plain(f"Menampilkan riwayat informasi unit {actor.unit}."))
 text = st.text_input("Cari (pengguna, aksi, kode, catatan)", key="riwayat:cari")
 events = admin.audit_log(ctx, actor, text=text)
 if not events:

@@ -41,7 +41,7 @@ if not uploaded:
     st.caption("Belum ada versi yang diunggah.")
 for v in uploaded:
     where = f"[{v.upload_url}]({v.upload_url})" if v.upload_url else "alamat publik belum dicatat"
-    st.markdown(f"- {v.label}: {where} — {views.fstamp(v.uploaded_at, ctx.tz())} oleh {v.uploaded_by}; "
+    st.markdown(f"- {v.label}: {where} — {views.fstamp(v.uploaded_at, ctx.tz())} oleh {ui.plain(v.uploaded_by)}; "
                 f"{len(v.upload_files)} berkas")
     if not v.upload_url:
         M = f"manual-{v.id}"

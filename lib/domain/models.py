@@ -105,6 +105,13 @@ FIELD_LABELS: dict[str, str] = {
     "request_note": "Keterangan permintaan",
     "return_reason": "Alasan pengembalian",
     "unit": "Unit",
+    "catatan_ppid": "Catatan PPID", "note": "Catatan", "status": "Status", "semester": "Semester",
+    "nomor_keputusan": "Nomor keputusan", "tanggal_keputusan": "Tanggal keputusan",
+    "tempat_keputusan": "Tempat keputusan", "penandatangan": "Penandatangan",
+    "alasan_kelengkapan": "Alasan tetap menetapkan meski belum lengkap", "url": "Alamat publik",
+    "berkas": "Berkas", "username": "Nama pengguna", "full_name": "Nama lengkap", "password": "Kata sandi",
+    "roles": "Peran", "active": "Aktif", "units": "Unit", "unit_emails": "Surel unit",
+    "timezone": "Zona waktu", "tanggal": "Tanggal", "kind": "Jenis hari",
 }
 
 

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from lib.domain.models import (
-    CATEGORIES, DIP_FIELDS, FIELD_LABELS, PASAL17_LETTERS, PERMANENT_LETTERS, TEXT_LIMITS,
+    CATEGORIES, DIP_FIELDS, FIELD_LABELS, PASAL17_LETTERS, TEXT_LIMITS,
 )
 from lib.errors import ValidationError
 
@@ -140,6 +140,10 @@ def no_exemption() -> dict:
             "masa_pengecualian_tahun": None, "pengecualian_permanen": False}
 
 
+# UU 14/2008 Pasal 20: an exemption under Pasal 17 huruf a-f is never permanent; under g-j it may be.
+MAY_BE_PERMANENT = PASAL17_LETTERS[6:]
+
+
 def clean_exemption(data: dict, cleaned: dict, errors: dict[str, str]) -> dict:
     """UU 14/2008 Pasal 17 ground plus the consequence test and the public-interest weighing."""
     letter = clean_text(data.get("pasal17_huruf")).lower()
@@ -148,20 +152,42 @@ def clean_exemption(data: dict, cleaned: dict, errors: dict[str, str]) -> dict:
     if letter == "j" and not cleaned.get("dasar_hukum_lain"):
         errors["dasar_hukum_lain"] = "Untuk Pasal 17 huruf j, sebutkan undang-undang yang mengecualikan."
     require(cleaned, ("konsekuensi_dibuka", "konsekuensi_ditutup"), errors)
-    permanent = bool(data.get("pengecualian_permanen")) or letter in PERMANENT_LETTERS
-    years = None if permanent else exemption_years(data.get("masa_pengecualian_tahun"), errors)
-    return {"pasal17_huruf": letter, "masa_pengecualian_tahun": years,
-            "pengecualian_permanen": permanent}
+    years, permanent = exemption_period(letter, data.get("masa_pengecualian_tahun"),
+                                        bool(data.get("pengecualian_permanen")), errors)
+    return {"pasal17_huruf": letter, "masa_pengecualian_tahun": years, "pengecualian_permanen": permanent}
+
+
+def exemption_period(letter: str, typed_years, ticked: bool, errors: dict[str, str]) -> tuple[int | None, bool]:
+    """What the officer entered is kept: a typed period is never turned into "permanen".
+
+    Under g-j an exemption with neither a period nor the box ticked is permanent (the default
+    Pasal 20 allows there); a period and "permanen" together are refused, not guessed between."""
+    typed = _typed_years(typed_years)
+    if ticked and letter in PASAL17_LETTERS[:6]:
+        errors["masa_pengecualian"] = (f"Pengecualian berdasarkan Pasal 17 huruf {letter} tidak dapat permanen "
+                                       "(UU 14/2008 Pasal 20). Isi jangka waktunya dalam tahun.")
+        return None, False
+    if ticked and typed:
+        errors["masa_pengecualian"] = (f"Anda mengisi jangka waktu {typed} tahun dan menandai permanen. "
+                                       "Pilih salah satu: kosongkan jangka waktu, atau hapus tanda permanen.")
+        return None, False
+    if ticked or (not typed and letter in MAY_BE_PERMANENT):
+        return None, True
+    return exemption_years(typed_years, errors), False
+
+
+def _typed_years(value) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return 0
 
 
 def exemption_years(value, errors: dict[str, str]) -> int | None:
-    try:
-        years = int(str(value).strip())
-    except (TypeError, ValueError):
-        years = 0
+    years = _typed_years(value)
     if not 1 <= years <= 100:
         errors["masa_pengecualian"] = ("Isi jangka waktu pengecualian dalam tahun (1–100) "
-                                       "atau tandai sebagai permanen.")
+                                       "atau tandai sebagai permanen (hanya Pasal 17 huruf g sampai j).")
         return None
     return years
 
