@@ -49,6 +49,9 @@ def classification_fields(form: str, item: Item) -> dict:
     ui.field_error(form, "pasal17_huruf")
     for name in ("pasal17_angka", "dasar_hukum_lain"):
         data[name] = _text(form, name, getattr(item, name))
+    data["dasar_pengecualian"] = _text(form, "dasar_pengecualian", item.dasar_pengecualian, area=True)
+    st.caption("Bila diisi, teks dasar pengecualian ini yang tampil di DIK (misalnya beberapa huruf/angka "
+               "atau undang-undang lain); bila kosong, DIK menyebut Pasal 17 huruf dan angka di atas.")
     for name in ("konsekuensi_dibuka", "konsekuensi_ditutup"):
         data[name] = _text(form, name, getattr(item, name), area=True)
     data["masa_pengecualian_tahun"] = st.number_input(
@@ -58,11 +61,14 @@ def classification_fields(form: str, item: Item) -> dict:
         "Dikecualikan permanen (hanya Pasal 17 huruf g sampai j)", value=_permanent_default(item),
         key=ui.key(form, "permanen"), help="UU 14/2008 Pasal 20: pengecualian huruf a sampai f tidak dapat permanen. "
         "Untuk huruf g sampai j tanpa jangka waktu, pengecualian dicatat permanen.")
+    data["masa_pengecualian_teks"] = _text(form, "masa_pengecualian_teks", item.masa_pengecualian_teks)
+    st.caption("Isi keterangan jangka waktu (misalnya \"Selama masih berlaku\") hanya bila tidak dinyatakan dalam "
+               "tahun dan tidak permanen.")
     ui.field_error(form, "masa_pengecualian")
     return data
 
 
 def _permanent_default(item: Item) -> bool:
     """Offered ticked under g-j when no period is recorded; a recorded period keeps it unticked."""
-    return item.pengecualian_permanen or (item.pasal17_huruf in MAY_BE_PERMANENT
-                                          and not item.masa_pengecualian_tahun)
+    return item.pengecualian_permanen or (item.pasal17_huruf in MAY_BE_PERMANENT and not item.masa_pengecualian_tahun
+                                          and not item.masa_pengecualian_teks)

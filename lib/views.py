@@ -1,7 +1,6 @@
 """Presenters: turn domain records into rows and texts for tables (no Streamlit here)."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from lib.domain.models import (
@@ -189,14 +188,6 @@ def unit_emails_text(stored: str) -> str:
 def lines_text(stored: str) -> str:
     import json
     return "\n".join(json.loads(stored or "[]"))
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
-
-
-def plain(text: str) -> str:
-    """User text put into a label or caption (which render Markdown) shows as typed, never as markup."""
-    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def category_short(key: str) -> str:

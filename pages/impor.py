@@ -29,7 +29,7 @@ st.caption("Ubah pemetaan bila sebuah kolom terbaca keliru; uji coba di bawah la
 choices = [""] + list(FIELD_NAMES)
 for col, header in result.mapping.headers.items():
     current = result.mapping.columns.get(col, "")
-    picked = st.selectbox(f"Kolom {col + 1}: {views.plain(header or '(tanpa judul)')}", choices,
+    picked = st.selectbox(f"Kolom {col + 1}: {ui.plain(header or '(tanpa judul)')}", choices,
                           choices.index(current) if current in choices else 0,
                           format_func=lambda f: FIELD_NAMES.get(f, "(tidak diimpor)"), key=f"impor:kolom:{col}")
     if picked != current:

@@ -80,3 +80,19 @@ def test_the_form_offers_permanent_under_g_to_j_only_when_no_period_is_recorded(
         chosen = at.selectbox(key="klas:pilih").value.item.id
         ticked[chosen] = at.checkbox(key=f"klas-{chosen}:0:permanen").value
     assert ticked == {permanent.id: True, dated.id: False}
+
+
+def test_a_ground_written_in_full_and_a_period_in_words_are_kept_and_published_as_written(ctx, people):
+    ground = "Pasal 17 huruf h angka 4 UU 14/2008 jo. Pasal 4 UU 27/2022 tentang Pelindungan Data Pribadi"
+    saved = classify_exempt(ctx, people, pasal17_huruf="h", pasal17_angka="4", dasar_pengecualian=ground,
+                            masa_pengecualian_teks="Selama masih berlaku", pengecualian_permanen=False)
+    assert (saved.dasar_pengecualian, saved.masa_pengecualian_teks, saved.pengecualian_permanen,
+            saved.masa_pengecualian_tahun) == (ground, "Selama masih berlaku", False, None)
+    from lib.domain.models import SnapshotRow
+    from lib.domain.versions import SNAPSHOT_FIELDS
+    from lib.export.document import dik_record
+    row = SnapshotRow("v", saved.id, 1, "dikecualikan", {f: getattr(saved, f) for f in SNAPSHOT_FIELDS})
+    record = dik_record(row, None)
+    assert (record["dasar_pengecualian"], record["jangka_waktu"]) == (ground, "Selama masih berlaku")
+    public = items.classify(ctx, people["ppid"], saved.id, classification(saved, "berkala"), saved.revision)
+    assert (public.dasar_pengecualian, public.masa_pengecualian_teks) == ("", "")

@@ -113,7 +113,8 @@ def check_category(value, errors: dict[str, str]) -> str:
     return key
 
 
-EXEMPTION_TEXTS = ("pasal17_angka", "dasar_hukum_lain", "konsekuensi_dibuka", "konsekuensi_ditutup")
+EXEMPTION_TEXTS = ("pasal17_angka", "dasar_hukum_lain", "dasar_pengecualian", "konsekuensi_dibuka",
+                   "konsekuensi_ditutup", "masa_pengecualian_teks")
 
 
 def clean_classification(data: dict) -> dict:
@@ -135,9 +136,9 @@ def clean_classification(data: dict) -> dict:
 
 
 def no_exemption() -> dict:
-    return {"pasal17_huruf": "", "pasal17_angka": "", "dasar_hukum_lain": "",
+    return {"pasal17_huruf": "", "pasal17_angka": "", "dasar_hukum_lain": "", "dasar_pengecualian": "",
             "konsekuensi_dibuka": "", "konsekuensi_ditutup": "",
-            "masa_pengecualian_tahun": None, "pengecualian_permanen": False}
+            "masa_pengecualian_tahun": None, "pengecualian_permanen": False, "masa_pengecualian_teks": ""}
 
 
 # UU 14/2008 Pasal 20: an exemption under Pasal 17 huruf a-f is never permanent; under g-j it may be.
@@ -152,8 +153,12 @@ def clean_exemption(data: dict, cleaned: dict, errors: dict[str, str]) -> dict:
     if letter == "j" and not cleaned.get("dasar_hukum_lain"):
         errors["dasar_hukum_lain"] = "Untuk Pasal 17 huruf j, sebutkan undang-undang yang mengecualikan."
     require(cleaned, ("konsekuensi_dibuka", "konsekuensi_ditutup"), errors)
-    years, permanent = exemption_period(letter, data.get("masa_pengecualian_tahun"),
-                                        bool(data.get("pengecualian_permanen")), errors)
+    if cleaned.get("masa_pengecualian_teks") and not data.get("pengecualian_permanen") \
+            and not _typed_years(data.get("masa_pengecualian_tahun")):
+        years, permanent = None, False  # a period in words ("Selama masih berlaku") is kept as written
+    else:
+        years, permanent = exemption_period(letter, data.get("masa_pengecualian_tahun"),
+                                            bool(data.get("pengecualian_permanen")), errors)
     return {"pasal17_huruf": letter, "masa_pengecualian_tahun": years, "pengecualian_permanen": permanent}
 
 
