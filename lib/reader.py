@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 
+from lib.domain.validation import clean_text
 from lib.errors import SidipError
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -26,7 +26,7 @@ def read_grid(filename: str, data: bytes) -> list[list[str]]:
         raise ReadError(f"Berkas terlalu besar ({len(data) / 1_048_576:.0f} MB); paling besar 20 MB. "
                         "Pecah menjadi beberapa berkas atau simpan ulang sebagai CSV.")
     grid = _xlsx(data) if filename.lower().endswith((".xlsx", ".xlsm")) else _csv(data)
-    grid = [row for row in grid]
+    grid = [[clean_text(c) for c in row] for row in grid]  # the same cleaning as the forms
     if len(grid) > MAX_ROWS + 50:
         raise ReadError(f"Berkas berisi {len(grid):,} baris; paling banyak {MAX_ROWS:,} baris sekali impor."
                         .replace(",", "."))
@@ -44,7 +44,19 @@ def _csv(data: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    csv.field_size_limit(MAX_BYTES)  # one long cell (a summary pasted whole) is data, not an attack
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+    try:
+        return [[c.strip() for c in row] for row in reader]
+    except csv.Error as err:
+        raise ReadError(f"Berkas CSV rusak di sekitar baris {reader.line_num}: {_csv_problem(err)} Buka di aplikasi "
+                        "lembar kerja lalu simpan ulang sebagai CSV. Tidak ada yang diimpor.") from err
+
+
+def _csv_problem(err: csv.Error) -> str:
+    if "EOF" in str(err) or "end of data" in str(err):
+        return "ada tanda petik (\") yang tidak ditutup."
+    return "susunan sel tidak dapat dibaca (sering karena tanda petik yang tidak ditutup atau salah tempat)."
 
 
 def _decode(data: bytes) -> str:
@@ -60,7 +72,7 @@ def _xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+    except Exception as err:  # a bad zip, a missing part, broken XML: all the same to the user
         raise ReadError("Berkas ini bukan XLSX yang sah (mungkin rusak, atau berkas lain yang diganti "
                         f"namanya). Buka di Excel lalu simpan ulang. [{type(err).__name__}]") from err
     sheet = book.worksheets[0]

@@ -186,3 +186,39 @@ def test_a_large_valid_file_imports(ctx, people):
     seen = []
     done = importing.run(ctx, people["ppid"], result, ctx.units()[0], "besar.csv", progress=lambda f, t: seen.append(f))
     assert done.items == 20_000 and seen[-1] == 1.0 and len(seen) > 10
+
+
+def _broken_xml_xlsx() -> bytes:
+    import zipfile
+    good = xlsx([["Kategori", "Judul Informasi"], ["Berkala", "Renstra"]])
+    source, out = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as broken:
+        for name in source.namelist():
+            data = source.read(name)
+            broken.writestr(name, data[: len(data) // 2] if name == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("petik.csv", b'Kategori,Judul Informasi\nBerkala,"Tidak ditutup\nBerkala,B\n',
+     "Berkas CSV rusak di sekitar baris 3: ada tanda petik"),
+    ("xml.xlsx", _broken_xml_xlsx(), "Berkas ini bukan XLSX yang sah"),
+])
+def test_a_broken_csv_or_xlsx_gets_a_clear_message_not_a_traceback(ctx, people, name, data, message):
+    with pytest.raises(SidipError, match=message):
+        importing.preview(ctx, people["ppid"], name, data)
+    assert ctx.register.list_items(ctx.office_id) == []
+
+
+def test_a_cell_over_128_kb_is_read_and_cut_at_a_word_with_a_warning():
+    long = "kata " * 40_000  # 200,000 characters: over csv's default field limit
+    data = f'Kategori,Judul Informasi,Ringkasan Isi Informasi\nBerkala,Renstra,"{long}"\n'.encode()
+    row = planned("besar.csv", data).rows[0]
+    assert row.fields["ringkasan"] == ("kata " * 800).strip()[:3995].rsplit(" ", 1)[0] + "…"
+    assert "dipotong menjadi 4000 karakter (di batas kata)" in row.warnings[0]
+
+
+def test_imported_text_is_cleaned_like_form_text():
+    data = "Kategori,Judul Informasi,Ringkasan Isi Informasi\nBerkala,Ren\u202estra\ufffe,Baris satu\x0bbaris dua\n"
+    row = planned("bersih.csv", data.encode()).rows[0]
+    assert (row.fields["judul"], row.fields["ringkasan"]) == ("Renstra", "Baris satu\nbaris dua")

@@ -10,7 +10,13 @@ from lib.domain.models import (
 from lib.errors import ValidationError
 
 _URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Never stored: C0/C1 controls (but tab and line ends), lone surrogates, Unicode noncharacters (U+FFFE,
+# U+FFFF … which make an XLSX no program can open) and bidirectional overrides (U+202E can make
+# "fdp.exe" read as "exe.pdf" on a public page).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                      "\u202a-\u202e\u2066-\u2069]|[\U0001fffe-\U0010ffff](?<=[\U0001fffe\U0001ffff\U0002fffe"
+                      "\U0002ffff\U0003fffe\U0003ffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff])")
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # Word's Shift+Enter is a vertical tab
 
 
 def label(name: str) -> str:
@@ -18,11 +24,12 @@ def label(name: str) -> str:
 
 
 def clean_text(value) -> str:
-    """Strip, drop control characters, normalise line ends. Markup and formulas stay plain text."""
+    """The one cleaning of all text entering the register (forms and import alike): line breaks
+    normalised, controls, noncharacters and bidi overrides dropped, ends stripped. Markup and
+    formulas stay plain text."""
     if value is None:
         return ""
-    text = _CONTROL.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()
+    return _CONTROL.sub("", _BREAKS.sub("\n", str(value))).strip()
 
 
 def thousands(n: int) -> str:
