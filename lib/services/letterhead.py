@@ -62,5 +62,7 @@ def _record(ctx: AppContext, actor: Actor, value: str) -> None:
 def read(ctx: AppContext) -> bytes | None:
     """The image named by the setting, if it is still in the data folder."""
     name = ctx.settings()["letterhead"].split(" ")[0]
+    if name not in {f"kop-surat.{ext}" for ext in _EXTENSIONS.values()}:  # never a path typed into the register
+        return None
     path = _folder(ctx) / name
-    return path.read_bytes() if name and path.is_file() else None
+    return path.read_bytes() if path.is_file() else None
