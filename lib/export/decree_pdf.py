@@ -7,6 +7,7 @@ label continues the part above; Menimbang items are lettered, Mengingat items nu
 from __future__ import annotations
 
 import io
+import re
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
@@ -120,13 +121,23 @@ def _letterhead(doc: PublicDocument) -> list:
     return [Image(io.BytesIO(doc.letterhead), width=h * width / height, height=h), Spacer(1, 0.4 * cm)]
 
 
+_MARKER = re.compile(r"^([a-z]|\d{1,2})\.\s+")
+
+
 def _labelled(rows: list[tuple[str, str]]):
-    """The decree's label column (Menimbang, Mengingat, Menetapkan, KESATU …) beside indented text."""
-    if not rows:
-        rows = [("", "")]
-    table = Table([[para(label), para(":" if label else ""), para(body)] for label, body in rows],
-                  colWidths=[3.2 * cm, 0.4 * cm, 13.4 * cm], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    """The decree's label column (Menimbang, Mengingat, Menetapkan, KESATU …) beside indented text;
+    lettered and numbered items hang after their marker."""
+    cells, spans = [], []
+    for n, (label, body) in enumerate(rows or [("", "")]):
+        marker = _MARKER.match(body)
+        text = body[marker.end():] if marker else body
+        cells.append([para(label), para(":" if label else ""), para(marker.group(0).strip() if marker else ""),
+                      para(text)])
+        if not marker:
+            spans.append(("SPAN", (2, n), (3, n)))
+            cells[-1][2], cells[-1][3] = para(text), ""
+    table = Table(cells, colWidths=[3.2 * cm, 0.4 * cm, 0.7 * cm, 12.7 * cm], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), *spans]))
     return table
 
 

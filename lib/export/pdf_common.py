@@ -70,7 +70,7 @@ def grouped_table(columns, groups, widths, closing: list | None = None) -> list:
             table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
         lead = [para(label, "group")] if label else []
         if n == len(groups) and closing:  # the heading, the last rows and the signature travel together
-            out += [WithTail(table, [Spacer(1, 0.3 * cm), *closing], lead=lead)]
+            out += [WithTail(table, closing, lead=lead)]
         else:  # room for the heading, the column header and a first row, or a new page
             out += [CondPageBreak(3.5 * cm), *lead, table, Spacer(1, 0.3 * cm)]
     return out
@@ -123,11 +123,11 @@ def signature(signer, decree: bool = False) -> list:
     day = format_date_id(signer.day) if signer.day else "……………………"
     lines = ([f"Ditetapkan di {signer.place}", f"pada tanggal {day}"] if decree else [f"{signer.place}, {day}"])
     block = [para(t) for t in lines] + [Spacer(1, 0.2 * cm), para(f"{full_title(signer.position).upper()},")]
-    block += [Spacer(1, 1.8 * cm), para(signer.name or "……………………………………", "bold")]
+    block += [Spacer(1, 1.6 * cm), para(signer.name or "……………………………………", "bold")]
     if signer.nip:
         block.append(para(f"NIP. {signer.nip}"))
-    table = Table([[block]], colWidths=[9.5 * cm], hAlign="RIGHT")
-    return [Spacer(1, 0.6 * cm), table]  # one row: reportlab never splits it
+    table = Table([[block]], colWidths=[11 * cm], hAlign="RIGHT")
+    return [Spacer(1, 0.5 * cm), table]  # one row: reportlab never splits it
 
 
 def numbered_canvas(draft: bool, footer: str):
