@@ -1,6 +1,5 @@
 """The decree and the lists as an office signs them: wording, legal bases, signature placement, imported versions."""
 import io
-import json
 from datetime import date
 
 import pytest
@@ -131,13 +130,17 @@ def test_the_decree_signature_stays_with_its_last_article_whatever_the_length_of
 
 
 def _imported(ctx, people, status="diimpor"):
+    """A version established outside SIDIP, stored as the import records it."""
     add(ctx, people, "Rencana Strategis 2025-2029")
     add(ctx, people, "Data pribadi pemilih", "dikecualikan", **EXEMPT)
     v = versions.create_version(ctx, people["ppid"], 2024)
-    rows = ctx.register.snapshot(v.id) or [SnapshotRow(v.id, "x", 1, "berkala", {"judul": "Rencana Strategis"})]
     decree = Decree("12/PPID/2024", date(2024, 2, 5), "Sarolangun", "Ahmad", "PPID KPU Kabupaten Sarolangun")
     imported = v.replace(status=status, decree=decree, history=[{"aksi": "diimpor", "oleh": "ppid"}])
-    return publishing.document(ctx, imported, rows)
+    event = ctx.event(people["ppid"], "dip_historis_diimpor", "version", v.id)
+    from lib.domain.versions import build_snapshot
+    rows = build_snapshot(imported, ctx.register.list_items(ctx.office_id))
+    stored = ctx.register.save_version(imported, event, v.revision, snapshot=rows)
+    return publishing.document(ctx, stored, ctx.register.snapshot(v.id))
 
 
 @pytest.mark.parametrize("status", ["diimpor", "diunggah"])
@@ -147,11 +150,12 @@ def test_an_imported_version_has_no_decree_of_sidip_and_its_lists_say_how_it_was
     files = render_all(doc)
     assert "keputusan.pdf" not in files and "dip.pdf" in files
     with pytest.raises(SidipError) as err:
-        render_decree(doc)
+        publishing.export_bytes(ctx, people["ppid"], doc.version.id, "keputusan")
     assert err.value.message == "Versi ini ditetapkan di luar SIDIP; lampirkan pindaian keputusan aslinya."
     text = " ".join(pages_text(files["dip.pdf"]))
     assert ("Ditetapkan dengan Keputusan PPID KPU Kabupaten Sarolangun Nomor 12/PPID/2024 tanggal 5 Februari 2024"
             in text)
+    assert "Rencana Strategis 2025-2029" in text
     assert "DRAF" not in text and "Ahmad" not in text and "Lampiran" not in text
     assert "DRAF" not in files["dip.csv"].decode("utf-8-sig") and "DRAF" not in files["dip.html"].decode()
 

@@ -14,6 +14,7 @@ from lib.errors import ValidationError, WorkflowError
 from lib.export import EXPORTERS, render_all
 from lib.export.document import PublicDocument, Signer
 from lib.publish import TARGETS
+from lib.services import letterhead
 from lib.services.context import AppContext, require_role
 from lib.services.versions import _fresh, _history, _rows, _save, get_version
 
@@ -60,12 +61,7 @@ def document(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> Publ
                           audit_digest=digest(ctx.register.events(ctx.office_id)),
                           signer=_signer(ctx, version), diff=_diff(ctx, version, rows),
                           legal_bases=legal_bases(s), decree_text=s["decree_template"],
-                          settings=s, imported=is_imported(version), letterhead=letterhead(ctx) or b"")
-
-
-def letterhead(ctx: AppContext) -> bytes | None:
-    from lib.services.letterhead import read
-    return read(ctx)
+                          settings=s, imported=is_imported(version), letterhead=letterhead.read(ctx) or b"")
 
 
 def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str, kind: str = "dip") -> tuple[str, bytes]:
