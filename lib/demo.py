@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from lib.errors import SidipError
-from lib.services import auth, items, publishing, versions
+from lib.services import admin, auth, items, publishing, versions
 from lib.services.context import AppContext
 
 UNITS = ("Sekretariat", "Subbagian Perencanaan, Data dan Informasi")
@@ -50,6 +50,7 @@ def fill_demo(ctx: AppContext) -> list[str]:
         user = existing or auth.add_user(ctx, _founder(), username, name, password, roles, unit)
         people[username] = user.actor()
         lines.append(f"  {username:18} {'(sudah ada)' if existing else password:22} {', '.join(roles)}")
+    admin.update_settings(ctx, _founder(), {"ppid_name": "Rina Marlina"})
     _history(ctx, people)
     _current(ctx, people)
     lines.append("Data contoh dibuat: permintaan terlambat, informasi dikembalikan, "
@@ -62,10 +63,30 @@ def _founder():
     return SYSTEM_ACTOR
 
 
+# Voters' NIK and KK: personal secrets (Pasal 17 huruf h; the KK shows the family, angka 1) read with the
+# laws that protect them. Huruf h angka 2 is health records, and does not apply.
+VOTER_DATA_EXEMPTION = {
+    "pasal17_huruf": "h", "pasal17_angka": "1",
+    "dasar_hukum_lain": "Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi dan Undang-Undang "
+                        "Nomor 24 Tahun 2013 tentang Perubahan atas Undang-Undang Nomor 23 Tahun 2006 tentang "
+                        "Administrasi Kependudukan",
+    "konsekuensi_dibuka": "NIK dan nomor KK pemilik data dapat dipakai orang lain untuk memalsukan identitas "
+                          "atau mengakses layanan atas namanya, dan susunan keluarganya terbuka untuk umum.",
+    "konsekuensi_ditutup": "Hak pemilih atas pelindungan data pribadi terjaga; rekapitulasi daftar pemilih "
+                           "tetap terbuka untuk diawasi publik.",
+}
+
+
+def _decree_day(ctx: AppContext):
+    return _at(ctx, 34).today()
+
+
 def _history(ctx: AppContext, p: dict) -> None:
-    """Last year's round: requests answered on time and late, classified, decreed, uploaded."""
+    """The established round: requests answered on time and late, classified, decreed, uploaded.
+
+    Its year is the year of its decree, so that the number, the date and the year agree."""
     ppid, desk, datin = p["ppid.demo"], p["desk.sekretariat"], p["desk.datin"]
-    tahun = ctx.today().year - 1
+    tahun = _decree_day(ctx).year
     plan = [("Rencana Strategis KPU Kabupaten Sarolangun", desk, 2, "berkala"),
             ("Laporan Keuangan Tahunan", desk, 14, "berkala"),  # answered late
             ("Daftar Pemilih Tetap Pemilihan 2024 (rekapitulasi)", datin, 3, "setiap_saat"),
@@ -74,10 +95,7 @@ def _history(ctx: AppContext, p: dict) -> None:
         req = items.open_request(_at(ctx, 60), ppid, officer.unit, judul, "Untuk DIP tahunan")
         sub = items.submit(_at(ctx, 60 - answer_after), officer, req.id,
                            _submission(judul, officer.unit, tahun), req.revision)
-        extra = {"pasal17_huruf": "h", "pasal17_angka": "2",
-                 "konsekuensi_dibuka": "Mengungkap data pribadi pemilih dan membuka peluang penyalahgunaan.",
-                 "konsekuensi_ditutup": "Hak atas perlindungan data pribadi terjaga; rekap tetap terbuka.",
-                 } if kategori == "dikecualikan" else {}
+        extra = VOTER_DATA_EXEMPTION if kategori == "dikecualikan" else {}
         items.classify(_at(ctx, 40), ppid, sub.id, _classification(sub, kategori, **extra), sub.revision)
     _publish(ctx, p, tahun)
 
@@ -85,7 +103,7 @@ def _history(ctx: AppContext, p: dict) -> None:
 def _publish(ctx: AppContext, p: dict, tahun: int) -> None:
     ppid, atasan = p["ppid.demo"], p["atasan.demo"]
     v = versions.create_version(_at(ctx, 35), ppid, tahun)
-    decree = {"nomor_keputusan": f"01/PPID/KPU-SRL/{tahun}", "tanggal_keputusan": _at(ctx, 34).today(),
+    decree = {"nomor_keputusan": f"01/PPID/KPU-SRL/{tahun}", "tanggal_keputusan": _decree_day(ctx),
               "tempat_keputusan": "Sarolangun", "penandatangan": "Rina Marlina",
               "alasan_kelengkapan": "Data contoh: DIP awal, kelengkapan dilengkapi bertahap."}
     v = versions.establish(_at(ctx, 34), ppid, v.id, decree, v.revision)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lib import ui, views
-from lib.services import admin
+from lib.services import admin, letterhead
 
 actor = ui.guard("pengaturan")
 ctx = ui.ctx()
@@ -34,12 +34,25 @@ with st.form(F):
     ui.field_error(F, "unit_emails")
     values["legal_bases"] = st.text_area("Dasar hukum pada keputusan (satu per baris)",
                                          views.lines_text(s["legal_bases"]), key=f"{F}:legal_bases")
-    values["decree_template"] = st.text_area("Templat keputusan ({kantor}, {tahun}, {jabatan}, {jabatan_kapital})",
+    values["ppid_appointment_decree"] = st.text_area(
+        "Keputusan pengangkatan PPID, dikutip terakhir pada Mengingat (kosongkan bila tidak dikutip)",
+        s["ppid_appointment_decree"], key=f"{F}:ppid_appointment_decree")
+    ui.field_error(F, "ppid_appointment_decree")
+    values["decree_template"] = st.text_area("Templat keputusan (" + ", ".join(f"{{{p}}}" for p in admin.DECREE_PLACEHOLDERS) + ")",
                                              s["decree_template"], height=200, key=f"{F}:decree_template")
     ui.field_error(F, "decree_template")
     if st.form_submit_button("Simpan pengaturan", type="primary"):
         ui.run_action(F, admin.update_settings, ctx, actor, values, success="Pengaturan disimpan.")
         st.rerun()
+
+st.subheader("Kop surat keputusan")
+st.caption("Gambar PNG atau JPEG (paling besar 2 MB) yang dicetak di atas keputusan. "
+           + (f"Terpasang: {s['letterhead'].split(' ')[0]}." if s["letterhead"] else "Belum ada kop surat."))
+ui.form_error("kop")
+image = st.file_uploader("Berkas kop surat", type=["png", "jpg", "jpeg"], key="kop:berkas")
+if image is not None and st.button("Pasang kop surat", key="kop:pasang"):
+    ui.run_action("kop", letterhead.save, ctx, actor, image.getvalue(), success="Kop surat dipasang.")
+    st.rerun()
 
 st.subheader("Kalender hari kerja")
 st.caption(f"Libur nasional dan cuti bersama dari paket holidays; versi kalender: {ctx.calendar().fingerprint}.")

@@ -63,7 +63,7 @@ def test_the_html_dip_has_the_perki_columns_categories_and_escaped_text(doc):
                              "Informasi yang Wajib Tersedia Setiap Saat"]
     assert TRICKY in page.cells and "<script>alert(1)</script>" not in html.replace("<script>(function", "")
     assert "Data pribadi pemilih" not in html and "RAHASIA" not in html
-    assert "Keputusan PPID Nomor 07/PPID/KPU-SRL/III/2026 tanggal 20 Maret 2026" in html
+    assert "Keputusan PPID KPU Kabupaten Sarolangun Nomor 07/PPID/KPU-SRL/III/2026 tanggal 20 Maret 2026" in html
     assert "Rina Marlina" in html and "DRAF" not in html
 
 
@@ -77,16 +77,35 @@ def test_the_html_dik_publishes_only_its_public_fields(doc):
     assert "RAHASIA" not in html
 
 
-def test_the_xlsx_has_one_sheet_per_category_plus_all_with_neutralised_formulas(doc):
+def test_the_xlsx_is_a_printable_list_with_a_plain_data_sheet_for_programs(doc):
     book = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"].render(doc, "dip")))
-    assert book.sheetnames == ["Semua", "Diumumkan secara Berkala", "Diumumkan secara Serta Merta",
-                               "Tersedia Setiap Saat"]
-    everything = book["Semua"]
-    assert [c.value for c in everything[1]] == ["Kategori", *DIP_COLUMNS]
-    assert everything.freeze_panes == "A2" and everything["A1"].font.bold
-    titles = [row[2] for row in everything.iter_rows(min_row=2, values_only=True)]
+    assert book.sheetnames == ["DIP", "Data"]
+    sheet = book["DIP"]
+    rows = [[c for c in r if c is not None] for r in sheet.iter_rows(values_only=True)]
+    assert rows[:7] == [
+        ["DAFTAR INFORMASI PUBLIK"], ["KOMISI PEMILIHAN UMUM KABUPATEN SAROLANGUN"], ["TAHUN 2026"],
+        ["Lampiran Keputusan PPID KPU Kabupaten Sarolangun Nomor 07/PPID/KPU-SRL/III/2026 tanggal 20 Maret 2026"],
+        [], ["No", "Judul dan Ringkasan Isi Informasi", "Pejabat / Unit yang Menguasai Informasi",
+             "Penanggung Jawab Pembuatan / Penerbitan Informasi", "Waktu dan Tempat Pembuatan Informasi",
+             "Bentuk Informasi yang Tersedia", "Jangka Waktu Penyimpanan / Retensi Arsip"],
+        ["Informasi yang Wajib Disediakan dan Diumumkan secara Berkala"]]
+    assert rows[7] == ["1", "Rencana Strategis 2025-2029\nLaporan realisasi anggaran", UNIT_A, "Sekretaris",
+                       "Sarolangun, 2026", "Softcopy dan hardcopy", "5 tahun"]
+    assert rows[-9:] == [["Informasi yang Wajib Tersedia Setiap Saat"], ["1", TRICKY + "\nLaporan realisasi anggaran",
+                         UNIT_A, "Sekretaris", "Sarolangun, 2026", "Softcopy dan hardcopy", "5 tahun"], [],
+                         ["Sarolangun, 20 Maret 2026"],
+                         ["PEJABAT PENGELOLA INFORMASI DAN DOKUMENTASI KOMISI PEMILIHAN UMUM KABUPATEN SAROLANGUN,"],
+                         [], [], [], ["Rina Marlina"]]
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$6:$6"
+    assert sheet.freeze_panes == "A7" and sheet["B6"].font.bold
+    assert all(sheet.cell(8, c).border.left.style == "thin" and sheet.cell(8, c).alignment.wrap_text
+               for c in range(1, 8))
+    data = book["Data"]
+    assert [c.value for c in data[1]] == ["Kategori", *DIP_COLUMNS] and data.freeze_panes == "A2"
+    titles = [row[2] for row in data.iter_rows(min_row=2, values_only=True)]
     assert titles == ["Rencana Strategis 2025-2029", TRICKY]  # starts with '<', not a formula prefix
-    assert (book["Tersedia Setiap Saat"]["A2"].value, book["Tersedia Setiap Saat"]["B2"].value) == ("1", TRICKY)
 
 
 def test_a_formula_in_a_title_is_neutralised_in_csv_and_xlsx(ctx, people):
@@ -94,8 +113,8 @@ def test_a_formula_in_a_title_is_neutralised_in_csv_and_xlsx(ctx, people):
     v = versions.create_version(ctx, people["ppid"], 2026)
     v = versions.establish(ctx, people["ppid"], v.id, DECREE, v.revision)
     doc = publishing.document(ctx, v, ctx.register.snapshot(v.id))
-    rows = list(csv.reader(io.StringIO(EXPORTERS["csv"].render(doc, "dip").decode("utf-8-sig"))))
-    sheet = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"].render(doc, "dip")))["Semua"]
+    rows = list(csv.reader(io.StringIO(EXPORTERS["csv"].render(doc, "dip").decode("utf-8-sig"))))[1:]
+    sheet = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"].render(doc, "dip")))["Data"]
     assert rows[1][2] == sheet["C2"].value == "'=HYPERLINK(\"http://x\",\"klik\")"
     assert sheet["C2"].data_type == "s"
 
@@ -105,10 +124,11 @@ def test_the_pdf_has_the_columns_categories_decree_and_signer(doc):
     text = " ".join(p.extract_text() for p in pdf.pages)
     flat = " ".join(text.split())
     for expected in ("DAFTAR INFORMASI PUBLIK KPU KABUPATEN SAROLANGUN TAHUN 2026",
-                     "Lampiran Keputusan PPID Nomor 07/PPID/KPU-SRL/III/2026 tanggal 20 Maret 2026",
+                     "Lampiran Keputusan PPID KPU Kabupaten Sarolangun Nomor 07/PPID/KPU-SRL/III/2026 tanggal 20 Maret 2026",
                      "Informasi yang Wajib Disediakan dan Diumumkan secara Berkala",
                      "Informasi yang Wajib Tersedia Setiap Saat", "Rencana Strategis 2025-2029",
-                     "<script>alert(1)</script>", "Rina Marlina", "Sarolangun, 20 Maret 2026", "Halaman 1 dari 1"):
+                     "<script>alert(1)</script>", "Sarolangun, 20 Maret 2026 PEJABAT PENGELOLA INFORMASI DAN "
+                     "DOKUMENTASI KOMISI PEMILIHAN UMUM KABUPATEN SAROLANGUN, Rina Marlina", "Halaman 1 dari 1"):
         assert expected in flat, expected
     assert "Data pribadi pemilih" not in flat and "DRAF" not in flat
     assert pdf.pages[0].mediabox.width > pdf.pages[0].mediabox.height  # landscape
@@ -128,7 +148,9 @@ def test_an_unapproved_version_says_draf_on_every_page(ctx, people):
 def test_the_decree_cites_the_legal_bases_and_carries_both_lists(doc):
     from lib.export.decree_pdf import render_decree
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render_decree(doc))).pages)
-    assert "KEPUTUSAN PPID KPU KABUPATEN SAROLANGUN NOMOR 07/PPID/KPU-SRL/III/2026" in text
+    assert text.startswith("KEPUTUSAN PEJABAT PENGELOLA INFORMASI DAN DOKUMENTASI KOMISI PEMILIHAN UMUM KABUPATEN "
+                           "SAROLANGUN NOMOR 07/PPID/KPU-SRL/III/2026 TENTANG PENETAPAN DAFTAR INFORMASI PUBLIK "
+                           "KOMISI PEMILIHAN UMUM KABUPATEN SAROLANGUN TAHUN 2026 DENGAN RAHMAT TUHAN YANG MAHA ESA")
     assert text.index("Mengingat") < text.index("MEMUTUSKAN:") < text.index("LAMPIRAN I") < text.index("LAMPIRAN II")
     assert "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik" in text
     assert "Membuka data pribadi pemilih" in text and "RAHASIA" not in text

@@ -100,7 +100,8 @@ def test_the_csv_export_opens_in_excel_and_neutralises_formulas(ctx, people):
     _, content = publishing.export_bytes(ctx, people["ppid"], v.id, "csv")
     assert content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows[1][2] == "'=HYPERLINK(\"http://x\",\"klik\")"
+    assert rows[0] == ["DRAF — belum disetujui"]  # established, not yet approved
+    assert rows[2][2] == "'=HYPERLINK(\"http://x\",\"klik\")"
 
 
 def test_markup_in_a_title_is_stored_as_plain_text_and_escaped_in_html(ctx, people):

@@ -39,3 +39,16 @@ def test_a_bad_address_is_refused_and_the_typed_text_stays(tmp_path, ctx, people
     assert "Alamat surel tidak valid" in at.error[0].value and "Isi angka antara 1 dan 60." in at.error[0].value
     assert at.text_input(key="pengaturan:ppid_email").value == "bukan-surel"
     assert ctx.settings()["ppid_email"] == "" and ctx.settings()["sla_days"] == "5"
+
+
+def test_the_admin_sets_the_ppid_appointment_decree_cited_on_the_decree(tmp_path, ctx, people, monkeypatch):
+    at = open_as_admin(tmp_path, ctx, monkeypatch)
+    assert at.text_area(key="pengaturan:ppid_appointment_decree").value == ""
+    assert any(c.value.endswith("Belum ada kop surat.") for c in at.caption)
+    typed = "Keputusan Ketua KPU Kabupaten Sarolangun Nomor 5 Tahun 2026\ntentang Penetapan PPID"
+    at.text_area(key="pengaturan:ppid_appointment_decree").input(typed)
+    [b for b in at.button if b.label == "Simpan pengaturan"][0].click().run()
+    assert not at.exception and at.success[0].value == "Pengaturan disimpan."
+    assert ctx.settings()["ppid_appointment_decree"] == ("Keputusan Ketua KPU Kabupaten Sarolangun Nomor 5 Tahun "
+                                                         "2026 tentang Penetapan PPID")
+    assert ctx.settings()["letterhead"] == ""

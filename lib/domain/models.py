@@ -95,7 +95,7 @@ FIELD_LABELS: dict[str, str] = {
     "lokasi_hardcopy": "Lokasi hardcopy",
     "pasal17_huruf": "Dasar pengecualian (Pasal 17 huruf)",
     "pasal17_angka": "Angka/butir Pasal 17",
-    "dasar_hukum_lain": "Undang-undang lain (Pasal 17 huruf j)",
+    "dasar_hukum_lain": "Undang-undang lain yang dirujuk (wajib untuk Pasal 17 huruf j)",
     "dasar_pengecualian": "Dasar pengecualian (sebagaimana tertulis)",
     "masa_pengecualian_teks": "Jangka waktu pengecualian (keterangan)",
     "konsekuensi_dibuka": "Konsekuensi apabila dibuka",

@@ -75,9 +75,9 @@ def pasal17_text(data: dict) -> str:
     text = f"Pasal 17 huruf {letter}"
     if data.get("pasal17_angka"):
         text += f" angka {data['pasal17_angka']}"
-    if letter == "j" and data.get("dasar_hukum_lain"):
-        text += f" ({data['dasar_hukum_lain']})"
-    return text + " UU 14/2008"
+    text += " UU 14/2008"
+    # Any letter may be read with another law (huruf h with UU 27/2022, say); huruf j requires one.
+    return f"{text} jo. {data['dasar_hukum_lain']}" if data.get("dasar_hukum_lain") else text
 
 
 def exemption_period_text(data: dict) -> str:

@@ -31,10 +31,13 @@ def register(exporter: Exporter) -> Exporter:
 
 
 def render_all(doc: PublicDocument) -> dict[str, bytes]:
-    """Every format of both lists, plus the decree: the files one publication consists of."""
+    """Every format of both lists, plus the decree: the files one publication consists of.
+
+    A version established outside SIDIP has no decree rendered by SIDIP (its scan is published instead)."""
     from lib.export.decree_pdf import render_decree
     files = {e.filename(kind): e.render(doc, kind) for e in EXPORTERS.values() for kind in ("dip", "dik")}
-    files["keputusan.pdf"] = render_decree(doc)
+    if not doc.imported:
+        files["keputusan.pdf"] = render_decree(doc)
     return files
 
 

@@ -1,4 +1,4 @@
-"""CSV: UTF-8 with BOM so Excel opens it right; formula prefixes neutralised."""
+"""CSV: UTF-8 with BOM so Excel opens it right; formula prefixes neutralised; a draft says so first."""
 from __future__ import annotations
 
 import csv
@@ -7,18 +7,25 @@ import io
 from lib.export import Exporter, register
 from lib.export.document import PublicDocument, table
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DRAFT_MARK = "DRAF — belum disetujui"
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
 
 
 def neutralise(cell: str) -> str:
-    """A leading apostrophe keeps Excel/Sheets from reading user text as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    """A leading apostrophe keeps Excel/Sheets from reading user text as a formula.
+
+    Only text a spreadsheet could take for a formula gets it: a lone "-" (a blank in a list) or a
+    dash before a space ("- catatan") stays as it is."""
+    risky = cell.startswith(_FORMULA_START) or (cell.startswith("-") and cell[1:2] not in ("", " "))
+    return "'" + cell if risky else cell
 
 
 def render(doc: PublicDocument, kind: str) -> bytes:
     columns, groups = table(doc, kind)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    if doc.draft:
+        writer.writerow([DRAFT_MARK])
     writer.writerow(["Kategori", *columns])
     for label, rows in groups:
         for cells in rows:

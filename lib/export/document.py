@@ -5,6 +5,7 @@ only what DESIGN §3 allows to publish: title, Pasal 17 ground, consequence test
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,6 +26,16 @@ DIK_COLUMNS = ("Nomor", "Judul Informasi", "Dasar Pengecualian", "Konsekuensi ap
 DIK_KEYS = ("nomor", "judul", "dasar_pengecualian", "konsekuensi_dibuka", "konsekuensi_ditutup",
             "jangka_waktu", "berakhir")
 LISTS = {"dip": "Daftar Informasi Publik", "dik": "Daftar Informasi yang Dikecualikan"}
+
+
+_ABBREVIATIONS = (("PPID", "Pejabat Pengelola Informasi dan Dokumentasi"), ("KPU", "Komisi Pemilihan Umum"))
+
+
+def full_title(text: str) -> str:
+    """Names on a decree are written out: 'PPID KPU Kabupaten X' -> 'Pejabat Pengelola … Komisi Pemilihan Umum …'."""
+    for short, full in _ABBREVIATIONS:
+        text = re.sub(rf"\b{short}\b", full, text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,8 @@ class PublicDocument:
     legal_bases: tuple[str, ...] = ()
     decree_text: str = ""
     settings: dict = field(default_factory=dict)
+    imported: bool = False  # established outside SIDIP: no decree of SIDIP's own, no DRAF mark
+    letterhead: bytes = b""  # the office's kop surat (PNG or JPEG), printed atop the decree
 
     @property
     def period(self) -> str:
@@ -61,7 +74,14 @@ class PublicDocument:
         d = self.version.decree
         if d is None:
             return "Belum ditetapkan"
-        return f"Keputusan PPID Nomor {d.nomor} tanggal {format_date_id(d.tanggal)}"
+        return f"Keputusan {d.jabatan or 'PPID'} Nomor {d.nomor} tanggal {format_date_id(d.tanggal)}"
+
+    @property
+    def decree_caption(self) -> str:
+        """Under a list's title: a list SIDIP attached to its decree, or one established elsewhere."""
+        if self.version.decree is None:
+            return "Belum ditetapkan"
+        return ("Ditetapkan dengan " if self.imported else "Lampiran ") + self.decree_line
 
     def dip_groups(self) -> list[tuple[str, list[dict]]]:
         """(category title, rows as dicts keyed by DIP_KEYS) in the order of the law."""

@@ -8,9 +8,10 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from lib.domain.workdays import format_date_id
+from lib.export.document import full_title
 
 _BASE = getSampleStyleSheet()
 STYLES = {
@@ -49,16 +50,17 @@ def _cells(record) -> list:
     return [v if isinstance(v, Paragraph) else para(v, "cell") for v in record]
 
 
-def grouped_table(columns, groups, widths) -> list:
+def grouped_table(columns, groups, widths, closing: list | None = None) -> list:
     """One table per category, its heading kept with its first rows; the column header repeats on every page.
 
     Separate tables (not full-width spanned rows) keep a heading from being stranded at a page foot, and
-    keep reportlab's layout linear in the number of rows."""
+    keep reportlab's layout linear in the number of rows. ``closing`` (the signature block) travels with
+    the last rows of the last table, so it never stands alone on a page."""
     style = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6"))])
     head = [para(c, "head") for c in columns]
     out = []
-    for label, records in groups:
+    for n, (label, records) in enumerate(groups, start=1):
         rows = [head] + [_cells(r) for r in records]
         if not records:
             rows.append([para("Tidak ada informasi pada kategori ini.", "cell")] + [""] * (len(columns) - 1))
@@ -66,23 +68,66 @@ def grouped_table(columns, groups, widths) -> list:
         table.setStyle(style)
         if not records:  # the "nothing here" line spans the table
             table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
-        if label:  # room for the heading, the column header and a first row, or a new page
-            out += [CondPageBreak(3.5 * cm), para(label, "group")]
-        out += [table, Spacer(1, 0.3 * cm)]
+        lead = [para(label, "group")] if label else []
+        if n == len(groups) and closing:  # the heading, the last rows and the signature travel together
+            out += [WithTail(table, closing, lead=lead)]
+        else:  # room for the heading, the column header and a first row, or a new page
+            out += [CondPageBreak(3.5 * cm), *lead, table, Spacer(1, 0.3 * cm)]
     return out
 
 
+class WithTail(Flowable):
+    """A table whose last rows stay on the page of what follows it (the signature block).
+
+    Where the whole does not fit, the table is split above its last ``rows`` rows (the header repeats
+    on the next page), so the closing block never starts a page of its own."""
+
+    def __init__(self, table: Table, closing: list, rows: int = 2, lead: list | None = None):
+        super().__init__()
+        self.table, self.closing, self.rows, self.lead = table, closing, rows, lead or []
+
+    def _heights(self, aW, aH) -> tuple[float, float]:
+        """(table with what leads it, what closes it)."""
+        for part in (*self.lead, self.table, *self.closing):  # what reportlab's frame would give each of them
+            part.canv = getattr(self, "canv", None)
+        lead_h = sum(f.wrap(aW, aH)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in self.lead)
+        return lead_h + self.table.wrap(aW, aH)[1], sum(f.wrap(aW, aH)[1] + f.getSpaceBefore() for f in self.closing)
+
+    def wrap(self, aW, aH):  # claims more than the room there is, so that the frame asks split() for parts
+        return aW, aH + 1
+
+    def draw(self):  # never drawn whole: split() always hands back its parts
+        pass
+
+    def split(self, aW, aH):
+        table_h, closing_h = self._heights(aW, aH)
+        whole = [*self.lead, self.table, *self.closing]
+        if table_h + closing_h <= aH:
+            return whole
+        data_rows = len(self.table._rowHeights) - 1
+        tail = sum(self.table._rowHeights[-min(self.rows, data_rows):])
+        lead_h = table_h - self.table._height
+        parts = self.table.split(aW, min(aH, table_h - tail) - lead_h)
+        if len(parts) == 2:
+            return [*self.lead, parts[0], WithTail(parts[1], self.closing, self.rows)]
+        at_top = getattr(getattr(self, "_frame", None), "_atTop", False)
+        return whole if at_top else []  # on a fresh page: split as reportlab can
+
+
 def signature(signer, decree: bool = False) -> list:
-    """Letter style under a list; 'Ditetapkan di … pada tanggal …' under the decree itself."""
+    """Letter style under a list; 'Ditetapkan di … pada tanggal …' under the decree itself.
+
+    The position is printed in full and in capitals with a comma, above the space for the signature."""
     if signer is None:
         return []
-    day = format_date_id(signer.day) if signer.day else ""
+    day = format_date_id(signer.day) if signer.day else "……………………"
     lines = ([f"Ditetapkan di {signer.place}", f"pada tanggal {day}"] if decree else [f"{signer.place}, {day}"])
-    block = [para(t) for t in lines + [signer.position]] + [Spacer(1, 1.6 * cm), para(signer.name, "bold")]
+    block = [para(t) for t in lines] + [Spacer(1, 0.2 * cm), para(f"{full_title(signer.position).upper()},")]
+    block += [Spacer(1, 1.6 * cm), para(signer.name or "……………………………………", "bold")]
     if signer.nip:
         block.append(para(f"NIP. {signer.nip}"))
-    table = Table([[block]], colWidths=[8 * cm], hAlign="RIGHT")
-    return [Spacer(1, 0.6 * cm), KeepTogether(table)]
+    table = Table([[block]], colWidths=[11 * cm], hAlign="RIGHT")
+    return [Spacer(1, 0.5 * cm), table]  # one row: reportlab never splits it
 
 
 def numbered_canvas(draft: bool, footer: str):

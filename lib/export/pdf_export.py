@@ -18,13 +18,13 @@ _DIP_WIDTHS = [1.0, 6.2, 3.2, 3.2, 3.0, 2.6, 2.6, 4.6]
 _DIK_WIDTHS = [1.0, 5.4, 3.8, 5.6, 5.6, 2.6, 2.4]  # the same 26.4 cm as the DIP table
 
 
-def lampiran(doc: PublicDocument, kind: str) -> list:
-    """The list as flowables (also used as the decree's attachment)."""
+def lampiran(doc: PublicDocument, kind: str, closing: list | None = None) -> list:
+    """The list as flowables (also used as the decree's attachment), ``closing`` kept with its last rows."""
     if kind == "dik":
         rows = [[r[k] for k in DIK_KEYS] for r in doc.dik_records()]
-        return grouped_table(("No", *DIK_COLUMNS[1:]), [("", rows)], [w * cm for w in _DIK_WIDTHS])
+        return grouped_table(("No", *DIK_COLUMNS[1:]), [("", rows)], [w * cm for w in _DIK_WIDTHS], closing)
     groups = [(label, [_dip_cells(r) for r in rows]) for label, rows in doc.dip_groups()]
-    return grouped_table(_DIP_PDF_COLUMNS, groups, [w * cm for w in _DIP_WIDTHS])
+    return grouped_table(_DIP_PDF_COLUMNS, groups, [w * cm for w in _DIP_WIDTHS], closing)
 
 
 def _dip_cells(r: dict) -> list:
@@ -32,7 +32,7 @@ def _dip_cells(r: dict) -> list:
 
 
 def header(doc: PublicDocument, kind: str) -> list:
-    return [para(doc.title(kind).upper(), "title"), para(f"Lampiran {doc.decree_line}", "center"),
+    return [para(doc.title(kind).upper(), "title"), para(doc.decree_caption, "center"),
             Spacer(1, 0.4 * cm)]
 
 
@@ -41,7 +41,7 @@ def render(doc: PublicDocument, kind: str) -> bytes:
     pdf = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=1.2 * cm, rightMargin=1.2 * cm,
                             topMargin=1.2 * cm, bottomMargin=1.5 * cm, title=doc.title(kind),
                             author=doc.office_name)
-    story = header(doc, kind) + lampiran(doc, kind) + signature(doc.signer)
+    story = header(doc, kind) + lampiran(doc, kind, signature(doc.signer))
     pdf.build(story, canvasmaker=numbered_canvas(doc.draft, f"{doc.title(kind)} — jejak audit {doc.audit_digest}"))
     return out.getvalue()
 

@@ -11,6 +11,7 @@ from lib.domain.models import Actor, Event
 from lib.domain.validation import check_length, clean_text, parse_date
 from lib.domain.workdays import HolidayOverride
 from lib.errors import ValidationError
+from lib.export.decree_pdf import PLACEHOLDERS as DECREE_PLACEHOLDERS  # noqa: F401 (the settings form lists them)
 from lib.services.context import DEFAULT_SETTINGS, AppContext, require_role
 
 TEXT_SETTINGS = ("office_name", "office_address", "office_place", "ppid_name", "ppid_position",
@@ -18,6 +19,8 @@ TEXT_SETTINGS = ("office_name", "office_address", "office_place", "ppid_name", "
 INT_SETTINGS = {"sla_days": (1, 60), "correction_days": (1, 60), "session_idle_minutes": (5, 720),
                 "update_cycle_months": (1, 60), "berkala_refresh_months": (1, 24), "due_soon_days": (1, 30),
                 "exemption_warning_months": (1, 36)}
+FILE_SETTINGS = ("letterhead",)  # set by uploading the file (services.letterhead), never typed
+LONG_TEXT_SETTINGS = {"ppid_appointment_decree": 600}
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -29,7 +32,8 @@ def get_settings(ctx: AppContext, actor: Actor) -> dict[str, str]:
 def update_settings(ctx: AppContext, actor: Actor, values: dict) -> dict[str, str]:
     require_role(actor, "admin")
     errors: dict[str, str] = {}
-    clean = {k: _clean_setting(k, v, errors) for k, v in values.items() if k in DEFAULT_SETTINGS}
+    clean = {k: _clean_setting(k, v, errors) for k, v in values.items()
+             if k in DEFAULT_SETTINGS and k not in FILE_SETTINGS}
     if not json.loads(clean.get("units", '["x"]')):
         errors["units"] = "Isi minimal satu unit (satu per baris)."
     if errors:
@@ -52,6 +56,8 @@ def _clean_setting(key: str, value, errors: dict[str, str]) -> str:
         if len(text) > 8000:
             errors[key] = "Templat keputusan paling banyak 8.000 karakter."
         return text
+    if key in LONG_TEXT_SETTINGS:
+        return _long_text(key, value, errors)
     if key in INT_SETTINGS:
         return _int_setting(key, value, errors)
     if key == "timezone":
@@ -65,6 +71,13 @@ def _clean_setting(key: str, value, errors: dict[str, str]) -> str:
     text = clean_text(value)
     if len(text) > 300:
         errors[key] = "Isian terlalu panjang (paling banyak 300 karakter)."
+    return text
+
+
+def _long_text(key: str, value, errors: dict[str, str]) -> str:
+    text = " ".join(clean_text(value).split())  # one citation: a line break typed in the box is a space
+    if len(text) > LONG_TEXT_SETTINGS[key]:
+        errors[key] = f"Isian terlalu panjang (paling banyak {LONG_TEXT_SETTINGS[key]} karakter)."
     return text
 
 

@@ -40,22 +40,38 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "legal_bases": json.dumps([
         "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik",
         "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik",
-        "Peraturan Pemerintah Nomor 61 Tahun 2010 tentang Pelaksanaan Undang-Undang Nomor 14 Tahun 2008",
+        "Peraturan Pemerintah Nomor 61 Tahun 2010 tentang Pelaksanaan Undang-Undang Nomor 14 Tahun 2008 "
+        "tentang Keterbukaan Informasi Publik",
         "Peraturan Komisi Informasi Nomor 1 Tahun 2021 tentang Standar Layanan Informasi Publik",
-        "Peraturan Komisi Pemilihan Umum Nomor 22 Tahun 2023 tentang Pengelolaan dan Pelayanan "
-        "Informasi Publik di Lingkungan Komisi Pemilihan Umum",
-    ]),
+        # PKPU 22/2023 replaced PKPU 1/2015 (whose title was "… di Lingkungan Komisi Pemilihan Umum").
+        "Peraturan Komisi Pemilihan Umum Nomor 22 Tahun 2023 tentang Pengelolaan dan Pelayanan Informasi "
+        "Publik di Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum "
+        "Kabupaten/Kota sebagaimana telah beberapa kali diubah terakhir dengan Peraturan Komisi Pemilihan "
+        "Umum Nomor 4 Tahun 2025 tentang Perubahan Kedua atas Peraturan Komisi Pemilihan Umum Nomor 22 "
+        "Tahun 2023 tentang Pengelolaan dan Pelayanan Informasi Publik di Komisi Pemilihan Umum, Komisi "
+        "Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum Kabupaten/Kota",
+    ], ensure_ascii=False),
+    # The decree appointing this office's PPID, cited last under Mengingat; empty = not cited.
+    "ppid_appointment_decree": "",
+    "letterhead": "",  # "kop-surat.png sha256:…" in the data folder; empty = no letterhead
     "decree_template": (
-        "Menimbang: bahwa untuk melaksanakan ketentuan Pasal 9, Pasal 10, Pasal 11 dan Pasal 17 "
-        "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik, perlu menetapkan "
-        "Keputusan {jabatan} tentang Penetapan Daftar Informasi Publik Tahun {tahun};\n"
+        "Menimbang: bahwa untuk melaksanakan ketentuan Pasal 9, Pasal 10, Pasal 11, dan Pasal 17 "
+        "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik, {jabatan} wajib "
+        "menyediakan Daftar Informasi Publik yang memuat informasi yang wajib disediakan dan diumumkan "
+        "secara berkala, informasi yang wajib diumumkan secara serta merta, informasi yang wajib tersedia "
+        "setiap saat, dan informasi yang dikecualikan;\n"
+        "{uji_konsekuensi}\n"
+        "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam {pertimbangan}, perlu menetapkan "
+        "Keputusan {jabatan} tentang Penetapan Daftar Informasi Publik {kantor} {periode};\n"
         "MEMUTUSKAN\n"
-        "Menetapkan: KEPUTUSAN {jabatan_kapital} TENTANG PENETAPAN DAFTAR INFORMASI PUBLIK TAHUN {tahun}.\n"
-        "KESATU: Menetapkan Daftar Informasi Publik {kantor} Tahun {tahun} sebagaimana tercantum dalam "
+        "Menetapkan: KEPUTUSAN {jabatan_kapital} TENTANG PENETAPAN DAFTAR INFORMASI PUBLIK {kantor_kapital} "
+        "{periode_kapital}.\n"
+        "KESATU: Menetapkan Daftar Informasi Publik {kantor} {periode} sebagaimana tercantum dalam "
         "Lampiran I yang merupakan bagian tidak terpisahkan dari Keputusan ini.\n"
-        "KEDUA: Menetapkan Daftar Informasi yang Dikecualikan sebagaimana tercantum dalam Lampiran II.\n"
-        "KETIGA: Daftar Informasi Publik diumumkan melalui laman PPID {kantor} dan dimutakhirkan "
-        "secara berkala.\n"
+        "KEDUA: Menetapkan Daftar Informasi yang Dikecualikan {kantor} {periode} sebagaimana tercantum "
+        "dalam Lampiran II yang merupakan bagian tidak terpisahkan dari Keputusan ini.\n"
+        "KETIGA: Daftar Informasi Publik sebagaimana dimaksud dalam Diktum KESATU diumumkan melalui laman "
+        "PPID {kantor} dan dimutakhirkan secara berkala.\n"
         "KEEMPAT: Keputusan ini mulai berlaku pada tanggal ditetapkan."),
 }
 

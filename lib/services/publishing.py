@@ -14,6 +14,7 @@ from lib.errors import ValidationError, WorkflowError
 from lib.export import EXPORTERS, render_all
 from lib.export.document import PublicDocument, Signer
 from lib.publish import TARGETS
+from lib.services import letterhead
 from lib.services.context import AppContext, require_role
 from lib.services.versions import _fresh, _history, _rows, _save, get_version
 
@@ -22,11 +23,30 @@ MAX_SIGNED_BYTES = 20 * 1024 * 1024
 
 
 def _signer(ctx: AppContext, version: Version) -> Signer | None:
+    """Who signs: the decree's signer; for a draft, the PPID of the settings (date and number left blank);
+    none for a list established outside SIDIP, whose signed original is the scan."""
     d, s = version.decree, ctx.settings()
-    if d is None:
+    if is_imported(version):
         return None
+    if d is None:
+        return Signer(s["office_place"], None, s["ppid_position"], s["ppid_name"])
     nip = d.nip if s["publish_nip"] == "1" else ""
     return Signer(d.tempat, d.tanggal, d.jabatan or s["ppid_position"], d.penandatangan, nip)
+
+
+def is_imported(version: Version) -> bool:
+    """Established outside SIDIP (imported as historical), whether or not it was uploaded since."""
+    return version.status == "diimpor" or any(h.get("aksi") == "diimpor" for h in version.history)
+
+
+def is_draft(version: Version) -> bool:
+    return version.status not in ("disetujui", "diunggah", "diimpor")
+
+
+def legal_bases(settings: dict) -> tuple[str, ...]:
+    """The office's legal bases, then the decree appointing its PPID when one is set."""
+    own = settings.get("ppid_appointment_decree", "").strip()
+    return (*json.loads(settings["legal_bases"]), *([own] if own else []))
 
 
 def _diff(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> dv.VersionDiff | None:
@@ -37,11 +57,11 @@ def _diff(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> dv.Vers
 
 def document(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> PublicDocument:
     s = ctx.settings()
-    return PublicDocument(version, rows, s["office_name"], draft=version.status not in ("disetujui", "diunggah"),
+    return PublicDocument(version, rows, s["office_name"], draft=is_draft(version),
                           audit_digest=digest(ctx.register.events(ctx.office_id)),
                           signer=_signer(ctx, version), diff=_diff(ctx, version, rows),
-                          legal_bases=tuple(json.loads(s["legal_bases"])), decree_text=s["decree_template"],
-                          settings=s)
+                          legal_bases=legal_bases(s), decree_text=s["decree_template"],
+                          settings=s, imported=is_imported(version), letterhead=letterhead.read(ctx) or b"")
 
 
 def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str, kind: str = "dip") -> tuple[str, bytes]:
