@@ -98,6 +98,7 @@ FIELD_LABELS: dict[str, str] = {
     "dasar_hukum_lain": "Undang-undang lain yang dirujuk (wajib untuk Pasal 17 huruf j)",
     "dasar_pengecualian": "Dasar pengecualian (sebagaimana tertulis)",
     "masa_pengecualian_teks": "Jangka waktu pengecualian (keterangan)",
+    "kop": "Kop surat (gambar PNG/JPEG)",
     "konsekuensi_dibuka": "Konsekuensi apabila dibuka",
     "konsekuensi_ditutup": "Konsekuensi apabila ditutup",
     "masa_pengecualian": "Jangka waktu pengecualian",
