@@ -26,10 +26,10 @@ caption{text-align:left;font-weight:bold;padding:.5rem 0;font-size:1.05rem}
 .ttd{margin:2rem 0 0 auto;max-width:22rem;text-align:left}.ttd .nama{margin-top:4rem;font-weight:bold}
 .filter{display:flex;gap:.5rem 1rem;flex-wrap:wrap;margin:1rem 0}select,input{max-width:100%}small{color:#555}
 #tidak-ada:empty{display:none}#tidak-ada{font-weight:bold;padding:.5rem 0}
-@media (max-width:700px){body{margin:1rem auto}h1{font-size:1.25rem}
+@media (max-width:700px){body{margin:1rem auto;padding:0 .6rem}h1{font-size:1.25rem}
 table.daftar,table.daftar tbody,table.daftar caption{display:block;width:auto}
 table.daftar thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-table.daftar tr{display:block;border:1px solid #888;border-radius:.4rem;margin:0 0 .6rem;padding:.4rem .6rem;
+table.daftar tr{display:block;border:1px solid #888;border-radius:.4rem;margin:0 0 .6rem;padding:.4rem .5rem;
 line-height:1.3}table.daftar tr::before{content:attr(data-jenis);font-size:.75rem;color:#6b1515;border:1px solid #6b1515;
 border-radius:.6rem;padding:0 .35rem;margin-right:.4rem;vertical-align:.1rem}
 table.daftar td{display:inline;border:0;padding:0;margin-right:.7rem;font-size:.8rem}table.daftar td:empty{display:none}
