@@ -9,10 +9,12 @@ from lib import ui, views
 from lib.domain.models import CATEGORIES, PUBLIC_CATEGORIES
 from lib.services import publishing
 
-# Our own fixed style for the cards (no user text): the title in bold, the facts smaller.
-CARD_STYLE = """<style>[class*="st-key-kartu-"] [data-testid="stText"]{font-size:.9rem;line-height:1.35}
+# Our own fixed markup (no user text): the page's language for screen readers (Streamlit's shell says
+# "en"), and the cards' style: the title in bold, the facts smaller.
+CARD_STYLE = """<script>document.documentElement.lang = "id";</script><style>[class*="st-key-kartu-"] [data-testid="stText"]{font-size:.9rem;line-height:1.35}
 [class*="st-key-judul-"] [data-testid="stText"]{font-weight:700;font-size:1rem}
-[class*="st-key-fakta-"] [data-testid="stText"]{font-size:.82rem;color:#3d3d3d}</style>"""
+[class*="st-key-fakta-"] [data-testid="stText"]{font-size:.82rem;color:#3d3d3d}
+.st-key-daftar h2{font-size:1.5rem}</style>"""
 VIEWS = {"kartu": "Kartu", "tabel": "Tabel"}
 
 
@@ -42,9 +44,9 @@ def card(row) -> None:
 
 
 def category(kategori: str, rows: list, as_table: bool, searching: bool) -> None:
-    st.subheader(CATEGORIES[kategori])
+    st.header(CATEGORIES[kategori])
     if not rows:
-        st.caption("Tidak ada informasi" + (" yang cocok dengan pencarian." if searching else " pada kategori ini."))
+        st.text("Tidak ada informasi" + (" yang cocok dengan pencarian." if searching else " pada kategori ini."))
     elif as_table:
         widths = {name: st.column_config.Column(width=w) for name, w in views.PUBLIC_TABLE_WIDTHS.items()}
         st.dataframe(views.public_table_rows(rows), hide_index=True, column_config=widths)
@@ -54,9 +56,9 @@ def category(kategori: str, rows: list, as_table: bool, searching: bool) -> None
 
 
 ctx = ui.ctx()
-st.html(CARD_STYLE)
+st.html(CARD_STYLE, unsafe_allow_javascript=True)
 st.title("Daftar Informasi Publik")
-st.caption(ctx.settings()["office_name"])
+st.text(ctx.settings()["office_name"])
 published = publishing.latest_published(ctx)
 if published is None:
     st.info("Daftar Informasi Publik belum diterbitkan. Silakan kembali lagi nanti.")
@@ -78,5 +80,6 @@ rows = views.filter_public(published.rows, query, year)
 if not rows and (query or year):
     st.info(views.NO_MATCH)
     st.stop()
-for kategori in shown or (*PUBLIC_CATEGORIES, "dikecualikan"):
-    category(kategori, [r for r in rows if r.kategori == kategori], view == "tabel", bool(query or year))
+with st.container(key="daftar"):
+    for kategori in shown or (*PUBLIC_CATEGORIES, "dikecualikan"):
+        category(kategori, [r for r in rows if r.kategori == kategori], view == "tabel", bool(query or year))

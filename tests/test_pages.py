@@ -136,7 +136,7 @@ def test_public_dip_page_lists_the_uploaded_version_with_the_dik_but_no_protecte
     assert not at.exception
     assert not at.info
     cards = values(at.text)
-    assert "Keputusan PPID Nomor 01/PPID/III/2026 tanggal 17 Maret 2026" in cards[0]
+    assert "Keputusan PPID Nomor 01/PPID/III/2026 tanggal 17 Maret 2026" in cards[1]  # under the office name
     assert "1. Laporan Keuangan 2025" in cards and "1. Data Pribadi Pemilih" in cards
     assert "Konsekuensi apabila dibuka: Membuka alamat rumah pemilih memudahkan penipuan" in cards
     assert not at.dataframe and not [t for t in cards if "Drive/PPID" in t or "Rak 2" in t]
@@ -149,7 +149,7 @@ def test_public_dip_page_lists_the_uploaded_version_with_the_dik_but_no_protecte
 
     at.text_input(key="dip:cari").input("keuangan").run()
     assert column(at, "Judul") == ["Laporan Keuangan 2025"]
-    assert "Tidak ada informasi yang cocok dengan pencarian." in values(at.caption)
+    assert "Tidak ada informasi yang cocok dengan pencarian." in values(at.text)
     at.text_input(key="dip:cari").input("xyzzy tidak ada").run()
     assert values(at.info) == ["Tidak ada informasi yang cocok dengan pencarian."] and not at.dataframe
 

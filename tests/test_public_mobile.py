@@ -174,3 +174,76 @@ def test_the_html_export_has_no_accessibility_violations(browser, export_url, vi
     assert page.evaluate("document.documentElement.lang") == "id"
     assert axe_violations(page) == []
     page.close()
+
+
+# -- the Streamlit page -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def app_server(published):
+    """`streamlit run app.py` on the register and publish folder of `published`."""
+    server = start_server(published)
+    yield server
+    server.stop()
+
+
+def open_public_page(browser, server, viewport: dict):  # noqa: F811
+    page = browser.new_page(viewport=viewport)
+    open_path(page, server, "dip")
+    return page
+
+
+def cards(page):
+    return main_area(page).locator('[class*="st-key-kartu-"]')
+
+
+def page_scroll_widths(page) -> list[int]:
+    """The document and Streamlit's own scrolling main area."""
+    return page.evaluate("[document.scrollingElement.scrollWidth,"
+                         " document.querySelector('[data-testid=stMain]').scrollWidth]")
+
+
+def test_on_a_phone_the_public_page_shows_cards_and_names_the_documents_it_links(browser, app_server):
+    page = open_public_page(browser, app_server, PHONE)
+    assert max(page_scroll_widths(page)) <= PHONE["width"]
+    expect(cards(page)).to_have_count(38)
+    assert cards(page).first.locator('[data-testid="stText"]').first.inner_text() == (
+        "1. Rencana Strategis KPU Kabupaten Sarolangun 2025-2029")
+    links = {name: main_area(page).get_by_role("link", name=name).first.get_attribute("href")
+             for name in ("Daftar Informasi Publik (PDF)", "Keputusan PPID (PDF)",
+                          "Daftar Informasi yang Dikecualikan (PDF)")}
+    assert [href.rsplit("/", 1)[1] for href in links.values()] == ["dip.pdf", "keputusan.pdf", "dik.pdf"]
+    assert main_area(page).get_by_text("dik.csv").count() == 0
+    page.close()
+
+
+def test_searching_nonsense_on_the_public_page_says_that_nothing_matches(browser, app_server):
+    page = open_public_page(browser, app_server, PHONE)
+    search = main_area(page).get_by_label("Cari informasi")
+    search.fill("xyzzy tidak ada")
+    search.press("Enter")
+    settle(page)
+    expect(main_area(page).get_by_text(NO_MATCH)).to_be_visible()
+    expect(cards(page)).to_have_count(0)
+    page.close()
+
+
+def test_on_a_laptop_the_public_tables_fit_without_sideways_scrolling(browser, app_server):
+    page = open_public_page(browser, app_server, LAPTOP)
+    main_area(page).get_by_text("Tabel", exact=True).click()
+    settle(page)
+    grids = main_area(page).locator('[data-testid="stDataFrame"]')
+    expect(grids).to_have_count(4)
+    expect(cards(page)).to_have_count(0)
+    page.wait_for_timeout(500)  # the grids measure their columns after they appear
+    widths = grids.evaluate_all("gs => gs.map(g => { const s = g.querySelector('.dvn-scroller');"
+                                " return [s.scrollWidth, s.clientWidth]; })")
+    assert len(widths) == 4 and all(scroll <= client for scroll, client in widths)
+    assert max(page_scroll_widths(page)) <= LAPTOP["width"]
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390px", "1366px"])
+def test_the_public_page_content_has_no_accessibility_violations(browser, app_server, viewport):
+    page = open_public_page(browser, app_server, viewport)
+    page.wait_for_function("document.documentElement.lang === 'id'", timeout=5_000)  # set by the page
+    assert axe_violations(page, '[data-testid="stMain"]') == []
+    page.close()
