@@ -241,9 +241,14 @@ def test_on_a_laptop_the_public_tables_fit_without_sideways_scrolling(browser, a
     page.close()
 
 
-@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390px", "1366px"])
-def test_the_public_page_content_has_no_accessibility_violations(browser, app_server, viewport):
+@pytest.mark.parametrize(("viewport", "view"), [(PHONE, "Kartu"), (LAPTOP, "Kartu"), (LAPTOP, "Tabel")],
+                         ids=["390px-cards", "1366px-cards", "1366px-tables"])
+def test_the_public_page_has_no_accessibility_violations(browser, app_server, viewport, view):
     page = open_public_page(browser, app_server, viewport)
     page.wait_for_function("document.documentElement.lang === 'id'", timeout=5_000)  # set by the page
-    assert axe_violations(page, '[data-testid="stMain"]') == []
+    if view == "Tabel":
+        main_area(page).get_by_text("Tabel", exact=True).click()
+        settle(page)
+        expect(main_area(page).locator('[data-testid="stDataFrame"]')).to_have_count(4)
+    assert axe_violations(page) == []
     page.close()

@@ -32,11 +32,11 @@ table.daftar thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:r
 table.daftar tr{display:block;border:1px solid #888;border-radius:.4rem;margin:0 0 .6rem;padding:.4rem .5rem;
 line-height:1.3}table.daftar tr::before{content:attr(data-jenis);font-size:.75rem;color:#6b1515;border:1px solid #6b1515;
 border-radius:.6rem;padding:0 .35rem;margin-right:.4rem;vertical-align:.1rem}
-table.daftar td{display:inline;border:0;padding:0;margin-right:.7rem;font-size:.8rem}table.daftar td:empty{display:none}
+table.daftar td{display:inline;border:0;padding:0;margin-right:.4rem;font-size:.8rem}table.daftar td:empty{display:none}
 table.daftar td.nomor,table.daftar td.judul{font-weight:bold;font-size:.95rem;margin:0}
 table.daftar td.nomor::after{content:". "}table.daftar td.judul::after{content:"";display:block;margin-bottom:.2rem}
 table.daftar td.ringkasan,table.daftar td.lebar,table.daftar td[colspan]{display:block;font-size:.85rem;margin:0 0 .2rem}
-table.daftar td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
+table.daftar td[data-label]::before{content:attr(data-label) ": ";font-weight:600;white-space:nowrap}
 table.daftar td.lebar::before{display:block}}
 @media print{.filter{display:none}}"""
 
@@ -52,7 +52,7 @@ q.addEventListener('input',f);if(k)k.addEventListener('change',f);})();"""
 
 
 # Column widths (percent) so every category table lines up and long links cannot squeeze the text.
-_WIDTHS = {"nomor": 5, "judul": 13, "ringkasan": 21, "pejabat_penguasa": 10, "penanggung_jawab": 11,
+_WIDTHS = {"nomor": 5, "judul": 13, "ringkasan": 20, "pejabat_penguasa": 11, "penanggung_jawab": 11,
            "waktu_tempat": 9, "bentuk": 9, "retensi": 10, "tahun": 5, "tautan": 7, "dasar_pengecualian": 14,
            "konsekuensi_dibuka": 24, "konsekuensi_ditutup": 24, "jangka_waktu": 12, "berakhir": 10}
 # On a phone every row is a card: these short labels stand before the values (title and summary need none).
@@ -84,7 +84,7 @@ def _table(caption: str, columns, keys, records: list[dict], group: str) -> str:
     cols = "".join(f'<col style="width:{_WIDTHS.get(k, 10)}%">' for k in keys)
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
     short = escape(_SHORT.get(caption, caption))
-    body = "".join(f'<tr data-jenis="{short}">' + "".join(_cell(r[k], k) for k in keys) + "</tr>" for r in records)
+    body = "".join(f'<tr data-jenis="{short}">' + " ".join(_cell(r[k], k) for k in keys) + "</tr>" for r in records)
     if not records:
         body = (f'<tr class="kosong" data-jenis="{short}"><td colspan="{len(columns)}">'
                 "Tidak ada informasi pada kategori ini.</td></tr>")
