@@ -5,7 +5,7 @@ Run: python bench/public_screens.py [--out docs]   (not a test; needs Chromium a
 The sample version of tests/test_public_mobile.py (38 items, uploaded to the folder target) is built
 on a temporary register; the HTML export is opened from the publish folder, the Streamlit page from
 a real server. Writes dip-html-390.png, dip-html-1366.png, dip-page-390.png, dip-page-1366.png and
-dip-page-1366-tabel.png, each the first ~2,500 px (phone) or 1,600 px (laptop), as 256-colour PNGs.
+dip-page-1366-tabel.png, each the first 2,500 px (phone) or 1,600 px (laptop).
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PIL import Image  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from lib.bootstrap import build_context  # noqa: E402
@@ -28,18 +27,12 @@ from tests.test_public_mobile import publish_sample  # noqa: E402
 SHOTS = {390: 2500, 1366: 1600}  # width: height captured
 
 
-def small_png(path: Path) -> None:
-    """Screens are text on flat colours: a 256-colour palette keeps them sharp and small."""
-    Image.open(path).convert("RGB").quantize(256).save(path, optimize=True)
-
-
 def html_shots(browser, folder: Path, out: Path) -> None:
     for width, height in SHOTS.items():
         page = browser.new_page(viewport={"width": width, "height": 844 if width == 390 else 768})
         page.goto((folder / "dip.html").as_uri())
-        path = out / f"dip-html-{width}.png"
-        page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
-        small_png(path)
+        clip = {"x": 0, "y": 0, "width": width, "height": height}
+        page.screenshot(path=str(out / f"dip-html-{width}.png"), full_page=True, clip=clip)
         page.close()
 
 
@@ -56,8 +49,6 @@ def page_shots(browser, server, out: Path) -> None:
             page.wait_for_timeout(800)
             page.screenshot(path=str(out / "dip-page-1366-tabel.png"))
         page.close()
-    for path in out.glob("dip-page-*.png"):
-        small_png(path)
 
 
 def main() -> None:
