@@ -11,7 +11,8 @@ from lib.services import publishing
 
 # Our own fixed markup (no user text): the page's language for screen readers (Streamlit's shell says
 # "en"), and the cards' style: the title in bold, the facts smaller.
-CARD_STYLE = """<script>document.documentElement.lang = "id";</script><style>[class*="st-key-kartu-"] [data-testid="stText"]{font-size:.9rem;line-height:1.35}
+CARD_STYLE = """<script>document.documentElement.lang = "id";</script>
+<style>[class*="st-key-kartu-"] [data-testid="stText"]{font-size:.9rem;line-height:1.35}
 [class*="st-key-judul-"] [data-testid="stText"]{font-weight:700;font-size:1rem}
 [class*="st-key-fakta-"] [data-testid="stText"]{font-size:.82rem;color:#3d3d3d}
 .st-key-daftar h2{font-size:1.5rem}</style>"""
@@ -71,7 +72,7 @@ if v.upload_url:
 left, mid, right = st.columns([3, 2, 1])
 query = left.text_input("Cari informasi", key="dip:cari", placeholder="contoh: laporan keuangan")
 shown = mid.multiselect("Kategori", [*PUBLIC_CATEGORIES, "dikecualikan"], format_func=CATEGORIES.get,
-                     placeholder="Semua kategori", key="dip:kategori")
+                        placeholder="Semua kategori", key="dip:kategori")
 years = sorted({str(r.data.get("tahun")) for r in published.rows if r.data.get("tahun")}, reverse=True)
 year = right.selectbox("Tahun", ["", *years], format_func=lambda y: y or "Semua", key="dip:tahun")
 view = st.segmented_control("Tampilan", list(VIEWS), format_func=VIEWS.get, default="kartu", required=True,
