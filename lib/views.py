@@ -1,7 +1,10 @@
 """Presenters: turn domain records into rows and texts for tables (no Streamlit here)."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import quote, urlparse
 
 from lib.domain.models import (
     CATEGORIES, FIELD_LABELS, ITEM_STATES, ROLES, VERSION_STATES, Event, SnapshotRow, Version,
@@ -203,3 +206,60 @@ def plan_rows(result) -> list[dict]:
 def rejected_rows(result) -> list[dict]:
     return [{"Baris": r.row, "Kolom": r.column, "Isi": r.value, "Alasan": r.reason, "Status": status}
             for status, group in (("ditolak", result.rejected), ("diabaikan", result.ignored)) for r in group]
+
+
+# -- the public page (pages/dip.py) -----------------------------------------------------------------
+NO_MATCH = "Tidak ada informasi yang cocok dengan pencarian."
+_DOCUMENTS = {"dip": "Daftar Informasi Publik", "keputusan": "Keputusan PPID",
+              "dik": "Daftar Informasi yang Dikecualikan"}
+_FORMATS = {"pdf": "PDF", "html": "HTML", "xlsx": "Excel", "csv": "CSV", "json": "JSON"}
+# Pixel widths: the seven Perki 1/2021 columns and the title fit a 1366 px laptop beside the sidebar.
+PUBLIC_TABLE_WIDTHS = {"No": 40, "Judul": 150, "Ringkasan": 205, "Penguasa": 110, "Penanggung jawab": 110,
+                       "Waktu & tempat": 95, "Bentuk": 95, "Retensi": 75,
+                       "Dasar pengecualian": 160, "Konsekuensi apabila dibuka": 225,
+                       "Konsekuensi apabila ditutup": 225, "Jangka waktu": 90}
+
+
+@dataclass(frozen=True)
+class PublicCard:
+    """One published item as a card: every part is plain text (links are address and label)."""
+    title: str
+    summary: str
+    details: list[str]
+    links: list[tuple[str, str]]
+
+
+def download_links(version: Version) -> list[tuple[str, str]]:
+    """(label saying what the document is, address) for each published file, DIP first, PDF first."""
+    base = version.upload_url.rsplit("/", 1)[0]
+    found = [(name.partition(".")[0], name.partition(".")[2], name) for name in version.upload_files]
+    known = [f for f in found if f[0] in _DOCUMENTS and f[1] in _FORMATS]
+    known.sort(key=lambda f: (list(_DOCUMENTS).index(f[0]), list(_FORMATS).index(f[1])))
+    return [(f"{_DOCUMENTS[doc]} ({_FORMATS[ext]})", f"{base}/{quote(name)}") for doc, ext, name in known]
+
+
+def _link_label(url: str) -> str:
+    """The host only, and only when it is a plain host name (button labels are read as Markdown)."""
+    host = urlparse(url).netloc
+    return f"Buka tautan ({host})" if re.fullmatch(r"[A-Za-z0-9.-]+(:[0-9]+)?", host) else "Buka tautan"
+
+
+def public_card(row: SnapshotRow) -> PublicCard:
+    d, title = row.data, f"{row.nomor}. {row.data.get('judul') or ''}"
+    if row.kategori == "dikecualikan":
+        details = [f"Dikecualikan · Jangka waktu pengecualian: {exemption_period_text(d)}",
+                   f"Dasar pengecualian: {pasal17_text(d)}",
+                   f"Konsekuensi apabila dibuka: {d.get('konsekuensi_dibuka') or '-'}",
+                   f"Konsekuensi apabila ditutup: {d.get('konsekuensi_ditutup') or '-'}"]
+        return PublicCard(title, "", details, [])
+    facts = [("Tahun", d.get("tahun")), ("Bentuk", d.get("bentuk")), ("Retensi", d.get("retensi"))]
+    details = [f"{category_short(row.kategori)} · " + " · ".join(f"{k}: {v}" for k, v in facts if v),
+               f"Unit: {d.get('pejabat_penguasa') or '-'}", f"Penanggung jawab: {d.get('penanggung_jawab') or '-'}",
+               f"Waktu & tempat: {d.get('waktu_tempat') or '-'}"]
+    urls = [u for u in str(d.get("tautan") or "").split("\n") if u.startswith(("http://", "https://"))]
+    return PublicCard(title, str(d.get("ringkasan") or ""), details, [(_link_label(u), u) for u in urls])
+
+
+def public_table_rows(rows: list[SnapshotRow]) -> list[dict]:
+    """One category's table: the category is its heading, so the column goes."""
+    return [{k: v for k, v in row.items() if k != "Kategori"} for row in snapshot_rows(rows, protected=False)]

@@ -135,21 +135,23 @@ def test_public_dip_page_lists_the_uploaded_version_with_the_dik_but_no_protecte
     at = open_page(app, "dip")
     assert not at.exception
     assert not at.info
-    assert "Keputusan PPID Nomor 01/PPID/III/2026 tanggal 17 Maret 2026" in values(at.markdown)[0]
-    tables = {df.value["Kategori"].iloc[0]: df.value for df in at.dataframe}
-    assert tables["Informasi yang Wajib Disediakan dan Diumumkan secara Berkala"]["Judul"].tolist() == [
-        "Laporan Keuangan 2025"]
-    dik = tables["Informasi yang Dikecualikan"]
-    assert dik["Judul"].tolist() == ["Data Pribadi Pemilih"]
-    assert dik["Konsekuensi apabila dibuka"].tolist() == ["Membuka alamat rumah pemilih memudahkan penipuan"]
-    assert not [c for df in at.dataframe for c in df.value.columns if c.startswith("Lokasi")]
-    assert "Drive/PPID" not in texts(at) and "Drive/PPID" not in dik.to_csv()
-    assert "Data Pribadi Pemilih" not in tables[
-        "Informasi yang Wajib Disediakan dan Diumumkan secara Berkala"].to_csv()
+    cards = values(at.text)
+    assert "Keputusan PPID Nomor 01/PPID/III/2026 tanggal 17 Maret 2026" in cards[1]  # under the office name
+    assert "1. Laporan Keuangan 2025" in cards and "1. Data Pribadi Pemilih" in cards
+    assert "Konsekuensi apabila dibuka: Membuka alamat rumah pemilih memudahkan penipuan" in cards
+    assert not at.dataframe and not [t for t in cards if "Drive/PPID" in t or "Rak 2" in t]
+
+    at.segmented_control(key="dip:tampilan").set_value("tabel").run()
+    assert column(at, "Judul") == ["Laporan Keuangan 2025", "Data Pribadi Pemilih"]
+    assert column(at, "Konsekuensi apabila dibuka") == ["Membuka alamat rumah pemilih memudahkan penipuan"]
+    assert not [c for df in at.dataframe for c in df.value.columns if c.startswith("Lokasi") or c == "Kategori"]
+    assert "Drive/PPID" not in texts(at)
 
     at.text_input(key="dip:cari").input("keuangan").run()
     assert column(at, "Judul") == ["Laporan Keuangan 2025"]
-    assert "Tidak ada informasi yang cocok dengan pencarian." in values(at.caption)
+    assert "Tidak ada informasi yang cocok dengan pencarian." in values(at.text)
+    at.text_input(key="dip:cari").input("xyzzy tidak ada").run()
+    assert values(at.info) == ["Tidak ada informasi yang cocok dengan pencarian."] and not at.dataframe
 
 
 # -- 3. the router ----------------------------------------------------------------------------------
