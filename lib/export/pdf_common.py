@@ -100,7 +100,8 @@ def _lines(ends: list[int]) -> TableStyle:
     """Lines between records only, so a record that runs over several rows reads as one cell."""
     return TableStyle([("BOX", (0, 0), (-1, -1), 0.4, colors.grey), ("LINEAFTER", (0, 0), (-2, -1), 0.4, colors.grey),
                        *(("LINEBELOW", (0, r), (-1, r), 0.4, colors.grey) for r in ends),
-                       ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6"))])
+                       ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6"))])
 
 
 def _table(columns, records, widths) -> Table:
@@ -193,7 +194,7 @@ def numbered_canvas(draft: bool, footer: str):
 
     class NumberedCanvas(pdfcanvas.Canvas):
         def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
+            super().__init__(*args, **{**kwargs, "initialFontName": REGULAR})  # no unused Helvetica in the file
             self._pages = []
 
         def showPage(self):
