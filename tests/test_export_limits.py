@@ -150,7 +150,8 @@ def read_back(files: dict[str, bytes]) -> None:
             content.decode("utf-8")
 
 
-@settings(max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=15, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(judul=form_text("judul"), ringkasan=form_text("ringkasan"), unit=form_text("pejabat_penguasa"),
        bentuk=form_text("bentuk"), dibuka=form_text("konsekuensi_dibuka"), dasar=form_text("dasar_pengecualian"))
 def test_any_text_the_forms_accept_exports_in_every_format_and_opens_again(judul, ringkasan, unit, bentuk,
