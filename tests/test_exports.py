@@ -108,15 +108,19 @@ def test_the_xlsx_is_a_printable_list_with_a_plain_data_sheet_for_programs(doc):
     assert titles == ["Rencana Strategis 2025-2029", TRICKY]  # starts with '<', not a formula prefix
 
 
-def test_a_formula_in_a_title_is_neutralised_in_csv_and_xlsx(ctx, people):
+def test_a_formula_in_a_title_is_an_apostrophed_csv_cell_and_a_quote_prefixed_xlsx_text(ctx, people):
     add(ctx, people, "=HYPERLINK(\"http://x\",\"klik\")")
     v = versions.create_version(ctx, people["ppid"], 2026)
     v = versions.establish(ctx, people["ppid"], v.id, DECREE, v.revision)
     doc = publishing.document(ctx, v, ctx.register.snapshot(v.id))
     rows = list(csv.reader(io.StringIO(EXPORTERS["csv"].render(doc, "dip").decode("utf-8-sig"))))[1:]
-    sheet = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"].render(doc, "dip")))["Data"]
-    assert rows[1][2] == sheet["C2"].value == "'=HYPERLINK(\"http://x\",\"klik\")"
-    assert sheet["C2"].data_type == "s"
+    book = openpyxl.load_workbook(io.BytesIO(EXPORTERS["xlsx"].render(doc, "dip")))
+    assert rows[1][2] == "'=HYPERLINK(\"http://x\",\"klik\")"
+    data, printed = book["Data"]["C2"], book["DIP"]["B9"]  # under DRAF, four title lines, the header and the category
+    assert data.value == "=HYPERLINK(\"http://x\",\"klik\")"  # exactly as typed: no apostrophe shows
+    assert printed.value.startswith("=HYPERLINK(")
+    assert (data.data_type, data.quotePrefix, printed.data_type, printed.quotePrefix) == ("s", True, "s", True)
+    assert book["Data"]["A2"].quotePrefix is False  # only where a spreadsheet could take it for a formula
 
 
 def test_the_pdf_has_the_columns_categories_decree_and_signer(doc):

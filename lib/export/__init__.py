@@ -4,10 +4,11 @@ Each exporter renders one list ("dip" or "dik") of one frozen version to bytes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from lib.export.document import PublicDocument
+from lib.export.plain import neutralised
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ EXPORTERS: dict[str, Exporter] = {}
 
 
 def register(exporter: Exporter) -> Exporter:
+    """Every format renders the document with bidi override controls removed (lib.export.plain)."""
+    render = exporter.render
+    exporter = replace(exporter, render=lambda doc, kind: render(neutralised(doc), kind))
     EXPORTERS[exporter.name] = exporter
     return exporter
 

@@ -11,13 +11,15 @@ DRAFT_MARK = "DRAF — belum disetujui"
 _FORMULA_START = ("=", "+", "@", "\t", "\r")
 
 
-def neutralise(cell: str) -> str:
-    """A leading apostrophe keeps Excel/Sheets from reading user text as a formula.
+def formula_like(cell: str) -> bool:
+    """Whether a spreadsheet could take the text for a formula: a lone "-" (a blank in a list) or a
+    dash before a space ("- catatan") could not."""
+    return cell.startswith(_FORMULA_START) or (cell.startswith("-") and cell[1:2] not in ("", " "))
 
-    Only text a spreadsheet could take for a formula gets it: a lone "-" (a blank in a list) or a
-    dash before a space ("- catatan") stays as it is."""
-    risky = cell.startswith(_FORMULA_START) or (cell.startswith("-") and cell[1:2] not in ("", " "))
-    return "'" + cell if risky else cell
+
+def neutralise(cell: str) -> str:
+    """A leading apostrophe keeps Excel/Sheets from reading CSV text as a formula, only where needed."""
+    return "'" + cell if formula_like(cell) else cell
 
 
 def render(doc: PublicDocument, kind: str) -> bytes:

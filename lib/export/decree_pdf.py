@@ -21,6 +21,7 @@ from lib.errors import SidipError
 from lib.export.document import PublicDocument, full_title
 from lib.export.pdf_common import WithTail, numbered_canvas, para, signature
 from lib.export.pdf_export import header, lampiran
+from lib.export.plain import neutralised
 
 PLACEHOLDERS = ("kantor", "kantor_kapital", "tahun", "periode", "periode_kapital", "jabatan", "jabatan_kapital",
                 "uji_konsekuensi", "pertimbangan")
@@ -158,6 +159,7 @@ def _attachment(doc: PublicDocument, kind: str, number: str) -> list:
 def render_decree(doc: PublicDocument) -> bytes:
     if doc.imported:  # SIDIP prints no decree in the office's name that it did not issue
         raise SidipError(IMPORTED)
+    doc = neutralised(doc)
     out = io.BytesIO()
     pdf = BaseDocTemplate(out, pagesize=A4, title=f"Keputusan — {_about(doc).capitalize()}", author=doc.office_name)
     pdf.addPageTemplates([PageTemplate("tegak", [_frame(A4)], pagesize=A4),

@@ -11,43 +11,111 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from lib.domain.workdays import format_date_id
+from lib.export import pdf_fonts
 from lib.export.document import full_title
 
 _BASE = getSampleStyleSheet()
+REGULAR, BOLD = pdf_fonts.fonts()
 STYLES = {
-    "title": ParagraphStyle("judul", parent=_BASE["Title"], fontSize=13, leading=16, spaceAfter=4),
-    "center": ParagraphStyle("tengah", parent=_BASE["Normal"], alignment=TA_CENTER, fontSize=10, leading=13),
-    "body": ParagraphStyle("isi", parent=_BASE["Normal"], fontSize=10, leading=13, spaceAfter=4),
-    "cell": ParagraphStyle("sel", parent=_BASE["Normal"], fontSize=7.5, leading=9),
-    "head": ParagraphStyle("kepala", parent=_BASE["Normal"], fontSize=7.5, leading=9, fontName="Helvetica-Bold"),
-    "group": ParagraphStyle("kelompok", parent=_BASE["Normal"], fontSize=9, leading=12, fontName="Helvetica-Bold",
+    "title": ParagraphStyle("judul", parent=_BASE["Title"], fontSize=13, leading=16, spaceAfter=4, fontName=BOLD),
+    "center": ParagraphStyle("tengah", parent=_BASE["Normal"], alignment=TA_CENTER, fontSize=10, leading=13,
+                             fontName=REGULAR),
+    "body": ParagraphStyle("isi", parent=_BASE["Normal"], fontSize=10, leading=13, spaceAfter=4, fontName=REGULAR),
+    "cell": ParagraphStyle("sel", parent=_BASE["Normal"], fontSize=7.5, leading=9, fontName=REGULAR),
+    "head": ParagraphStyle("kepala", parent=_BASE["Normal"], fontSize=7.5, leading=9, fontName=BOLD),
+    "group": ParagraphStyle("kelompok", parent=_BASE["Normal"], fontSize=9, leading=12, fontName=BOLD,
                             spaceBefore=4, spaceAfter=3),
-    "bold": ParagraphStyle("tebal", parent=_BASE["Normal"], fontSize=10, leading=13, fontName="Helvetica-Bold"),
+    "bold": ParagraphStyle("tebal", parent=_BASE["Normal"], fontSize=10, leading=13, fontName=BOLD),
     "centerbold": ParagraphStyle("tengahtebal", parent=_BASE["Normal"], alignment=TA_CENTER, fontSize=10,
-                                 leading=13, fontName="Helvetica-Bold", spaceBefore=6, spaceAfter=6),
+                                 leading=13, fontName=BOLD, spaceBefore=6, spaceAfter=6),
 }
+# The most one table row may take: a taller cell goes on in the rows below it, which a page break may
+# fall between (reportlab never splits a row, and a row taller than the page stops the whole PDF).
+ROW_LIMIT = 5 * cm
+_PAD = 6  # reportlab's default cell padding, left and right (3 above and below)
+
+
+def markup(text: str) -> str:
+    """User text as paragraph markup: escaped, line breaks kept, and characters the main font lacks
+    set in the fallback font (CJK) where one is installed."""
+    return _with_fallback(escape(str(text))).replace("\n", "<br/>")
+
+
+def _with_fallback(text: str) -> str:
+    spare, main = pdf_fonts.fallback(), pdf_fonts.covered()
+    if spare is None or all(ord(c) in main or c == "\n" for c in text):
+        return text
+    name, has = spare
+    swap = [ord(c) not in main and ord(c) in has for c in text]
+    out, start = [], 0
+    for n in range(1, len(text) + 1):  # runs of characters set in one font
+        if n == len(text) or swap[n] != swap[start]:
+            run = text[start:n]
+            out.append(f'<font name="{name}">{run}</font>' if swap[start] else run)
+            start = n
+    return "".join(out)
 
 
 def para(text, style: str = "body") -> Paragraph:
     """User text is escaped: markup typed into a field prints as text."""
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), STYLES[style])
+    return Paragraph(markup(text), STYLES[style])
 
 
 def titled(title: str, body: str) -> Paragraph:
     """A bold title over its text, both escaped."""
-    rest = "<br/>" + escape(body).replace("\n", "<br/>") if body else ""
-    return Paragraph(f"<b>{escape(title)}</b>{rest}", STYLES["cell"])
+    rest = "<br/>" + markup(body) if body else ""
+    return Paragraph(f"<b>{markup(title)}</b>{rest}", STYLES["cell"])
 
 
 def link_cell(text: str) -> Paragraph:
-    """Clickable links, each escaped; long addresses may break anywhere."""
+    """Clickable links, each escaped; long addresses break anywhere (reportlab splits long words)."""
     urls = [u for u in (text or "").split("\n") if u.startswith(("http://", "https://"))]
-    body = "<br/>".join(f'<link href="{escape(u, {chr(34): "&quot;"})}" color="blue">{escape(u)}</link>' for u in urls)
+    body = "<br/>".join(f'<link href="{escape(u, {chr(34): "&quot;"})}" color="blue">{markup(u)}</link>' for u in urls)
     return Paragraph(body, STYLES["cell"])
 
 
 def _cells(record) -> list:
     return [v if isinstance(v, Paragraph) else para(v, "cell") for v in record]
+
+
+def tall_rows(cells: list, widths, limit: float = ROW_LIMIT) -> list[list]:
+    """One record as table rows none taller than ``limit``: a long cell goes on in the rows below."""
+    pieces = [_pieces(c, w - 2 * _PAD, limit - _PAD) for c, w in zip(cells, widths)]
+    return [[p[n] if n < len(p) else "" for p in pieces] for n in range(max(map(len, pieces)))]
+
+
+def _pieces(cell, width: float, limit: float) -> list:
+    """A paragraph cut into parts that fit ``limit`` (a part may be the whole paragraph)."""
+    out = []
+    while isinstance(cell, Paragraph) and cell.wrap(width, limit)[1] > limit:
+        parts = cell.split(width, limit)
+        if len(parts) < 2:  # nothing reportlab can cut: leave it whole
+            break
+        out.append(parts[0])
+        cell = parts[1]
+    return out + [cell]
+
+
+def _lines(ends: list[int]) -> TableStyle:
+    """Lines between records only, so a record that runs over several rows reads as one cell."""
+    return TableStyle([("BOX", (0, 0), (-1, -1), 0.4, colors.grey), ("LINEAFTER", (0, 0), (-2, -1), 0.4, colors.grey),
+                       *(("LINEBELOW", (0, r), (-1, r), 0.4, colors.grey) for r in ends),
+                       ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6"))])
+
+
+def _table(columns, records, widths) -> Table:
+    rows, ends = [[para(c, "head") for c in columns]], [0]
+    for record in records:
+        rows += tall_rows(_cells(record), widths)
+        ends.append(len(rows) - 1)
+    if not records:
+        rows.append([para("Tidak ada informasi pada kategori ini.", "cell")] + [""] * (len(columns) - 1))
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(_lines(ends))
+    if not records:  # the "nothing here" line spans the table
+        table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
+    return table
 
 
 def grouped_table(columns, groups, widths, closing: list | None = None) -> list:
@@ -56,18 +124,9 @@ def grouped_table(columns, groups, widths, closing: list | None = None) -> list:
     Separate tables (not full-width spanned rows) keep a heading from being stranded at a page foot, and
     keep reportlab's layout linear in the number of rows. ``closing`` (the signature block) travels with
     the last rows of the last table, so it never stands alone on a page."""
-    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6"))])
-    head = [para(c, "head") for c in columns]
     out = []
     for n, (label, records) in enumerate(groups, start=1):
-        rows = [head] + [_cells(r) for r in records]
-        if not records:
-            rows.append([para("Tidak ada informasi pada kategori ini.", "cell")] + [""] * (len(columns) - 1))
-        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-        table.setStyle(style)
-        if not records:  # the "nothing here" line spans the table
-            table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
+        table = _table(columns, records, widths)
         lead = [para(label, "group")] if label else []
         if n == len(groups) and closing:  # the heading, the last rows and the signature travel together
             out += [WithTail(table, closing, lead=lead)]
@@ -135,7 +194,7 @@ def numbered_canvas(draft: bool, footer: str):
 
     class NumberedCanvas(pdfcanvas.Canvas):
         def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
+            super().__init__(*args, **{**kwargs, "initialFontName": REGULAR})  # no unused Helvetica in the file
             self._pages = []
 
         def showPage(self):
@@ -151,12 +210,12 @@ def numbered_canvas(draft: bool, footer: str):
 
         def _furniture(self, total: int) -> None:
             width, height = self._pagesize
-            self.setFont("Helvetica", 7)
+            self.setFont(REGULAR, 7)
             self.drawString(1.5 * cm, 0.9 * cm, footer[:160])
             self.drawRightString(width - 1.5 * cm, 0.9 * cm, f"Halaman {self._pageNumber} dari {total}")
             if draft:
                 self.saveState()
-                self.setFont("Helvetica-Bold", 90)
+                self.setFont(BOLD, 90)
                 self.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.18))
                 self.translate(width / 2, height / 2)
                 self.rotate(30)

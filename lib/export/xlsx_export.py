@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lib.domain.workdays import format_date_id
 from lib.export import Exporter, register
-from lib.export.csv_export import DRAFT_MARK, neutralise
+from lib.export.csv_export import DRAFT_MARK, formula_like
 from lib.export.document import DIK_COLUMNS, DIK_KEYS, DIP_COLUMNS, LISTS, PublicDocument, full_title, table
 
 _HEAD_FILL = PatternFill("solid", fgColor="F0E6E6")
@@ -53,7 +53,7 @@ def _titles(ws: Worksheet, doc: PublicDocument, kind: str, width: int) -> None:
 
 
 def _row(ws: Worksheet, values, widths, fill=None, bold=False) -> None:
-    ws.append([neutralise(v) for v in values])
+    ws.append(list(values))
     row = ws.max_row
     for col in range(1, len(widths) + 1):
         cell = ws.cell(row, col)
@@ -118,10 +118,20 @@ def _data_sheet(wb: Workbook, doc: PublicDocument, kind: str) -> None:
         cell.font = Font(bold=True)
     for label, rows in groups:
         for cells in rows:
-            ws.append([neutralise(c) for c in [label, *cells]])
+            ws.append([label, *cells])
     ws.freeze_panes = "A2"
     for n, name in enumerate(["Kategori", *columns], start=1):
         ws.column_dimensions[get_column_letter(n)].width = 8 if name in ("Nomor", "Tahun") else 30
+
+
+def as_typed(ws: Worksheet) -> None:
+    """Text that looks like a formula stays text: a string cell with Excel's quote prefix (the
+    apostrophe of typing '=…, which the cell does not show), so it reads exactly as typed and editing
+    it never turns it into a formula."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and formula_like(cell.value):
+                cell.data_type, cell.quotePrefix = "s", True
 
 
 def render(doc: PublicDocument, kind: str) -> bytes:
@@ -129,6 +139,8 @@ def render(doc: PublicDocument, kind: str) -> bytes:
     wb.remove(wb.active)
     _document_sheet(wb, doc, kind)
     _data_sheet(wb, doc, kind)
+    for ws in wb.worksheets:
+        as_typed(ws)
     wb.properties.title = ("DRAF — " if doc.draft else "") + doc.title(kind)
     out = io.BytesIO()
     wb.save(out)
