@@ -249,3 +249,13 @@ def test_an_older_item_row_pasted_back_is_recorded_never_silently_trusted(emu, r
     assert (last.action, last.after["judul"]) == ("diubah_di_luar_aplikasi", "Renstra")
     reg.invalidate()
     assert reg.integrity_problems() == []
+
+
+def test_password_hashes_never_enter_the_audit_log(emu, reg):
+    user = reg.save_user(User("budi", "Budi", frozenset({"desk"}), "$argon2id$rahasia-hash", unit="Sekretariat"),
+                         ev("budi", entity="user"), None)
+    reg.save_user(user.replace(full_name="Budi S."), ev("budi", entity="user"), 1)
+    log = emu.get_values(sheet_id(emu), "riwayat")
+    assert len(log) == 3 and not any("$argon2id$" in cell for row in log for cell in row)
+    reg.invalidate()
+    assert reg.get_user("budi").password_hash == "$argon2id$rahasia-hash"

@@ -320,6 +320,23 @@ class SheetsRegister(Register):
         values["_row"] = json.dumps(row, ensure_ascii=False) if row else ""
         return values
 
+    def _hash_digest(self, password_hash: str) -> str:
+        return "sidik:" + hmac.new(self._key, password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _audit_row(self, tab: str, row: dict) -> dict:
+        """The row as the audit log keeps it: a password hash never enters the log, only a keyed digest."""
+        if tab != "users" or not row.get("password_hash"):
+            return row
+        return {**row, "password_hash": self._hash_digest(row["password_hash"])}
+
+    def _from_audit_row(self, tab: str, logged: dict, current: dict | None) -> dict:
+        """A row put back from the log: its hash comes from the Sheet when the digests agree; otherwise
+        it stays unusable (its MAC fails, the user is refused until an admin resets the password)."""
+        if tab != "users" or not str(logged.get("password_hash", "")).startswith("sidik:"):
+            return logged
+        held = (current or {}).get("password_hash", "")
+        return {**logged, "password_hash": held if held and self._hash_digest(held) == logged["password_hash"] else ""}
+
     def _sign_row(self, tab: str, obj, event_id: str) -> dict:
         row = codec.to_row(obj)
         row["_mac"], row["_event"] = self._row_mac(tab, row), event_id
@@ -336,7 +353,8 @@ class SheetsRegister(Register):
             new = obj.replace(revision=(expected or 0) + 1, updated_at=utc_now(), updated_by=event.actor)
             row = self._sign_row(tab, new, event.id)
             write = self._update(tab, index, row) if index is not None else self._append(tab, [row])
-            self._batch([write, self._append("events", [self._signed_event(tables["events"], event, expected, row)])],
+            logged = self._audit_row(tab, row)
+            self._batch([write, self._append("events", [self._signed_event(tables["events"], event, expected, logged)])],
                         event.id)
             self._confirm(tab, key, expected, event, what)
             return new
@@ -361,7 +379,7 @@ class SheetsRegister(Register):
         winner = claims[0]
         index, current = tables[tab].find(KEYS[tab], key)
         repair = [] if current is None or current.get("_event") != event.id else [
-            self._update(tab, index, json.loads(winner["_row"]))]
+            self._update(tab, index, self._from_audit_row(tab, json.loads(winner["_row"]), current))]
         undo = self._signed_event(tables["events"], Event(
             action="penulisan_bersamaan_ditolak", actor=event.actor, role=event.role, entity=event.entity,
             entity_id=key, office_id=event.office_id, note=f"kalah dari {winner['id']}"), None, None)
@@ -380,7 +398,7 @@ class SheetsRegister(Register):
         latest: dict[str, dict] = {}
         for _, r in tables["events"].rows:
             if r.get("_row") and r.get("entity_id") not in present:
-                latest[r["entity_id"]] = json.loads(r["_row"])
+                latest[r["entity_id"]] = self._from_audit_row(tab, json.loads(r["_row"]), None)
         lost = next(iter(latest.values()), None)
         writes = [self._update(tab, stale, ours[1])]
         if lost is not None:
