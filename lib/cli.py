@@ -81,13 +81,11 @@ def cmd_doctor(ctx: AppContext, args) -> int:
 
 
 def _sheet_problems(register) -> list[str]:
-    """Google Sheets only: missing tabs or headers, and rows edited by hand (users: refused at login)."""
+    """Google Sheets only: missing tabs or headers; rows edited, replayed or deleted by hand (users are refused
+    at login, versions read as last written, items' edits recorded in the audit log)."""
     if not hasattr(register, "schema_problems"):
         return []
-    lines = register.schema_problems()
-    lines += [f"Pengguna {r.get('username')} diubah langsung di Sheet: ditolak saat masuk" for r in register.tampered("users")]
-    lines += [f"Informasi {r.get('id')} diubah langsung di Sheet (akan dicatat di riwayat)" for r in register.tampered("items")]
-    return lines
+    return register.schema_problems() + register.integrity_problems()
 
 
 def cmd_remind(ctx: AppContext, args) -> int:

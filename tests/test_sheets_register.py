@@ -202,3 +202,60 @@ def test_a_sheet_made_before_the_exemption_text_columns_is_upgraded_and_its_rows
         exempt.dasar_pengecualian, "Selama berlaku", "Data pribadi")
     assert again.tampered("items") == [] and again.schema_problems() == []
     assert "diubah_di_luar_aplikasi" not in [e.action for e in again.events(OFFICE)]
+
+
+def paste_back(emu, tab: str, row: int, values: list[str]) -> None:
+    """What someone with edit rights does with an old copy of the Sheet: paste a whole row back."""
+    client = gspread.Client(auth=None, session=emu.session())
+    client.open_by_key(sheet_id(emu)).worksheet(tab).update([values], f"A{row + 1}", value_input_option="RAW")
+
+
+def test_an_older_signed_user_row_pasted_back_is_refused_as_a_replay(emu, reg):
+    admin = reg.save_user(User("budi", "Budi", frozenset({"admin"}), "$argon2id$x"), ev("budi", entity="user"), None)
+    old_row = emu.get_values(sheet_id(emu), "pengguna")[1]
+    reg.save_user(admin.replace(roles=frozenset({"desk"}), unit="Sekretariat"), ev("budi", entity="user"), 1)
+    reg.invalidate()
+    assert reg.get_user("budi").roles == frozenset({"desk"})
+    paste_back(emu, "pengguna", 1, old_row)  # the demoted admin's own old row, validly signed
+    reg.invalidate()
+    assert reg.get_user("budi") is None and [r["username"] for r in reg.tampered("users")] == ["budi"]
+    assert reg.integrity_problems() == [
+        "Tab pengguna: baris budi adalah salinan lama yang dipasang kembali (revisi 1)"]
+
+
+def test_a_version_row_edited_or_deleted_in_the_sheet_reads_as_sidip_last_wrote_it(emu, reg):
+    from lib.domain.models import Version
+    version = reg.save_version(Version("dip-1", 2026, status="diunggah"), ev("dip-1", entity="version"), None)
+    hand_edit(emu, "versi", 1, "status", "draf")
+    reg.invalidate()
+    assert reg.get_version("dip-1").status == "diunggah" and len(reg.list_versions(OFFICE)) == 1
+    assert reg.integrity_problems() == ["Tab versi: baris dip-1 diubah langsung di Sheet"]
+    client = gspread.Client(auth=None, session=emu.session())
+    client.open_by_key(sheet_id(emu)).worksheet("versi").delete_rows(2)
+    reg.invalidate()
+    assert [v.id for v in reg.list_versions(OFFICE)] == ["dip-1"] and version.revision == 1
+    assert reg.integrity_problems() == ["Tab versi: baris dip-1 dihapus dari Sheet (tercatat di riwayat)"]
+
+
+def test_an_older_item_row_pasted_back_is_recorded_never_silently_trusted(emu, reg):
+    item = reg.save_item(Item("i1", "Sekretariat", "Renstra"), ev(), None)
+    old_row = emu.get_values(sheet_id(emu), "informasi")[1]
+    reg.save_item(item.replace(judul="Renstra 2025-2029"), ev(), 1)
+    paste_back(emu, "informasi", 1, old_row)
+    reg.invalidate()
+    back = reg.get_item("i1")
+    assert (back.judul, back.revision) == ("Renstra", 2)
+    last = reg.events(OFFICE)[-1]
+    assert (last.action, last.after["judul"]) == ("diubah_di_luar_aplikasi", "Renstra")
+    reg.invalidate()
+    assert reg.integrity_problems() == []
+
+
+def test_password_hashes_never_enter_the_audit_log(emu, reg):
+    user = reg.save_user(User("budi", "Budi", frozenset({"desk"}), "$argon2id$rahasia-hash", unit="Sekretariat"),
+                         ev("budi", entity="user"), None)
+    reg.save_user(user.replace(full_name="Budi S."), ev("budi", entity="user"), 1)
+    log = emu.get_values(sheet_id(emu), "riwayat")
+    assert len(log) == 3 and not any("$argon2id$" in cell for row in log for cell in row)
+    reg.invalidate()
+    assert reg.get_user("budi").password_hash == "$argon2id$rahasia-hash"

@@ -31,6 +31,7 @@ FIXED = {"version_items": ["version_id", "item_id", "nomor", "kategori", "data"]
 RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event}
 KEYS = {"items": "id", "versions": "id", "users": "username", "events": "id"}
 SIGNED = {"items", "versions", "users"}  # rows carry a MAC: a hand edit is detected, never trusted
+ENTITY = {"items": "item", "versions": "version", "users": "user"}  # the audit log's name for each signed tab
 HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "created_at": "dibuat_pada",
                 "created_by": "dibuat_oleh", "updated_at": "diubah_pada", "updated_by": "diubah_oleh",
                 "revision": "revisi", "username": "nama_pengguna", "full_name": "nama_lengkap", "roles": "peran",
@@ -68,6 +69,7 @@ class Table:
         self.tab = tab
         self.positions = {names.get(h, h): i for i, h in enumerate(head)}
         self.missing = [c for c in columns(tab) if c not in self.positions] if head else []
+        self.last_writes = None  # (events tab only) filled on first use by SheetsRegister._last_writes
         self.rows = [(n + 1, {c: (r[i] if i < len(r) else "") for c, i in self.positions.items()})
                      for n, r in enumerate(values[1:])]
 
@@ -190,12 +192,62 @@ class SheetsRegister(Register):
         return codec.from_row(RECORDS[tab], {c: row.get(c, "") for c in codec.columns(RECORDS[tab])})
 
     def tampered(self, tab: str) -> list[dict]:
-        """Rows edited by hand in the Sheet (their MAC no longer matches)."""
-        table = self._tables()[tab]
-        return [row for _, row in table.rows if row.get("_mac") != self._row_mac(tab, row)]
+        """Rows edited by hand in the Sheet (their MAC no longer matches) or an older signed row pasted back."""
+        tables = self._tables()
+        return [row for _, row in tables[tab].rows if not self._authentic(tab, row, tables)]
 
     def _valid(self, tab: str, row: dict) -> bool:
-        return tab not in SIGNED or row.get("_mac") == self._row_mac(tab, row)
+        return tab not in SIGNED or self._authentic(tab, row, self._tables())
+
+    def _authentic(self, tab: str, row: dict, tables: dict[str, Table]) -> bool:
+        """Signed by SIDIP, and not older than the last write the audit log records for it (a replay)."""
+        if row.get("_mac") != self._row_mac(tab, row):
+            return False
+        last = self._last_writes(tables)[tab].get(row.get(KEYS[tab], ""))
+        return last is None or int(row.get("revision") or 0) >= last[0] + 1
+
+    def _last_writes(self, tables: dict[str, Table]) -> dict[str, dict[str, tuple[int, str]]]:
+        """Per signed tab and key: (base revision, row as written) of the last write the log records.
+
+        Each write's event keeps the row it wrote; of several claims on one revision the first won,
+        so a later claim on the same base is a refused concurrent write, not the last word.
+        """
+        events = tables["events"]
+        if events.last_writes is None:
+            tab_of = {name: tab for tab, name in ENTITY.items()}
+            found: dict[str, dict[str, tuple[int, str]]] = {tab: {} for tab in SIGNED}
+            for _, r in events.rows:
+                tab = tab_of.get(r.get("entity", ""))
+                if tab is None or not r.get("_row"):
+                    continue
+                base, seen = int(r.get("_base") or 0), found[tab].get(r.get("entity_id", ""))
+                if seen is None or base > seen[0]:
+                    found[tab][r["entity_id"]] = (base, r["_row"])
+            events.last_writes = found
+        return events.last_writes
+
+    def _last_good_row(self, tab: str, key: str, tables: dict[str, Table]) -> dict | None:
+        """The row the last recorded write left, when it is itself signed by SIDIP."""
+        last = self._last_writes(tables)[tab].get(key)
+        if last is None:
+            return None
+        row = json.loads(last[1])
+        return row if row.get("_mac") == self._row_mac(tab, row) else None
+
+    def integrity_problems(self) -> list[str]:
+        """For ``doctor``: every signed tab's rows edited by hand, older rows pasted back, rows deleted."""
+        tables, lines = self._tables(), []
+        for tab in sorted(SIGNED):
+            present = {r.get(KEYS[tab]) for _, r in tables[tab].rows}
+            for _, row in tables[tab].rows:
+                if row.get("_mac") != self._row_mac(tab, row):
+                    lines.append(f"Tab {TABS[tab]}: baris {row.get(KEYS[tab])} diubah langsung di Sheet")
+                elif not self._authentic(tab, row, tables):
+                    lines.append(f"Tab {TABS[tab]}: baris {row.get(KEYS[tab])} adalah salinan lama yang "
+                                 f"dipasang kembali (revisi {row.get('revision')})")
+            for key in sorted(set(self._last_writes(tables)[tab]) - present):
+                lines.append(f"Tab {TABS[tab]}: baris {key} dihapus dari Sheet (tercatat di riwayat)")
+        return lines
 
     # -- reads ------------------------------------------------------------------------------
     def get_item(self, item_id: str) -> Item | None:
@@ -209,13 +261,26 @@ class SheetsRegister(Register):
         return sorted((self._record("items", r) for r in rows), key=lambda i: (i.created_at, i.id))
 
     def get_version(self, version_id: str) -> Version | None:
-        _, row = self._tables()["versions"].find("id", version_id)
-        return self._record("versions", row) if row and self._valid("versions", row) else None
+        return next((v for v in self._versions() if v.id == version_id), None)
 
     def list_versions(self, office_id: str) -> list[Version]:
-        rows = [r for _, r in self._tables()["versions"].rows
-                if r.get("office_id") == office_id and self._valid("versions", r)]
-        return sorted((self._record("versions", r) for r in rows), key=lambda v: (v.created_at, v.id))
+        rows = [v for v in self._versions() if v.office_id == office_id]
+        return sorted(rows, key=lambda v: (v.created_at, v.id))
+
+    def _versions(self) -> list[Version]:
+        """Versions as SIDIP last wrote them: a row edited, replayed or deleted by hand in the Sheet
+        does not change (or hide) a decreed version; the last signed write in the log stands, and
+        ``doctor`` reports the Sheet's row."""
+        tables = self._tables()
+        rows = {r.get("id"): r for _, r in tables["versions"].rows}
+        out = []
+        for key in {*rows, *self._last_writes(tables)["versions"]}:
+            row = rows.get(key)
+            if row is None or not self._authentic("versions", row, tables):
+                row = self._last_good_row("versions", key, tables)
+            if row is not None:
+                out.append(self._record("versions", row))
+        return out
 
     def snapshot(self, version_id: str) -> list[SnapshotRow]:
         from lib.store.sqlite import _snapshot_order
@@ -255,6 +320,23 @@ class SheetsRegister(Register):
         values["_row"] = json.dumps(row, ensure_ascii=False) if row else ""
         return values
 
+    def _hash_digest(self, password_hash: str) -> str:
+        return "sidik:" + hmac.new(self._key, password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _audit_row(self, tab: str, row: dict) -> dict:
+        """The row as the audit log keeps it: a password hash never enters the log, only a keyed digest."""
+        if tab != "users" or not row.get("password_hash"):
+            return row
+        return {**row, "password_hash": self._hash_digest(row["password_hash"])}
+
+    def _from_audit_row(self, tab: str, logged: dict, current: dict | None) -> dict:
+        """A row put back from the log: its hash comes from the Sheet when the digests agree; otherwise
+        it stays unusable (its MAC fails, the user is refused until an admin resets the password)."""
+        if tab != "users" or not str(logged.get("password_hash", "")).startswith("sidik:"):
+            return logged
+        held = (current or {}).get("password_hash", "")
+        return {**logged, "password_hash": held if held and self._hash_digest(held) == logged["password_hash"] else ""}
+
     def _sign_row(self, tab: str, obj, event_id: str) -> dict:
         row = codec.to_row(obj)
         row["_mac"], row["_event"] = self._row_mac(tab, row), event_id
@@ -271,7 +353,8 @@ class SheetsRegister(Register):
             new = obj.replace(revision=(expected or 0) + 1, updated_at=utc_now(), updated_by=event.actor)
             row = self._sign_row(tab, new, event.id)
             write = self._update(tab, index, row) if index is not None else self._append(tab, [row])
-            self._batch([write, self._append("events", [self._signed_event(tables["events"], event, expected, row)])],
+            logged = self._audit_row(tab, row)
+            self._batch([write, self._append("events", [self._signed_event(tables["events"], event, expected, logged)])],
                         event.id)
             self._confirm(tab, key, expected, event, what)
             return new
@@ -296,7 +379,7 @@ class SheetsRegister(Register):
         winner = claims[0]
         index, current = tables[tab].find(KEYS[tab], key)
         repair = [] if current is None or current.get("_event") != event.id else [
-            self._update(tab, index, json.loads(winner["_row"]))]
+            self._update(tab, index, self._from_audit_row(tab, json.loads(winner["_row"]), current))]
         undo = self._signed_event(tables["events"], Event(
             action="penulisan_bersamaan_ditolak", actor=event.actor, role=event.role, entity=event.entity,
             entity_id=key, office_id=event.office_id, note=f"kalah dari {winner['id']}"), None, None)
@@ -315,7 +398,7 @@ class SheetsRegister(Register):
         latest: dict[str, dict] = {}
         for _, r in tables["events"].rows:
             if r.get("_row") and r.get("entity_id") not in present:
-                latest[r["entity_id"]] = json.loads(r["_row"])
+                latest[r["entity_id"]] = self._from_audit_row(tab, json.loads(r["_row"]), None)
         lost = next(iter(latest.values()), None)
         writes = [self._update(tab, stale, ours[1])]
         if lost is not None:
@@ -410,8 +493,11 @@ class SheetsRegister(Register):
             tables = self._read(("items", "events"))
             writes, events = [], []
             for index, row in tables["items"].rows:
-                if row.get("_mac") == self._row_mac("items", row):
+                if self._authentic("items", row, tables):
                     continue
+                last = self._last_writes(tables)["items"].get(row.get("id", ""))
+                if last is not None:  # an older row pasted back: keep the revision order of the log
+                    row = {**row, "revision": str(max(int(row.get("revision") or 0), last[0] + 1))}
                 event = Event(action="diubah_di_luar_aplikasi", actor="(Google Sheet)", role="", entity="item",
                               entity_id=row["id"], unit=row.get("unit", ""), office_id=row.get("office_id", ""),
                               after={k: v for k, v in row.items() if not k.startswith("_")},
