@@ -46,8 +46,9 @@ def allow_list() -> list[str]:
 
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
-    embedded = getattr(ip, "ipv4_mapped", None) or getattr(ip, "sixtofour", None)
-    if embedded is not None and not is_public(str(embedded)):
+    if getattr(ip, "ipv4_mapped", None) is not None:  # ::ffff:a.b.c.d is a.b.c.d
+        return is_public(str(ip.ipv4_mapped))
+    if getattr(ip, "sixtofour", None) is not None and not is_public(str(ip.sixtofour)):
         return False
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified or ip.is_loopback
                                  or ip.is_link_local or ip.is_private)
@@ -69,7 +70,7 @@ def allowed(host: str, address: str, allow: list[str]) -> bool:
 
 def checked_addresses(host: str, port: int) -> list[str]:
     """The addresses to connect to; refused if any one of them is not allowed."""
-    host = host.strip("[]")
+    host = host.strip("[]").rstrip(".")  # "localhost." is localhost
     addresses = resolve(host, port)
     allow = allow_list()
     if not addresses or not all(allowed(host, a, allow) for a in addresses):
