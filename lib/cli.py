@@ -10,6 +10,7 @@ from lib.bootstrap import build_context
 from lib.domain.models import ROLES
 from lib.domain.workdays import format_date_id
 from lib.errors import SidipError
+from lib.files import PRIVATE_FILE, PUBLIC_FILE, write_atomic
 from lib.services import auth
 from lib.services.context import SYSTEM_ACTOR, AppContext
 
@@ -132,7 +133,7 @@ def cmd_export(ctx: AppContext, args) -> int:
     out = Path(args.out)
     if out.is_dir():
         out = out / name
-    out.write_bytes(content)
+    _write(out, content, PUBLIC_FILE, f"ekspor {out.name}")
     print(f"{out} ({len(content):,} bita) — {version.label}, status {version.status}".replace(",", "."))
     return 0
 
@@ -210,14 +211,19 @@ def cmd_backup(ctx: AppContext, args) -> int:
     out = Path(args.out)
     if out.is_dir():
         out = out / f"sidip-cadangan-{ctx.now():%Y%m%d-%H%M%S}.xlsx"
-    try:
-        out.write_bytes(content)
-    except OSError as err:
-        raise SidipError(f"Cadangan tidak dapat ditulis ke {out} ({err.strerror}).")
+    _write(out, content, PRIVATE_FILE, f"cadangan {out.name}")  # it holds password hashes: owner only
     print(f"Cadangan ditulis: {out} ({len(content):,} bita)".replace(",", "."))
     for table, n in counts.items():
         print(f"  {table}: {n}")
     return 0
+
+
+def _write(out, content: bytes, mode: int, what: str) -> None:
+    """Whole or not at all: a full disk never leaves a truncated file under the final name."""
+    try:
+        write_atomic(out, content, mode, what)
+    except OSError as err:
+        raise SidipError(f"{what.capitalize()} tidak dapat ditulis ke {out} ({err.strerror}).") from err
 
 
 def cmd_restore(ctx: AppContext, args) -> int:

@@ -56,3 +56,7 @@ def stale_error(what: str, by: str, at: str) -> ConflictError:
 
 class ConfigError(SidipError):
     """The deployment's configuration (keys, secrets, backend) is unusable; said at start."""
+
+
+class StorageFull(SidipError):
+    """The disk (or the register) is full or failing: nothing was changed, free space and retry."""

@@ -1,15 +1,16 @@
-"""Link checker for the ``tautan`` and softcopy fields: which recorded links still open?"""
+"""Link checker for the ``tautan`` and softcopy fields: which recorded links still open?
+
+Only public hosts are contacted (lib.netguard); an internal address gets no request at all."""
 from __future__ import annotations
 
 import re
-import socket
-import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import requests
+from lib.netguard import ALLOW_ENV, NotReached, RefusedAddress, fetch
 
-HEADERS = {"User-Agent": "SIDIP-linkcheck/1.0 (PPID)"}
+REFUSED = ("Alamat jaringan internal atau tidak publik: tidak diperiksa (admin dapat mengizinkan host "
+           f"tertentu lewat {ALLOW_ENV})")
 RETRY_WITH_GET = {403, 405, 501}  # servers that refuse or do not implement HEAD
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
@@ -43,25 +44,24 @@ def check_links(urls: list[str], timeout: float = 10, workers: int = 8) -> list[
 
 
 def check_link(url: str, timeout: float = 10) -> LinkResult:
+    """Reachable, unreachable or an HTTP status: no timings or socket errors (they would map ports)."""
     if not url.lower().startswith(("http://", "https://")):
         return LinkResult(url, False, None, "Bukan tautan http/https")
     try:
         status, final = _fetch(url, timeout)
-    except requests.Timeout:
-        return LinkResult(url, False, None, "Batas waktu habis")
-    except requests.TooManyRedirects:
-        return LinkResult(url, False, None, "Terlalu banyak pengalihan")
-    except requests.RequestException as err:
-        return LinkResult(url, False, None, f"Tidak dapat dihubungi: {reason(err)}")
+    except RefusedAddress:
+        return LinkResult(url, False, None, REFUSED)
+    except (NotReached, ValueError):
+        return LinkResult(url, False, None, "Tidak dapat dijangkau")
     return LinkResult(url, status < 400, status, _message(url, status, final))
 
 
 def _fetch(url: str, timeout: float) -> tuple[int, str]:
     """HEAD first; GET without reading the body when the server will not answer HEAD."""
-    with requests.head(url, timeout=timeout, allow_redirects=True, headers=HEADERS) as response:
+    with fetch(url, "HEAD", timeout) as response:
         if response.status_code not in RETRY_WITH_GET:
             return response.status_code, response.url
-    with requests.get(url, timeout=timeout, stream=True, headers=HEADERS) as response:
+    with fetch(url, "GET", timeout) as response:
         return response.status_code, response.url
 
 
@@ -69,32 +69,3 @@ def _message(url: str, status: int, final: str) -> str:
     if status >= 400:
         return f"HTTP {status}"
     return "Dapat dibuka" if final == url else f"Dapat dibuka (dialihkan ke {final})"
-
-
-def reason(err: BaseException) -> str:
-    """The root cause of a requests error, in a few words instead of urllib3's nested repr."""
-    causes = list(_chain(err))
-    for cause in causes:
-        if isinstance(cause, ConnectionRefusedError):
-            return "sambungan ditolak"
-        if isinstance(cause, socket.gaierror):
-            return "nama server tidak ditemukan"
-        if isinstance(cause, ssl.SSLError):
-            return "sertifikat atau TLS server bermasalah"
-    if isinstance(err, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema)):
-        return "tautan tidak sah"
-    return next((c.strerror for c in reversed(causes) if getattr(c, "strerror", None)), type(err).__name__)
-
-
-def _chain(err: BaseException | None):
-    seen = set()
-    while err is not None and id(err) not in seen:
-        seen.add(id(err))
-        yield err
-        err = err.__cause__ or err.__context__ or _wrapped(err)
-
-
-def _wrapped(err: BaseException) -> BaseException | None:
-    """requests puts urllib3's error in args, and urllib3 its own cause in ``reason``."""
-    inner = getattr(err, "reason", None) or (err.args[0] if err.args else None)
-    return inner if isinstance(inner, BaseException) else None

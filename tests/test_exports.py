@@ -188,8 +188,9 @@ def test_a_publication_has_every_format_of_both_lists_and_the_decree(doc):
                                        "dip.html", "dip.json", "dip.pdf", "dip.xlsx", "keputusan.pdf"]
 
 
-def test_a_manual_upload_is_checked_against_the_files_prepared(ctx, people, doc, tmp_path):
+def test_a_manual_upload_is_checked_against_the_files_prepared(ctx, people, doc, tmp_path, monkeypatch):
     import functools
+    monkeypatch.setenv("SIDIP_LINKCHECK_ALLOW", "127.0.0.1")  # the test's CMS is local
     import http.server
     v = publishing.upload(ctx, people["ppid"], doc.version.id, doc.version.revision, target="manual")
     assert v.upload_url == ""

@@ -59,6 +59,7 @@ class Server(ThreadingHTTPServer):
 @pytest.fixture
 def site(monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("SIDIP_LINKCHECK_ALLOW", "127.0.0.1")  # the test site is local
     httpd = Server(("127.0.0.1", 0), Routes)
     httpd.seen = Counter()
     with serving(httpd) as base:
@@ -77,7 +78,7 @@ def test_each_link_gets_its_status_and_an_indonesian_message_in_input_order_once
         LinkResult(f"{base}/hilang", False, 404, "HTTP 404"),
         LinkResult(f"{base}/pindah", True, 200, f"Dapat dibuka (dialihkan ke {base}/ok)"),
         LinkResult(f"{base}/tanpa-head", True, 200, "Dapat dibuka"),
-        LinkResult(f"{base}/lambat", False, None, "Batas waktu habis"),
+        LinkResult(f"{base}/lambat", False, None, "Tidak dapat dijangkau"),
         LinkResult("ftp://arsip.example.go.id/dip.pdf", False, None, "Bukan tautan http/https"),
     ]
     assert httpd.seen == Counter({("HEAD", "/ok"): 2, ("HEAD", "/hilang"): 1, ("HEAD", "/pindah"): 1,
@@ -94,12 +95,13 @@ def test_links_are_checked_in_parallel_so_slow_ones_do_not_add_up(site):
     assert time.monotonic() - started < 4 * SLOW
 
 
-def test_a_server_that_refuses_the_connection_is_reported_as_unreachable():
+def test_a_server_that_refuses_the_connection_is_reported_as_unreachable(monkeypatch):
+    monkeypatch.setenv("SIDIP_LINKCHECK_ALLOW", "127.0.0.1")
     closed = socket.create_server(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{closed.getsockname()[1]}/dip.html"
     closed.close()
 
-    assert check_links([url], timeout=2) == [LinkResult(url, False, None, "Tidak dapat dihubungi: sambungan ditolak")]
+    assert check_links([url], timeout=2) == [LinkResult(url, False, None, "Tidak dapat dijangkau")]
 
 
 def test_no_links_means_no_results():

@@ -380,6 +380,7 @@ def website(tmp_path):
 @pytest.fixture(autouse=True)
 def no_proxy_for_localhost(monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("SIDIP_LINKCHECK_ALLOW", "127.0.0.1")  # the test website is local
 
 
 def test_the_manual_target_prepares_the_files_under_manual_slug_and_records_no_url(tmp_path):
@@ -424,5 +425,5 @@ def test_verify_reports_a_missing_file_and_an_unreachable_server(website):
 
     assert messages == [
         f"Berkas di {base}/belum-diunggah.html tidak dapat diambil: HTTP 404. Periksa kembali tautan yang dicatat.",
-        f"Tidak dapat mengambil {dead}: sambungan ditolak.",
+        f"Berkas di {dead} tidak dapat dijangkau. Periksa kembali tautan yang dicatat.",
         "Tautan harus diawali http:// atau https://: \"ftp://cms.example.go.id/dip.html\"."]

@@ -1,7 +1,7 @@
 """Manual target, for offices whose website is a central CMS: SIDIP prepares, the officer uploads.
 
 config: ``root``; the files land in ``<root>/manual/<slug>/``. Once uploaded by hand, ``verify``
-checks the public copy against the checksum SIDIP recorded.
+checks the public copy against the checksum SIDIP recorded; only public hosts are fetched (lib.netguard).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import requests
 
 from lib.errors import SidipError
-from lib.linkcheck import reason
+from lib.netguard import ALLOW_ENV, NotReached, RefusedAddress, fetch
 from lib.publish import Published, Target, folder, register
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -37,13 +37,15 @@ def _sha256_of(url: str, timeout: float) -> str:
     if not url.lower().startswith(("http://", "https://")):
         raise SidipError(f"Tautan harus diawali http:// atau https://: \"{url[:80]}\".")
     try:
-        with requests.get(url, stream=True, timeout=timeout) as response:
+        with fetch(url, "GET", timeout) as response:
             _check_status(url, response)
             return _digest(url, response)
-    except requests.Timeout:
-        raise SidipError(f"Batas waktu habis saat mengambil {url} ({timeout:g} detik).") from None
-    except requests.RequestException as err:
-        raise SidipError(f"Tidak dapat mengambil {url}: {reason(err)}.") from err
+    except RefusedAddress:
+        raise SidipError(f"Alamat {url} menunjuk ke jaringan internal atau alamat yang tidak publik; SIDIP "
+                         f"tidak mengambilnya. Catat alamat publik situs PPID (admin dapat mengizinkan host "
+                         f"tertentu lewat {ALLOW_ENV}).") from None
+    except (NotReached, requests.RequestException, ValueError):
+        raise SidipError(f"Berkas di {url} tidak dapat dijangkau. Periksa kembali tautan yang dicatat.") from None
 
 
 def _check_status(url: str, response: requests.Response) -> None:

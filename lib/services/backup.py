@@ -21,6 +21,7 @@ from datetime import date
 from lib.domain.audit import verify_chain
 from lib.domain.models import Actor, Event
 from lib.errors import SidipError
+from lib.files import check_id, check_office_id
 from lib.services.context import AppContext, require_role
 from lib.store import codec
 from lib.store.port import Register
@@ -130,6 +131,7 @@ def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str,
     _apply_side_cells(side_rows, tables, numbers)
     for table in TABLES:
         _check_values(table, tables[table], numbers[table])
+        _check_ids(table, tables[table], numbers[table])
     _check_chain(ctx, tables["events"])
     ctx.register.load(tables)
     return {table: len(tables[table]) for table in TABLES}
@@ -266,6 +268,23 @@ def _check_values(table: str, rows: list[dict[str, str]], numbers: list[int]) ->
                 date.fromisoformat(row["day"])
         except (ValueError, TypeError, KeyError) as err:
             raise SidipError(f"Lembar {table} baris {number} berisi nilai yang tidak sah.") from err
+
+
+ID_COLUMNS = {"items": ("id",), "versions": ("id", "base_version_id"), "events": ("id",),
+              "version_items": ("version_id", "item_id")}
+
+
+def _check_ids(table: str, rows: list[dict[str, str]], numbers: list[int]) -> None:
+    """Ids become folder names when a version is published: only ids as SIDIP makes them come in."""
+    for number, row in zip(numbers, rows):
+        try:
+            if "office_id" in row:
+                check_office_id(row["office_id"])
+            for column in ID_COLUMNS.get(table, ()):
+                if row.get(column) or column == "id" or table == "version_items":
+                    check_id(row.get(column, ""), f"Kolom {column}")
+        except SidipError as err:
+            raise SidipError(f"Lembar {table} baris {number}: {err} Cadangan tidak dipulihkan.") from None
 
 
 def _check_chain(ctx: AppContext, rows: list[dict[str, str]]) -> None:

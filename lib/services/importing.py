@@ -8,6 +8,7 @@ from lib.domain.import_mapping import ImportPlan, plan
 from lib.domain.models import Actor, Item, Version, new_id
 from lib.domain.workflow import VERSION_TRANSITIONS, check_transition
 from lib.errors import ValidationError
+from lib.files import check_id, check_office_id
 from lib.reader import read_grid
 from lib.services.context import AppContext, require_role
 from lib.services.versions import clean_decree
@@ -40,7 +41,10 @@ class ImportResult:
 
 
 def _item(ctx: AppContext, actor: Actor, fields: dict, unit: str, stamp: str) -> Item:
-    return Item(new_id("inf"), unit, fields["judul"], status="diklasifikasi", office_id=ctx.office_id,
+    unknown = set(fields) & {"id", "office_id", "revision", "status"}
+    if unknown:  # a mapped column never sets what SIDIP owns: ids become file and folder names
+        raise ValidationError({"berkas": f"Kolom {', '.join(sorted(unknown))} tidak dapat diimpor."})
+    return Item(check_id(new_id("inf")), unit, fields["judul"], status="diklasifikasi", office_id=ctx.office_id,
                 created_by=actor.username, created_at=stamp, classified_by=actor.username,
                 classified_on=ctx.today(), **{k: v for k, v in fields.items() if k != "judul"})
 
@@ -49,6 +53,7 @@ def run(ctx: AppContext, actor: Actor, result: ImportPlan, unit: str, filename: 
         as_version: dict | None = None, progress=None) -> ImportResult:
     """Import every mapped row (and optionally the historical version it was decreed as), or nothing."""
     require_role(actor, "admin", "ppid")
+    check_office_id(ctx.office_id)
     if not result.rows:
         raise ValidationError({"berkas": "Tidak ada baris yang dapat diimpor."}, nothing_to_import(result))
     if unit not in ctx.units():
@@ -79,7 +84,7 @@ def _historical(ctx: AppContext, actor: Actor, data: dict, items: list[Item]):
     """The imported rows as the version they were established as, outside SIDIP's approval."""
     check_transition(VERSION_TRANSITIONS, "import", actor, None)
     decree = clean_decree(ctx, data)
-    version = Version(new_id("dip"), int(data["tahun"]), office_id=ctx.office_id, status="diimpor",
+    version = Version(check_id(new_id("dip")), int(data["tahun"]), office_id=ctx.office_id, status="diimpor",
                       decree=decree, created_by=actor.username,
                       history=[{"aksi": "diimpor", "oleh": actor.username, "decree": {"nomor": decree.nomor}}])
     return version, dv.build_snapshot(version, items)

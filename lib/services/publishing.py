@@ -13,6 +13,7 @@ from lib.domain.workflow import VERSION_TRANSITIONS, check_transition
 from lib.errors import ValidationError, WorkflowError
 from lib.export import EXPORTERS, render_all
 from lib.export.document import PublicDocument, Signer
+from lib.files import PRIVATE_DIR, PRIVATE_FILE, check_id, inside, make_dir, write_atomic
 from lib.publish import TARGETS
 from lib.services import letterhead
 from lib.services.context import AppContext, require_role
@@ -78,34 +79,44 @@ def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str, kind:
 
 # -- the signed decree ------------------------------------------------------------------------
 def _attachment_dir(ctx: AppContext, version_id: str) -> Path:
-    return Path(ctx.data_dir) / "lampiran" / version_id
+    """lampiran/<version id>, refused unless the id is one SIDIP made and the path stays in the data folder."""
+    return inside(Path(ctx.data_dir), "lampiran", check_id(version_id, "Kode versi"))
 
 
 def attach_signed_decree(ctx: AppContext, actor: Actor, version_id: str, pdf: bytes, revision: int) -> Version:
-    """The scanned, signed decree is kept with the version and published with it."""
+    """The scanned, signed decree is kept with the version and published with it.
+
+    Every scan is kept under its own name (its SHA-256): a new scan never overwrites a signed one;
+    the version history names the current one."""
     old = _fresh(ctx, actor, version_id, revision)
     require_role(actor, "ppid")
     if old.status == "draf":
         raise WorkflowError("Keputusan yang ditandatangani dilampirkan setelah DIP ditetapkan.")
     if not pdf.startswith(b"%PDF") or len(pdf) > MAX_SIGNED_BYTES:
         raise ValidationError({"berkas": "Unggah berkas PDF hasil pindaian, paling besar 20 MB."})
-    folder = _attachment_dir(ctx, version_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / SIGNED_DECREE).write_bytes(pdf)
     sha = hashlib.sha256(pdf).hexdigest()
-    new = old.replace(history=[*old.history, _history(ctx, actor, "keputusan_dilampirkan", sha256=sha)])
+    name = f"keputusan-ditandatangani-{sha}.pdf"
+    folder = make_dir(_attachment_dir(ctx, version_id), PRIVATE_DIR)
+    write_atomic(folder / name, pdf, PRIVATE_FILE, what="pindaian keputusan")
+    entry = _history(ctx, actor, "keputusan_dilampirkan", sha256=sha, berkas=name)
+    new = old.replace(history=[*old.history, entry])
     return _save(ctx, actor, "keputusan_ditandatangani_dilampirkan", old, new, note=f"sha256 {sha}")
 
 
-def signed_decree(ctx: AppContext, version_id: str) -> bytes | None:
-    path = _attachment_dir(ctx, version_id) / SIGNED_DECREE
+def signed_decree(ctx: AppContext, version: Version) -> bytes | None:
+    """The current scan: the one the version history names last (older scans stay, unused)."""
+    attached = [h for h in version.history if h.get("aksi") == "keputusan_dilampirkan"]
+    if not attached:
+        return None
+    name = attached[-1].get("berkas") or SIGNED_DECREE  # scans attached before names carried the hash
+    path = inside(_attachment_dir(ctx, version.id), name)
     return path.read_bytes() if path.exists() else None
 
 
 # -- publishing -------------------------------------------------------------------------------
 def publication_files(ctx: AppContext, version: Version) -> dict[str, bytes]:
     files = render_all(document(ctx, version, ctx.register.snapshot(version.id)))
-    signed = signed_decree(ctx, version.id)
+    signed = signed_decree(ctx, version)
     if signed:
         files[SIGNED_DECREE] = signed
     return files

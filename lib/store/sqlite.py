@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from lib.domain.audit import EventSigner
 from lib.domain.models import Event, Item, SnapshotRow, User, Version, utc_now
 from lib.domain.workdays import HolidayOverride
 from lib.errors import ConflictError, SidipError, stale_error
+from lib.files import PRIVATE_DIR, PRIVATE_FILE, is_disk_error, make_dir, storage_full
 from lib.store import codec
 from lib.store.port import Register
 
@@ -61,7 +63,7 @@ class SqliteRegister(Register):
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._private_files()
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
@@ -69,15 +71,30 @@ class SqliteRegister(Register):
             self._local.conn = conn
         return conn
 
+    def _private_files(self) -> None:
+        """The register holds password hashes: owner only (0600, folder 0700), whatever the umask.
+
+        SQLite gives the -wal and -shm files the database file's mode; older ones are fixed here."""
+        make_dir(self.path.parent, PRIVATE_DIR)
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE))
+        for path in (self.path, *(self.path.with_name(self.path.name + s) for s in ("-wal", "-shm"))):
+            if path.exists():
+                os.chmod(path, PRIVATE_FILE)
+
     @contextmanager
     def _tx(self):
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")  # take the write lock first: no lost update between processes
         try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("BEGIN IMMEDIATE")  # take the write lock first: no lost update between processes
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+        except (sqlite3.OperationalError, OSError) as err:
+            if is_disk_error(err):  # otherwise SQLite's "cannot rollback" would hide the cause
+                raise storage_full("register") from err
             raise
 
     def _rows(self, sql: str, args=()) -> list[sqlite3.Row]:
@@ -283,6 +300,15 @@ class SqliteRegister(Register):
                     except sqlite3.IntegrityError as err:
                         raise SidipError(f"Tabel {table} baris {number} tidak dapat dimuat: kuncinya "
                                          "ganda atau kosong.") from err
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo what is left; after a full disk SQLite may have rolled back already, which is no error."""
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
 
 
 def _snapshot_order(row: SnapshotRow):
