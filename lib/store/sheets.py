@@ -61,6 +61,10 @@ def _setting_token(office_id: str, key: str, value: str | None) -> str:
     return f"pengaturan:{key}:" + hashlib.sha256(json.dumps([office_id, key, value]).encode()).hexdigest()[:24]
 
 
+def _snapshot_key(rows: list[dict]) -> list[tuple]:
+    return sorted(tuple(r.get(c, "") for c in FIXED["version_items"]) for r in rows)
+
+
 def _cell(value: str) -> dict:
     return {"userEnteredValue": {"stringValue": value}}
 
@@ -141,12 +145,14 @@ class SheetsRegister(Register):
     def invalidate(self) -> None:
         self._cache = None
 
-    def _batch(self, requests: list[dict], event_id: str = "") -> None:
-        """One all-or-nothing batchUpdate; after a lost response, the event id tells whether it applied."""
-        def applied() -> bool:
+    def _batch(self, requests: list[dict], event_id: str = "", applied=None) -> None:
+        """One all-or-nothing batchUpdate; after a lost response, the event id (or ``applied``, a check of
+        what the write leaves behind) tells whether it applied."""
+        def event_written() -> bool:
             return bool(event_id) and self._read(("events",))["events"].find("id", event_id)[0] is not None
         try:
-            call(self.policy, self._http().batch_update, self.sid, {"requests": requests}, on_retry=applied)
+            call(self.policy, self._http().batch_update, self.sid, {"requests": requests},
+                 on_retry=applied or event_written)
         finally:
             self.invalidate()
 
@@ -353,7 +359,14 @@ class SheetsRegister(Register):
             old = [i for i, r in table.rows if r.get("version_id") == version_id]
             new = [{"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
                     "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in rows]
-            self._batch(self._delete_rows("version_items", old) + ([self._append("version_items", new)] if new else []))
+            # A lost response must not append the rows twice: retry only while the tab does not already
+            # hold exactly the new rows (the write is all-or-nothing, so it either did or did not apply).
+            def applied() -> bool:
+                now = [r for _, r in self._read(("version_items",))["version_items"].rows
+                       if r.get("version_id") == version_id]
+                return _snapshot_key(now) == _snapshot_key(new)
+            self._batch(self._delete_rows("version_items", old) + ([self._append("version_items", new)] if new else []),
+                        applied=applied)
 
     def _upsert_plain(self, tab: str, match: dict, row: dict | None, event: Event) -> None:
         with self._lock:
