@@ -38,7 +38,8 @@ HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "create
                 "password_hash": "hash_kata_sandi", "active": "aktif", "key": "kunci", "value": "nilai",
                 "day": "tanggal", "kind": "jenis", "name": "nama", "version_id": "kode_versi",
                 "item_id": "kode_informasi", "data": "isi", "_mac": "_tanda", "_event": "_peristiwa",
-                "_base": "_revisi_dasar", "_row": "_baris"}
+                "_base": "_revisi_dasar", "_row": "_baris",
+                "frozen": "dibekukan"}
 MAX_BATCH_ROWS = 5000
 CACHE_SECONDS = 50.0  # others' changes (other users, replicas, hand edits) show within a minute
 
