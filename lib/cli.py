@@ -43,14 +43,23 @@ def cmd_user_add(ctx: AppContext, args) -> int:
 
 
 def cmd_deadline(ctx: AppContext, args) -> int:
+    from lib.domain.validation import parse_date
+    from lib.domain.workdays import MAX_DEADLINE_DAYS, deadline_start_bounds
+    errors: dict[str, str] = {}
+    earliest, latest = deadline_start_bounds(ctx.today())
     try:
         start = date.fromisoformat(args.start)
     except ValueError:
         raise SidipError(f"Tanggal \"{args.start}\" tidak valid. Gunakan format TTTT-BB-HH, contoh 2026-03-17.")
+    parse_date(start, "Tanggal mulai", errors, earliest=earliest, latest=latest)
+    if errors:
+        raise SidipError(errors["Tanggal mulai"])
     clock = ctx.clock()
     days = clock.sla_days if args.days is None else args.days
     if days < 1:
         raise SidipError("Jumlah hari kerja minimal 1.")
+    if days > MAX_DEADLINE_DAYS:
+        raise SidipError(f"Jumlah hari kerja paling banyak {MAX_DEADLINE_DAYS}.")
     explained = ctx.calendar().explain(start, days, clock.count_from_next_day)
     print(explained.due.isoformat())
     for skipped in explained.skipped:

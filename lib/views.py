@@ -177,10 +177,16 @@ def diff_frame(diff: VersionDiff):
 
 
 def filter_public(rows: list[SnapshotRow], query: str, year: str) -> list[SnapshotRow]:
-    """Search every published field; the DIK rows carry only their public fields."""
+    """Search only what the public page shows: a row's data also holds where it is stored and internal
+    notes, and a hit on those would tell a citizen what the page hides."""
     needle = query.strip().lower()
-    return [r for r in rows if (not needle or needle in " ".join(map(str, r.data.values())).lower())
+    return [r for r in rows if (not needle or needle in _shown_text(r))
             and (not year or str(r.data.get("tahun")) == year or r.kategori == "dikecualikan")]
+
+
+def _shown_text(row: SnapshotRow) -> str:
+    c = public_card(row)
+    return "\n".join([c.title, c.summary, *c.details, *(label for label, _ in c.links)]).lower()
 
 
 def unit_emails_text(stored: str) -> str:

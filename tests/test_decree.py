@@ -76,12 +76,12 @@ def test_each_legal_basis_ends_with_a_semicolon_and_the_last_with_a_full_stop(ty
 
 
 def test_the_ppid_appointment_decree_is_cited_last_when_the_office_sets_it(ctx, people):
-    v = established(ctx, people)
     assert publishing.legal_bases(ctx.settings())[-1].startswith("Peraturan Komisi Pemilihan Umum Nomor 22")
     appointment = ("Keputusan Ketua Komisi Pemilihan Umum Kabupaten Sarolangun Nomor 5 Tahun 2026 tentang "
                    "Penetapan Pejabat Pengelola Informasi dan Dokumentasi")
     admin.update_settings(ctx, people["admin"], {"ppid_appointment_decree": appointment + ".",
                                                  "legal_bases": "UU 14/2008;\nPerki 1/2021."})
+    v = established(ctx, people)
     text = " ".join(pages_text(render_decree(publishing.document(ctx, v, ctx.register.snapshot(v.id)))))
     assert f"Mengingat : 1. UU 14/2008; 2. Perki 1/2021; 3. {appointment}. MEMUTUSKAN:" in text
 

@@ -179,7 +179,10 @@ def test_nip_is_left_out_of_public_documents_unless_the_office_allows_it(ctx, pe
     v = versions.create_version(ctx, people["ppid"], 2026)
     v = versions.establish(ctx, people["ppid"], v.id, DECREE, v.revision)
     assert "198001012005011001" not in publishing.export_bytes(ctx, people["ppid"], v.id, "html")[1].decode()
-    admin.update_settings(ctx, people["admin"], {"publish_nip": "1"})
+    admin.update_settings(ctx, people["admin"], {"publish_nip": "1"})  # frozen: the established version keeps its choice
+    assert "198001012005011001" not in publishing.export_bytes(ctx, people["ppid"], v.id, "html")[1].decode()
+    v = versions.send_back(ctx, people["atasan"], v.id, "Tetapkan ulang", v.revision)
+    v = versions.establish(ctx, people["ppid"], v.id, DECREE, v.revision)
     assert "NIP. 198001012005011001" in publishing.export_bytes(ctx, people["ppid"], v.id, "html")[1].decode()
 
 

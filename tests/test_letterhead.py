@@ -43,7 +43,10 @@ def test_an_uploaded_letterhead_is_printed_atop_the_decree_until_removed(ctx, pe
     v = versions.establish(ctx, people["ppid"], v.id, DECREE, v.revision)
     pages = PdfReader(io.BytesIO(publishing.export_bytes(ctx, people["ppid"], v.id, "keputusan")[1])).pages
     assert len(pages[0].images) == 1 and all(len(p.images) == 0 for p in pages[1:])
-    letterhead.remove(ctx, people["admin"])
+    letterhead.remove(ctx, people["admin"])  # the established decree keeps the letterhead it was made with
+    pages = PdfReader(io.BytesIO(publishing.export_bytes(ctx, people["ppid"], v.id, "keputusan")[1])).pages
+    assert len(pages[0].images) == 1
+    v = versions.send_back(ctx, people["atasan"], v.id, "Tanpa kop", v.revision)  # a draft reads today's settings
     pages = PdfReader(io.BytesIO(publishing.export_bytes(ctx, people["ppid"], v.id, "keputusan")[1])).pages
     assert len(pages[0].images) == 0
 

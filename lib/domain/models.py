@@ -257,6 +257,9 @@ class Version(Record):
     updated_at: str = field(default_factory=utc_now)
     updated_by: str = ""
     revision: int = 0
+    # What the documents read from the settings, as they were when the version was established (office
+    # name, legal bases, decree text, signer, letterhead file): later settings never rewrite a decree.
+    frozen: dict = field(default_factory=dict)
 
     @property
     def label(self) -> str:

@@ -44,18 +44,40 @@ def check_length(name: str, text: str, errors: dict[str, str]) -> None:
                         f"paling banyak {thousands(limit)}.")
 
 
-def parse_date(value, name: str, errors: dict[str, str]) -> date | None:
-    """Accept a date or an ISO ``YYYY-MM-DD`` string; empty means no date."""
+# No public information of the Republic predates the proclamation: an earlier date is a typing error.
+INFO_DATE_FLOOR = date(1945, 8, 17)
+
+
+def parse_date(value, name: str, errors: dict[str, str], *, today: date | None = None,
+               earliest: date | None = None, latest: date | None = None) -> date | None:
+    """Accept a date or an ISO ``YYYY-MM-DD`` string; empty means no date.
+
+    With ``today`` (the office's, passed in) a date after it is refused; ``earliest`` and ``latest``
+    bound it further. An out-of-range date gets a message naming the field, never a crash later."""
     if value in (None, ""):
         return None
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value).strip())
+        day = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
     except ValueError:
         errors[name] = (f"{label(name)} tidak valid: \"{str(value)[:40]}\". "
                         "Gunakan format TTTT-BB-HH, contoh 2026-03-17.")
         return None
+    problem = _out_of_range(day, today, earliest, latest)
+    if problem:
+        errors[name] = f"{label(name)} {problem}"
+        return None
+    return day
+
+
+def _out_of_range(day: date, today: date | None, earliest: date | None, latest: date | None) -> str:
+    from lib.domain.workdays import format_date_id
+    if today is not None and day > today:
+        return f"tidak boleh setelah hari ini ({format_date_id(today)}): {format_date_id(day)}."
+    if latest is not None and day > latest:
+        return f"paling lambat {format_date_id(latest)}, bukan {format_date_id(day)}."
+    if earliest is not None and day < earliest:
+        return f"paling awal {format_date_id(earliest)}, bukan {format_date_id(day)}."
+    return ""
 
 
 def parse_year(value, errors: dict[str, str]) -> int | None:
@@ -96,15 +118,17 @@ def check_links(text: str, errors: dict[str, str]) -> None:
 CONTENT_FIELDS = ("judul", *DIP_FIELDS, "tautan")
 
 
-def clean_submission(data: dict) -> dict:
-    """What the desk hands to the PPID: the title and the six DIP columns are required."""
+def clean_submission(data: dict, today: date | None = None) -> dict:
+    """What the desk hands to the PPID: the title and the six DIP columns are required. The date the
+    information came into being cannot lie after ``today`` (the office's) nor before 1945."""
     errors: dict[str, str] = {}
     cleaned = clean_texts(data, CONTENT_FIELDS, errors)
     require(cleaned, ("judul", *DIP_FIELDS), errors)
     check_links(cleaned.get("tautan", ""), errors)
     cleaned["tahun"] = parse_year(data.get("tahun"), errors)
     if "info_created_on" in data:
-        cleaned["info_created_on"] = parse_date(data["info_created_on"], "info_created_on", errors)
+        cleaned["info_created_on"] = parse_date(data["info_created_on"], "info_created_on", errors,
+                                                today=today, earliest=INFO_DATE_FLOOR)
     if data.get("kategori"):
         cleaned["kategori"] = check_category(data["kategori"], errors)
     if errors:

@@ -33,6 +33,18 @@ def format_date_id(d: date) -> str:
     return f"{d.day} {_MONTHS_ID[d.month - 1]} {d.year}"
 
 
+# A deadline explained today starts within these bounds: older requests predate any register we hold,
+# and one more than a year ahead is a typing error (9999-12-31 would overflow the calendar).
+DEADLINE_EARLIEST = date(1990, 1, 1)
+DEADLINE_AHEAD_DAYS = 366
+MAX_DEADLINE_DAYS = 365
+
+
+def deadline_start_bounds(today: date) -> tuple[date, date]:
+    """(earliest, latest) start date of a deadline, ``today`` being the office's."""
+    return DEADLINE_EARLIEST, today + timedelta(days=DEADLINE_AHEAD_DAYS)
+
+
 def _to_date(d: date) -> date:
     # datetime is a date subclass but never compares equal to a date,
     # so set lookups would silently miss holidays without this.

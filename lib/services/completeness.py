@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+import random
+import time
 from dataclasses import dataclass
 
 from lib.domain import metrics
 from lib.domain import obligations as ob
 from lib.domain.models import Actor, Item
 from lib.domain.validation import clean_reason, clean_text
-from lib.errors import NotFound, ValidationError
+from lib.errors import ConflictError, NotFound, ValidationError
 from lib.services.context import AppContext, require_role
 from lib.services.items import _fresh, _save
 
@@ -128,13 +130,22 @@ def decide(ctx: AppContext, actor: Actor, item_id: str, obligation_id: str, conf
 
 
 # -- the admin edits the list -----------------------------------------------------------------
-def _changes(ctx: AppContext) -> dict:
-    return json.loads(ctx.register.settings(ctx.office_id).get(SETTINGS_KEY, "{}"))
+MAX_TRIES = 30
 
 
-def _store(ctx: AppContext, actor: Actor, changes: dict, action: str, entity_id: str, after: dict) -> None:
-    event = ctx.event(actor, action, "obligation", entity_id, after=after)
-    ctx.register.save_settings(ctx.office_id, {SETTINGS_KEY: json.dumps(changes, ensure_ascii=False)}, event)
+def _store(ctx: AppContext, actor: Actor, action: str, edit) -> str:
+    """Read the list of changes, apply ``edit`` (changes -> (entity id, audited after)), and write it back
+    only if nobody else wrote it meanwhile; else read again. Two admins marking at once both land."""
+    for attempt in range(MAX_TRIES):
+        raw = ctx.register.settings(ctx.office_id).get(SETTINGS_KEY)
+        changes = json.loads(raw or "{}")
+        entity_id, after = edit(changes)
+        event = ctx.event(actor, action, "obligation", entity_id, after=after)
+        value = json.dumps(changes, ensure_ascii=False)
+        if ctx.register.compare_and_set_setting(ctx.office_id, SETTINGS_KEY, raw, value, event):
+            return entity_id
+        time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # spread writers that collided
+    raise ConflictError("Daftar kewajiban sedang diubah pengguna lain terus-menerus. Coba lagi sebentar lagi.")
 
 
 def mark(ctx: AppContext, actor: Actor, obligation_id: str, status: str, reason: str) -> None:
@@ -145,9 +156,11 @@ def mark(ctx: AppContext, actor: Actor, obligation_id: str, status: str, reason:
     if status not in ("berlaku", "tidak_berlaku", "pensiun", ""):
         raise ValidationError({"status": "Pilih: berlaku, tidak berlaku, atau dipensiunkan."})
     text = clean_reason(reason, "note") if status in ("tidak_berlaku", "pensiun") else clean_text(reason)[:2000]
-    changes = _changes(ctx)
-    changes.setdefault("status", {})[obligation_id] = {"status": status, "alasan": text, "oleh": actor.username}
-    _store(ctx, actor, changes, "kewajiban_status_diubah", obligation_id, {"status": status, "alasan": text})
+
+    def edit(changes: dict):
+        changes.setdefault("status", {})[obligation_id] = {"status": status, "alasan": text, "oleh": actor.username}
+        return obligation_id, {"status": status, "alasan": text}
+    _store(ctx, actor, "kewajiban_status_diubah", edit)
 
 
 def add(ctx: AppContext, actor: Actor, data: dict) -> str:
@@ -155,15 +168,17 @@ def add(ctx: AppContext, actor: Actor, data: dict) -> str:
     judul, group = clean_text(data.get("judul")), data.get("kelompok", "")
     if not judul or group not in ob.GROUPS:
         raise ValidationError({"judul": "Isi judul kewajiban dan pilih kelompoknya."})
-    changes = _changes(ctx)
-    extra = changes.setdefault("tambahan", [])
-    new_id = f"KTR-{len(extra) + 1:02d}"
-    extra.append({"id": new_id, "induk": "", "kelompok": group, "judul": judul[:500],
-                  "dasar_hukum": clean_text(data.get("dasar_hukum"))[:500], "bukti_tipikal": clean_text(data.get("bukti"))[:500],
-                  "kata_kunci": clean_text(data.get("kata_kunci"))[:300], "berlaku": "ya", "catatan_berlaku": "",
-                  "keyakinan": "belum_diverifikasi"})
-    _store(ctx, actor, changes, "kewajiban_ditambahkan", new_id, {"judul": judul, "kelompok": group})
-    return new_id
+
+    def edit(changes: dict):
+        extra = changes.setdefault("tambahan", [])
+        new_id = f"KTR-{len(extra) + 1:02d}"
+        extra.append({"id": new_id, "induk": "", "kelompok": group, "judul": judul[:500],
+                      "dasar_hukum": clean_text(data.get("dasar_hukum"))[:500],
+                      "bukti_tipikal": clean_text(data.get("bukti"))[:500],
+                      "kata_kunci": clean_text(data.get("kata_kunci"))[:300], "berlaku": "ya",
+                      "catatan_berlaku": "", "keyakinan": "belum_diverifikasi"})
+        return new_id, {"judul": judul, "kelompok": group}
+    return _store(ctx, actor, "kewajiban_ditambahkan", edit)
 
 
 def establish_gaps(ctx: AppContext) -> list[ob.Obligation]:

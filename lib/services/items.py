@@ -59,7 +59,7 @@ def open_request(ctx: AppContext, actor: Actor, unit: str, judul: str, note: str
 def submit_new(ctx: AppContext, actor: Actor, data: dict) -> Item:
     """The desk submits unprompted; on the clock only if it says when the information came to be."""
     require_role(actor, "desk")
-    fields = clean_submission(data)
+    fields = clean_submission(data, ctx.today())
     unit = actor.unit if not actor.has("ppid") else _check_unit_name(ctx, data.get("unit") or actor.unit)
     item = Item(new_id("inf"), unit, fields["judul"], status="", office_id=ctx.office_id,
                 created_by=actor.username, created_at=_stamp(ctx))
@@ -70,7 +70,7 @@ def submit_new(ctx: AppContext, actor: Actor, data: dict) -> Item:
 def submit(ctx: AppContext, actor: Actor, item_id: str, data: dict, revision: int) -> Item:
     """The desk answers a request, or resubmits a returned item after fixing it."""
     old = _fresh(ctx, actor, item_id, revision)
-    fields = clean_submission(data)
+    fields = clean_submission(data, ctx.today())
     new = workflow.submit(actor, old, fields, ctx.today(), ctx.calendar(), ctx.clock())
     action = "informasi_diajukan_ulang" if old.status == "dikembalikan" else "informasi_diajukan"
     return _save(ctx, actor, action, old, new)

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab import rl_config
+
 from lib.domain import versions as dv
-from lib.domain.audit import digest
 from lib.domain.models import Actor, SnapshotRow, Version
 from lib.domain.workflow import VERSION_TRANSITIONS, check_transition
 from lib.errors import ValidationError, WorkflowError
@@ -15,18 +16,24 @@ from lib.export import EXPORTERS, render_all
 from lib.export.document import PublicDocument, Signer
 from lib.files import PRIVATE_DIR, PRIVATE_FILE, check_id, inside, make_dir, write_atomic
 from lib.publish import TARGETS
-from lib.services import letterhead
 from lib.services.context import AppContext, require_role
-from lib.services.versions import _fresh, _history, _rows, _save, get_version
+from lib.services.versions import (
+    _fresh, _history, _rows, _save, document_digest, document_letterhead, document_settings, get_version,
+)
+
+# Every PDF SIDIP makes is reproducible (no clock-made creation date or file id): an uploaded version's
+# documents re-render byte for byte, so their recorded checksums keep meaning something.
+rl_config.invariant = 1
 
 SIGNED_DECREE = "keputusan-ditandatangani.pdf"
 MAX_SIGNED_BYTES = 20 * 1024 * 1024
 
 
-def _signer(ctx: AppContext, version: Version) -> Signer | None:
+def _signer(ctx: AppContext, version: Version, s: dict) -> Signer | None:
     """Who signs: the decree's signer; for a draft, the PPID of the settings (date and number left blank);
-    none for a list established outside SIDIP, whose signed original is the scan."""
-    d, s = version.decree, ctx.settings()
+    none for a list established outside SIDIP, whose signed original is the scan. ``s``: the settings the
+    version's documents read (frozen at penetapan)."""
+    d = version.decree
     if is_imported(version):
         return None
     if d is None:
@@ -57,12 +64,13 @@ def _diff(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> dv.Vers
 
 
 def document(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> PublicDocument:
-    s = ctx.settings()
+    """An established version prints the settings frozen into it; a draft, today's settings."""
+    s = document_settings(ctx, version)
     return PublicDocument(version, rows, s["office_name"], draft=is_draft(version),
-                          audit_digest=digest(ctx.register.events(ctx.office_id)),
-                          signer=_signer(ctx, version), diff=_diff(ctx, version, rows),
+                          audit_digest=document_digest(ctx, version),
+                          signer=_signer(ctx, version, s), diff=_diff(ctx, version, rows),
                           legal_bases=legal_bases(s), decree_text=s["decree_template"],
-                          settings=s, imported=is_imported(version), letterhead=letterhead.read(ctx) or b"")
+                          settings=s, imported=is_imported(version), letterhead=document_letterhead(ctx, version))
 
 
 def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str, kind: str = "dip") -> tuple[str, bytes]:

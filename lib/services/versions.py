@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from lib.domain import versions as dv
 from lib.domain.models import Actor, Decree, SnapshotRow, Version, new_id
@@ -106,8 +107,51 @@ def establish(ctx: AppContext, actor: Actor, version_id: str, decree_data: dict,
     gaps, reason = _completeness_guard(ctx, decree_data)
     entry = _history(ctx, actor, "ditetapkan", decree=_decree_dict(decree), items=len(snap),
                      kelengkapan={"belum_tercakup": [o.id for o in gaps], "alasan": reason})
-    new = old.replace(status="ditetapkan", decree=decree, history=[*old.history, entry])
+    new = old.replace(status="ditetapkan", decree=decree, history=[*old.history, entry],
+                      frozen=_freeze(ctx, old.id))
     return _save(ctx, actor, "dip_ditetapkan", old, new, snapshot=snap, note=reason)
+
+
+# Every setting the documents of a version read; frozen into the version when it is established.
+DOCUMENT_SETTINGS = ("office_name", "office_place", "legal_bases", "ppid_appointment_decree", "decree_template",
+                     "ppid_name", "ppid_position", "ppid_nip", "publish_nip", "letterhead")
+
+
+def _freeze(ctx: AppContext, version_id: str) -> dict:
+    """The settings as they are now, and a copy of the letterhead image kept with the version."""
+    from lib.services import letterhead
+    s = ctx.settings()
+    image, name = letterhead.read(ctx), ""
+    if image:
+        name = s["letterhead"].split(" ")[0]
+        folder = Path(ctx.data_dir) / "lampiran" / version_id
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(image)
+    return {"settings": {k: s.get(k, "") for k in DOCUMENT_SETTINGS}, "letterhead": name}
+
+
+def document_settings(ctx: AppContext, version: Version) -> dict:
+    """What an established version's documents print: the settings frozen when it was established. A draft
+    reads today's settings; so does a version established before settings were frozen (no frozen data)."""
+    return {**ctx.settings(), **version.frozen.get("settings", {})}
+
+
+def document_letterhead(ctx: AppContext, version: Version) -> bytes:
+    from lib.services import letterhead
+    if "letterhead" not in version.frozen:  # a draft, or established before letterheads were frozen
+        return letterhead.read(ctx) or b""
+    name = version.frozen["letterhead"]
+    path = Path(ctx.data_dir) / "lampiran" / version.id / name
+    return path.read_bytes() if name.startswith("kop-surat.") and path.is_file() else b""
+
+
+def document_digest(ctx: AppContext, version: Version) -> str:
+    """The audit digest printed on the documents: for an uploaded version, the log as it stood when its files
+    were published (so they re-render byte for byte); otherwise the log as it stands now."""
+    from lib.domain.audit import digest
+    events = ctx.register.events(ctx.office_id)
+    uploads = [n for n, e in enumerate(events) if e.action == "dip_diunggah" and e.entity_id == version.id]
+    return digest(events[:uploads[-1]] if uploads and version.status == "diunggah" else events)
 
 
 def _completeness_guard(ctx: AppContext, data: dict):
@@ -148,6 +192,6 @@ def send_back(ctx: AppContext, actor: Actor, version_id: str, note: str, revisio
     old = _fresh(ctx, actor, version_id, revision)
     check_transition(VERSION_TRANSITIONS, "send_back", actor, old.status)
     text = clean_reason(note, "note")
-    new = old.replace(status="draf",
+    new = old.replace(status="draf", frozen={},
                       history=[*old.history, _history(ctx, actor, "dikembalikan", catatan=text)])
     return _save(ctx, actor, "dip_dikembalikan_ke_draf", old, new, snapshot=[], note=text)

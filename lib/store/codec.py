@@ -88,7 +88,8 @@ RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event}
 # Columns added after the first release. A register or backup made before them lacks them: they
 # read as empty, Sheets gets them appended to its header, and a row signs them only when they hold
 # a value, so every signature made before they existed still verifies.
-ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"items": ("dasar_pengecualian", "masa_pengecualian_teks")}
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"items": ("dasar_pengecualian", "masa_pengecualian_teks"),
+                                             "versions": ("frozen",)}
 
 
 def signed_columns(table: str, names: list[str], row: dict) -> list[str]:

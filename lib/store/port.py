@@ -86,6 +86,15 @@ class Register(ABC):
     def save_settings(self, office_id: str, values: dict[str, str], event: Event) -> None:
         """Upsert settings keys."""
 
+    def compare_and_set_setting(self, office_id: str, key: str, expected: str | None, value: str,
+                                event: Event) -> bool:
+        """Write one key only if it still holds ``expected`` (None: the key is absent), with its event.
+
+        Returns False, changing nothing that reads as applied, when another writer got there first:
+        the caller reads again and retries (a bounded number of times).
+        """
+        raise NotImplementedError
+
     @abstractmethod
     def save_holiday_override(self, office_id: str, override: HolidayOverride, event: Event,
                               remove: bool = False) -> None:

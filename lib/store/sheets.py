@@ -9,6 +9,7 @@ values are written as strings (``userEnteredValue.stringValue``), so user text n
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -38,7 +39,8 @@ HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "create
                 "password_hash": "hash_kata_sandi", "active": "aktif", "key": "kunci", "value": "nilai",
                 "day": "tanggal", "kind": "jenis", "name": "nama", "version_id": "kode_versi",
                 "item_id": "kode_informasi", "data": "isi", "_mac": "_tanda", "_event": "_peristiwa",
-                "_base": "_revisi_dasar", "_row": "_baris"}
+                "_base": "_revisi_dasar", "_row": "_baris",
+                "frozen": "dibekukan"}
 MAX_BATCH_ROWS = 5000
 CACHE_SECONDS = 50.0  # others' changes (other users, replicas, hand edits) show within a minute
 
@@ -54,6 +56,15 @@ def columns(tab: str) -> list[str]:
 
 def header(tab: str) -> list[str]:
     return [HEADER_WORDS.get(c, c) for c in columns(tab)]
+
+
+def _setting_token(office_id: str, key: str, value: str | None) -> str:
+    """What a settings write claims to start from (kept in the event's _revisi_dasar column)."""
+    return f"pengaturan:{key}:" + hashlib.sha256(json.dumps([office_id, key, value]).encode()).hexdigest()[:24]
+
+
+def _snapshot_key(rows: list[dict]) -> list[tuple]:
+    return sorted(tuple(r.get(c, "") for c in FIXED["version_items"]) for r in rows)
 
 
 def _cell(value: str) -> dict:
@@ -137,12 +148,14 @@ class SheetsRegister(Register):
     def invalidate(self) -> None:
         self._cache = None
 
-    def _batch(self, requests: list[dict], event_id: str = "") -> None:
-        """One all-or-nothing batchUpdate; after a lost response, the event id tells whether it applied."""
-        def applied() -> bool:
+    def _batch(self, requests: list[dict], event_id: str = "", applied=None) -> None:
+        """One all-or-nothing batchUpdate; after a lost response, the event id (or ``applied``, a check of
+        what the write leaves behind) tells whether it applied."""
+        def event_written() -> bool:
             return bool(event_id) and self._read(("events",))["events"].find("id", event_id)[0] is not None
         try:
-            call(self.policy, self._http().batch_update, self.sid, {"requests": requests}, on_retry=applied)
+            call(self.policy, self._http().batch_update, self.sid, {"requests": requests},
+                 on_retry=applied or event_written)
         finally:
             self.invalidate()
 
@@ -430,7 +443,14 @@ class SheetsRegister(Register):
             old = [i for i, r in table.rows if r.get("version_id") == version_id]
             new = [{"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
                     "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in rows]
-            self._batch(self._delete_rows("version_items", old) + ([self._append("version_items", new)] if new else []))
+            # A lost response must not append the rows twice: retry only while the tab does not already
+            # hold exactly the new rows (the write is all-or-nothing, so it either did or did not apply).
+            def applied() -> bool:
+                now = [r for _, r in self._read(("version_items",))["version_items"].rows
+                       if r.get("version_id") == version_id]
+                return _snapshot_key(now) == _snapshot_key(new)
+            self._batch(self._delete_rows("version_items", old) + ([self._append("version_items", new)] if new else []),
+                        applied=applied)
 
     def _upsert_plain(self, tab: str, match: dict, row: dict | None, event: Event) -> None:
         with self._lock:
@@ -456,6 +476,56 @@ class SheetsRegister(Register):
                               else self._append("settings", [row]))
             event_row = self._signed_event(tables["events"], event, None, None)
             self._batch(writes + [self._append("events", [event_row])], event.id)
+
+    def compare_and_set_setting(self, office_id, key, expected, value, event) -> bool:
+        """A fresh read under the process lock decides between threads; across processes the event log
+        decides (Google orders appends): see ``_setting_claims``. A loser undoes itself."""
+        with self._lock:
+            tables = self._read(("settings", "events"))
+            index, current = self._setting_row(tables["settings"], office_id, key)
+            if (current["value"] if current else None) != expected:
+                self.invalidate()  # the caller reads again: let it see what we just saw
+                return False
+            row = {"office_id": office_id, "key": key, "value": str(value)}
+            claim = {**self._signed_event(tables["events"], event, None, row),
+                     "_base": _setting_token(office_id, key, expected)}
+            write = self._update("settings", index, row) if index is not None else self._append("settings", [row])
+            self._batch([write, self._append("events", [claim])], event.id)
+            return self._won_setting(event, row)
+
+    @staticmethod
+    def _setting_row(table: Table, office_id: str, key: str) -> tuple[int | None, dict | None]:
+        hits = [(i, r) for i, r in table.rows if r.get("office_id") == office_id and r.get("key") == key]
+        return hits[-1] if hits else (None, None)  # the last, as settings() reads it
+
+    @staticmethod
+    def _setting_claims(events: Table, office_id: str, key: str) -> tuple[set[str], dict | None]:
+        """Claims in append order; one wins when it started from the value the last winner wrote (the first
+        ever wins). Returns the winners' event ids and the last winner's row: the value the key must hold."""
+        prefix, won, head = f"pengaturan:{key}:", set(), None
+        for _, r in events.rows:
+            if r.get("office_id") == office_id and r.get("_base", "").startswith(prefix) and (
+                    head is None or r["_base"] == _setting_token(office_id, key, head["value"])):
+                won.add(r["id"])
+                head = json.loads(r["_row"])
+        return won, head
+
+    def _won_setting(self, event: Event, row: dict) -> bool:
+        """A loser puts the last winner's value back if the key still holds its own, and renames its event
+        in place: it never took effect, so it must not read as applied. Its id and prev_id are kept and it
+        is signed again, so the chain still verifies."""
+        tables = self._read(("settings", "events"))
+        won, head = self._setting_claims(tables["events"], row["office_id"], row["key"])
+        if event.id in won:
+            return True
+        mine = tables["events"].find("id", event.id)[0]
+        index, current = self._setting_row(tables["settings"], row["office_id"], row["key"])
+        repair = [self._update("settings", index, head)] if current and current["value"] == row["value"] else []
+        refused = dataclasses.replace(event, action="penulisan_bersamaan_ditolak",
+                                      note=f"tidak diterapkan ({event.action}); nilai telah diubah penulis lain")
+        refused.mac = self.signer.sign(refused)
+        self._batch(repair + [self._update("events", mine, {**codec.to_row(refused), "_base": "", "_row": ""})])
+        return False
 
     def save_holiday_override(self, office_id, override, event, remove=False) -> None:
         row = {"office_id": office_id, "day": override.day.isoformat(), "kind": override.kind, "name": override.name}

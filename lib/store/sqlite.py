@@ -231,6 +231,16 @@ class SqliteRegister(Register):
                              [(office_id, k, str(v)) for k, v in values.items()])
             self._append(conn, event)
 
+    def compare_and_set_setting(self, office_id, key, expected, value, event) -> bool:
+        with self._tx() as conn:  # IMMEDIATE: nobody writes between this read and the write
+            found = conn.execute("SELECT value FROM settings WHERE office_id = ? AND key = ?",
+                                 (office_id, key)).fetchone()
+            if (found["value"] if found else None) != expected:
+                return False
+            conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", (office_id, key, str(value)))
+            self._append(conn, event)
+        return True
+
     def save_holiday_override(self, office_id, override, event, remove=False) -> None:
         with self._tx() as conn:
             conn.execute("DELETE FROM holidays WHERE office_id = ? AND day = ?",
