@@ -50,8 +50,6 @@ def test_every_document_of_an_uploaded_version_stays_byte_identical_after_every_
     assert len(before) == 2 * len(EXPORTERS) + 1
 
 
-@pytest.mark.xfail(strict=True, reason="openpyxl stamps the workbook and its zip entries with the clock; "
-                   "lib/export/xlsx_export.py must take a fixed date from the decree")
 def test_the_xlsx_of_an_uploaded_version_stays_byte_identical_too(ctx, people):
     v = uploaded(ctx, people)
     before = publishing.export_bytes(ctx, people["ppid"], v.id, "xlsx", "dip")[1]

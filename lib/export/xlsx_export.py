@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import math
+import re
+import zipfile
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -15,6 +18,7 @@ from lib.export import Exporter, register
 from lib.export.csv_export import DRAFT_MARK, formula_like
 from lib.export.document import DIK_COLUMNS, DIK_KEYS, DIP_COLUMNS, LISTS, PublicDocument, full_title, table
 
+_CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 _HEAD_FILL = PatternFill("solid", fgColor="F0E6E6")
 _GROUP_FILL = PatternFill("solid", fgColor="F7F2F2")
 _THIN = Side(style="thin", color="808080")
@@ -144,6 +148,30 @@ def render(doc: PublicDocument, kind: str) -> bytes:
     wb.properties.title = ("DRAF — " if doc.draft else "") + doc.title(kind)
     out = io.BytesIO()
     wb.save(out)
+    return _stamped(out.getvalue(), _stamp(doc))
+
+
+def _stamp(doc: PublicDocument) -> datetime:
+    """The document's own date (its decree's, else its creation), never the clock: an uploaded
+    version exports to the same bytes whenever it is exported again."""
+    d = doc.version.decree
+    if d is not None:
+        return datetime(d.tanggal.year, d.tanggal.month, d.tanggal.day)
+    return datetime.fromisoformat(doc.version.created_at[:19])
+
+
+def _stamped(data: bytes, when: datetime) -> bytes:
+    """openpyxl writes the clock into docProps/core.xml and into every zip entry: put ``when`` instead."""
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_DATES.sub(lambda m: f"{m.group(1)}{iso}{m.group(2)}", content.decode()).encode()
+            entry = zipfile.ZipInfo(info.filename, date_time=max(when, datetime(1980, 1, 1)).timetuple()[:6])
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            target.writestr(entry, content)
     return out.getvalue()
 
 
