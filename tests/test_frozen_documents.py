@@ -2,7 +2,6 @@
 import io
 import time
 
-import pytest
 from PIL import Image
 
 from lib.export import EXPORTERS
