@@ -91,11 +91,11 @@ def cmd_doctor(ctx: AppContext, args) -> int:
 
 
 def _sheet_problems(register) -> list[str]:
-    """Google Sheets only: missing tabs or headers; rows edited, replayed or deleted by hand (users are refused
-    at login, versions read as last written, items' edits recorded in the audit log)."""
-    if not hasattr(register, "schema_problems"):
-        return []
-    return register.schema_problems() + register.integrity_problems()
+    """Every table's rows changed outside SIDIP (both registers); on Google Sheets also missing tabs or
+    headers and older rows pasted back or deleted (users are refused at login, versions read as last
+    written, items' edits recorded in the audit log, other tabs' edited rows not used)."""
+    schema = register.schema_problems() if hasattr(register, "schema_problems") else []
+    return schema + register.integrity_problems()
 
 
 def cmd_remind(ctx: AppContext, args) -> int:

@@ -82,13 +82,13 @@ def test_the_workbook_is_one_text_sheet_per_table_with_a_sidip_sheet(ctx, people
     dump = ctx.register.dump()
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["_sidip", *dump, "_sidip_cells"]
-    assert [c.value for c in wb["items"][1]] == codec.columns(Item)
-    assert [c.value for c in wb["settings"][1]] == ["office_id", "key", "value"]
+    assert [c.value for c in wb["items"][1]] == codec.columns(Item) + ["_mac"]
+    assert [c.value for c in wb["settings"][1]] == ["office_id", "key", "value", "_mac"]
     judul = [c for c in wb["items"]["C"][1:] if c.value in TITLES]
     assert sorted(c.value for c in judul) == sorted(TITLES)
     assert {c.data_type for c in judul} == {"s"}  # "0012" no number, "=..." no formula
     meta = {row[0].value: row[1].value for row in wb["_sidip"].iter_rows()}
-    assert meta["schema"] == "sidip-backup/1" and meta["office_id"] == ctx.office_id
+    assert meta["schema"] == "sidip-backup/2" and meta["office_id"] == ctx.office_id
     assert {t: meta[f"rows.{t}"] for t in dump} == {t: str(len(rows)) for t, rows in dump.items()}
 
 
@@ -202,10 +202,28 @@ def _bad_date(wb):
     return "Lembar holidays baris 2 berisi nilai yang tidak sah."
 
 
+def _retitled(wb):
+    ws = wb["items"]
+    column = [c.value for c in ws[1]].index("judul") + 1
+    ws.cell(row=2, column=column).value = "Judul yang diganti di Excel"
+    return ("Cadangan telah diubah: lembar items baris 2 tidak cocok dengan tanda tangannya (atau cadangan dibuat "
+            "dengan kunci rahasia lain). Tidak ada yang dipulihkan.")
+
+
+def _promoted(wb):
+    ws = wb["users"]
+    column = [c.value for c in ws[1]].index("roles") + 1
+    ws.cell(row=2, column=column).value = "admin,atasan,desk,ppid"
+    return ("Cadangan telah diubah: lembar users baris 2 tidak cocok dengan tanda tangannya (atau cadangan dibuat "
+            "dengan kunci rahasia lain). Tidak ada yang dipulihkan.")
+
+
 @pytest.mark.parametrize("change", [
+    _retitled, _promoted,
     _drop_column("items", "judul"), _drop_column("version_items", "data"), _add_column,
-    _set_meta("schema", "sidip-backup/2",
-              'Format cadangan tidak dikenal: "sidip-backup/2". SIDIP ini hanya memulihkan cadangan "sidip-backup/1".'),
+    _set_meta("schema", "sidip-backup/9",
+              'Format cadangan tidak dikenal: "sidip-backup/9". SIDIP ini hanya memulihkan cadangan "sidip-backup/2" '
+              '(dan "sidip-backup/1").'),
     _set_meta("rows.users", "6", "Lembar users berisi 5 baris, padahal _sidip mencatat 6: cadangan tidak utuh."),
     _formula, _number, _drop_event, _drop_sheet, _extra_sheet, _forged_event, _bad_date,
 ], ids=lambda f: f.__name__)

@@ -22,6 +22,10 @@ class EventSigner:
     def __init__(self, key: bytes):
         self._key = key
 
+    @property
+    def key(self) -> bytes:
+        return self._key
+
     def sign(self, event: Event) -> str:
         return hmac.new(self._key, canonical(event), hashlib.sha256).hexdigest()
 

@@ -26,24 +26,22 @@ from lib.services.context import AppContext, require_role
 from lib.store import codec
 from lib.store.port import Register
 
-SCHEMA = "sidip-backup/1"
+SCHEMA = "sidip-backup/2"   # every row but the events carries its MAC (_mac)
+OLD_SCHEMAS = ("sidip-backup/1",)  # rows unsigned: restored (and signed) as they are; events still verified
 META_SHEET = "_sidip"
 CELLS_SHEET = "_sidip_cells"
 CELLS_COLUMNS = ["sheet", "row", "column", "part", "json"]
 TABLES: tuple[str, ...] = Register.DUMP_TABLES
-FIXED_COLUMNS: dict[str, list[str]] = {
-    "settings": ["office_id", "key", "value"],
-    "holidays": ["office_id", "day", "kind", "name"],
-    "version_items": ["version_id", "item_id", "nomor", "kategori", "data"],
-}
+FIXED_COLUMNS = codec.FIXED
 CELL_LIMIT = 32767  # characters per cell in Excel; openpyxl silently cuts longer strings
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
 _NOT_BACKUP = "Berkas bukan XLSX cadangan SIDIP"
 
 
-def expected_columns(table: str) -> list[str]:
-    """The columns a table's sheet must have: the record's fields, or the fixed set."""
-    return codec.columns(codec.RECORDS[table]) if table in codec.RECORDS else list(FIXED_COLUMNS[table])
+def expected_columns(table: str, schema: str = SCHEMA) -> list[str]:
+    """The columns a table's sheet must have: the record's fields, or the fixed set, and the row MAC."""
+    signed = table != "events" and schema == SCHEMA
+    return codec.data_columns(table) + ([codec.ROW_MAC] if signed else [])
 
 
 # -- backup -------------------------------------------------------------------------------
@@ -124,7 +122,7 @@ def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str,
     tables: dict[str, list[dict[str, str]]] = {}
     numbers: dict[str, list[int]] = {}
     for table in TABLES:
-        tables[table], numbers[table] = _table_rows(table, sheets[table], expected_columns(table))
+        tables[table], numbers[table] = _table_rows(table, sheets[table], expected_columns(table, meta["schema"]))
         _check_count(meta, table, len(tables[table]))
     side_rows, _ = _table_rows(CELLS_SHEET, sheets[CELLS_SHEET], CELLS_COLUMNS)
     _check_count(meta, CELLS_SHEET, len(side_rows))
@@ -133,6 +131,8 @@ def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str,
         _check_values(table, tables[table], numbers[table])
         _check_ids(table, tables[table], numbers[table])
     _check_chain(ctx, tables["events"])
+    if meta["schema"] == SCHEMA:
+        _check_row_signatures(ctx, tables, numbers)
     ctx.register.load(tables)
     return {table: len(tables[table]) for table in TABLES}
 
@@ -175,10 +175,23 @@ def _meta(sheets) -> dict[str, str]:
         raise SidipError(f"{_NOT_BACKUP}: lembar {META_SHEET} tidak ada.")
     meta = {row[0]: (row[1] if len(row) > 1 and row[1] is not None else "")
             for row in sheets[META_SHEET] if row and row[0]}
-    if meta.get("schema") != SCHEMA:
+    if meta.get("schema") not in (SCHEMA, *OLD_SCHEMAS):
         raise SidipError(f"Format cadangan tidak dikenal: \"{meta.get('schema', '')}\". "
-                         f"SIDIP ini hanya memulihkan cadangan \"{SCHEMA}\".")
+                         f"SIDIP ini hanya memulihkan cadangan \"{SCHEMA}\" (dan \"{OLD_SCHEMAS[0]}\").")
     return meta
+
+
+def _check_row_signatures(ctx: AppContext, tables: dict, numbers: dict) -> None:
+    """Every row must carry the MAC SIDIP gave it: a backup changed in a spreadsheet program is refused."""
+    signer = codec.RowSigner(ctx.secret_key)
+    for table in TABLES:
+        if table == "events":
+            continue
+        for row, number in zip(tables[table], numbers[table]):
+            if not signer.valid(table, row):
+                raise SidipError(f"Cadangan telah diubah: lembar {table} baris {number} tidak cocok dengan tanda "
+                                 "tangannya (atau cadangan dibuat dengan kunci rahasia lain). Tidak ada yang "
+                                 "dipulihkan.")
 
 
 def _check_sheets(sheets) -> None:

@@ -95,3 +95,37 @@ ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"items": ("dasar_pengecualian", "ma
 def signed_columns(table: str, names: list[str], row: dict) -> list[str]:
     later = ADDED_COLUMNS.get(table, ())
     return [c for c in names if c not in later or row.get(c, "") != ""]
+
+
+# Tables that are not records: their columns, in order (the same on every register and in backups).
+FIXED: dict[str, list[str]] = {"version_items": ["version_id", "item_id", "nomor", "kategori", "data"],
+                               "settings": ["office_id", "key", "value"],
+                               "holidays": ["office_id", "day", "kind", "name"]}
+ROW_MAC = "_mac"  # every row of every table but the audit log (whose events carry their own MAC)
+
+
+def data_columns(table: str) -> list[str]:
+    return columns(RECORDS[table]) if table in RECORDS else list(FIXED[table])
+
+
+class RowSigner:
+    """A keyed MAC over one row's data, the same on SQLite, Google Sheets and in backups, so a row
+    edited outside SIDIP (a Sheet typed over, a backup changed, the database file edited) is found."""
+
+    def __init__(self, key: bytes):
+        self._key = key
+
+    def mac(self, table: str, row: dict) -> str:
+        import hashlib
+        import hmac
+        values = {c: "" if row.get(c) is None else str(row.get(c)) for c in data_columns(table)}
+        names = signed_columns(table, list(values), values)
+        payload = json.dumps([values[c] for c in names], ensure_ascii=False)
+        return hmac.new(self._key, f"{table}\n{payload}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def signed(self, table: str, row: dict) -> dict:
+        return {**row, ROW_MAC: self.mac(table, row)}
+
+    def valid(self, table: str, row: dict) -> bool:
+        import hmac
+        return hmac.compare_digest(str(row.get(ROW_MAC) or ""), self.mac(table, row))

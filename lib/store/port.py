@@ -110,6 +110,11 @@ class Register(ABC):
     def append_event(self, event: Event) -> Event:
         """Append an event that has no record change of its own (a login, an export)."""
 
+    @abstractmethod
+    def integrity_problems(self) -> list[str]:
+        """Rows of any table whose MAC does not match what SIDIP wrote (changed outside SIDIP), in
+        Indonesian, one line each; an empty list for a register that checks out."""
+
     # -- backup and restore --------------------------------------------------------------
     @abstractmethod
     def dump(self) -> dict[str, list[dict[str, str]]]:

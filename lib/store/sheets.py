@@ -27,11 +27,11 @@ from lib.store.sheets_client import RetryPolicy, call
 # Tab names and header words are Indonesian so staff can read the Sheet.
 TABS = {"items": "informasi", "versions": "versi", "users": "pengguna", "events": "riwayat",
         "version_items": "isi_versi", "settings": "pengaturan", "holidays": "libur"}
-FIXED = {"version_items": ["version_id", "item_id", "nomor", "kategori", "data"],
-         "settings": ["office_id", "key", "value"], "holidays": ["office_id", "day", "kind", "name"]}
+FIXED = codec.FIXED
 RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event}
 KEYS = {"items": "id", "versions": "id", "users": "username", "events": "id"}
-SIGNED = {"items", "versions", "users"}  # rows carry a MAC: a hand edit is detected, never trusted
+SIGNED = {"items", "versions", "users"}  # records: a MAC, the event that wrote them, replay checked
+PLAIN_SIGNED = set(FIXED)  # isi_versi, pengaturan, libur: a MAC too; an edited row is not read
 ENTITY = {"items": "item", "versions": "version", "users": "user"}  # the audit log's name for each signed tab
 HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "created_at": "dibuat_pada",
                 "created_by": "dibuat_oleh", "updated_at": "diubah_pada", "updated_by": "diubah_oleh",
@@ -47,7 +47,7 @@ CACHE_SECONDS = 50.0  # others' changes (other users, replicas, hand edits) show
 
 def columns(tab: str) -> list[str]:
     base = codec.columns(RECORDS[tab]) if tab in RECORDS else FIXED[tab]
-    if tab in SIGNED:
+    if tab in SIGNED or tab in PLAIN_SIGNED:
         return base + ["_mac", "_event"]
     if tab == "events":
         return base + ["_base", "_row"]
@@ -98,6 +98,7 @@ class SheetsRegister(Register):
                  policy: RetryPolicy | None = None):
         self.client, self.sid, self.signer, self._key = client, spreadsheet_id, signer, key
         self.policy = policy or RetryPolicy()
+        self._rows = codec.RowSigner(key)
         self._lock = threading.Lock()
         self._cache: tuple[float, dict[str, Table]] | None = None
         self._sheet_ids: dict[str, int] = {}
@@ -137,6 +138,11 @@ class SheetsRegister(Register):
                          {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": width},
                                           "fields": "userEnteredValue", "rows": [{"values": [
                                               _cell(HEADER_WORDS.get(c, c)) for c in table.missing]}]}}]
+            if "_mac" in table.missing and table.rows:  # rows written before this tab was signed: sign them now
+                at = width + table.missing.index("_mac")
+                requests.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 1, "columnIndex": at},
+                                                 "fields": "userEnteredValue", "rows": [
+                                                     {"values": [_cell(self._rows.mac(tab, r))]} for _, r in table.rows]}})
         call(self.policy, self._http().batch_update, self.sid, {"requests": requests})
 
     def _tables(self) -> dict[str, Table]:
@@ -160,12 +166,13 @@ class SheetsRegister(Register):
             self.invalidate()
 
     def _row_mac(self, tab: str, row: dict) -> str:
-        names = codec.signed_columns(tab, [c for c in columns(tab) if not c.startswith("_")], row)
-        payload = json.dumps([row.get(c, "") for c in names], ensure_ascii=False)
-        return hmac.new(self._key, f"{tab}\n{payload}".encode(), hashlib.sha256).hexdigest()[:32]
+        return self._rows.mac(tab, row)
 
     def _values(self, tab: str, row: dict) -> list[dict]:
-        """The row in the order of the Sheet's own header (a Sheet made earlier has newer columns last)."""
+        """The row in the order of the Sheet's own header (a Sheet made earlier has newer columns last),
+        signed: whatever SIDIP writes to a tab but the audit log carries its MAC."""
+        if tab != "events":
+            row = {**row, "_mac": self._rows.mac(tab, row)}
         layout = self._layout.get(tab) or columns(tab)
         return [_cell(row.get(c, "")) for c in layout + [c for c in columns(tab) if c not in layout]]
 
@@ -260,6 +267,11 @@ class SheetsRegister(Register):
                                  f"dipasang kembali (revisi {row.get('revision')})")
             for key in sorted(set(self._last_writes(tables)[tab]) - present):
                 lines.append(f"Tab {TABS[tab]}: baris {key} dihapus dari Sheet (tercatat di riwayat)")
+        for tab in sorted(PLAIN_SIGNED):
+            for _, row in tables[tab].rows:
+                if not self._rows.valid(tab, row):
+                    name = "/".join(row.get(c, "") for c in FIXED[tab][:2])
+                    lines.append(f"Tab {TABS[tab]}: baris {name} diubah langsung di Sheet (tidak dipakai)")
         return lines
 
     # -- reads ------------------------------------------------------------------------------
@@ -297,7 +309,8 @@ class SheetsRegister(Register):
 
     def snapshot(self, version_id: str) -> list[SnapshotRow]:
         from lib.store.sqlite import _snapshot_order
-        rows = [r for _, r in self._tables()["version_items"].rows if r.get("version_id") == version_id]
+        rows = [r for _, r in self._tables()["version_items"].rows
+                if r.get("version_id") == version_id and self._rows.valid("version_items", r)]
         snap = [SnapshotRow(r["version_id"], r["item_id"], int(r["nomor"]), r["kategori"], json.loads(r["data"]))
                 for r in rows]
         return sorted(snap, key=_snapshot_order)
@@ -312,11 +325,13 @@ class SheetsRegister(Register):
         return sorted((self._record("users", r) for r in rows), key=lambda u: u.username)
 
     def settings(self, office_id: str) -> dict[str, str]:
-        return {r["key"]: r["value"] for _, r in self._tables()["settings"].rows if r.get("office_id") == office_id}
+        return {r["key"]: r["value"] for _, r in self._tables()["settings"].rows
+                if r.get("office_id") == office_id and self._rows.valid("settings", r)}
 
     def holiday_overrides(self, office_id: str) -> list[HolidayOverride]:
         from datetime import date
-        rows = [r for _, r in self._tables()["holidays"].rows if r.get("office_id") == office_id]
+        rows = [r for _, r in self._tables()["holidays"].rows
+                if r.get("office_id") == office_id and self._rows.valid("holidays", r)]
         return sorted((HolidayOverride(date.fromisoformat(r["day"]), r["kind"], r["name"]) for r in rows),
                       key=lambda o: o.day)
 
@@ -592,7 +607,7 @@ class SheetsRegister(Register):
     def dump(self) -> dict[str, list[dict[str, str]]]:
         tables = self._read()
         order = getattr(Register, "DUMP_TABLES", tuple(TABS))
-        plain = {t: [c for c in columns(t) if not c.startswith("_")] for t in TABS}
+        plain = {t: [c for c in columns(t) if not c.startswith("_") or c == "_mac"] for t in TABS}
         return {t: [{c: r.get(c, "") for c in plain[t]} for _, r in tables[t].rows] for t in order}
 
     def load(self, tables: dict[str, list[dict[str, str]]]) -> None:

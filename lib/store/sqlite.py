@@ -18,6 +18,7 @@ from lib.store import codec
 from lib.store.port import Register
 
 SCHEMA_VERSION = "1"
+SIGNED_TABLES = ("settings", "holidays", "users", "items", "versions", "version_items")
 _KEYS = {"items": "id", "versions": "id", "users": "username"}
 _DUMP_ORDER = {"settings": '"office_id", "key"', "holidays": '"office_id", "day"', "users": '"username"',
                "items": '"office_id", "created_at", "id"', "versions": '"office_id", "created_at", "id"',
@@ -28,7 +29,7 @@ _TABLE_WORDS = {"settings": "pengaturan", "holidays": "hari libur", "users": "pe
 
 
 def _table_sql(name: str, cls) -> str:
-    cols = [f'"{c}" TEXT' for c in codec.columns(cls)]
+    cols = [f'"{c}" TEXT' for c in codec.columns(cls)] + ([] if name == "events" else [f'"{codec.ROW_MAC}" TEXT'])
     key = _KEYS.get(name)
     if key:
         cols[codec.columns(cls).index(key)] = f'"{key}" TEXT PRIMARY KEY'
@@ -40,10 +41,10 @@ def _table_sql(name: str, cls) -> str:
 
 _EXTRA_SQL = (
     "CREATE TABLE IF NOT EXISTS version_items (version_id TEXT, item_id TEXT, nomor INTEGER, "
-    "kategori TEXT, data TEXT, PRIMARY KEY (version_id, item_id))",
-    "CREATE TABLE IF NOT EXISTS settings (office_id TEXT, key TEXT, value TEXT, "
+    "kategori TEXT, data TEXT, _mac TEXT, PRIMARY KEY (version_id, item_id))",
+    "CREATE TABLE IF NOT EXISTS settings (office_id TEXT, key TEXT, value TEXT, _mac TEXT, "
     "PRIMARY KEY (office_id, key))",
-    "CREATE TABLE IF NOT EXISTS holidays (office_id TEXT, day TEXT, kind TEXT, name TEXT, "
+    "CREATE TABLE IF NOT EXISTS holidays (office_id TEXT, day TEXT, kind TEXT, name TEXT, _mac TEXT, "
     "PRIMARY KEY (office_id, day))",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE INDEX IF NOT EXISTS items_office_created ON items (office_id, created_at, id)",
@@ -57,6 +58,7 @@ class SqliteRegister(Register):
     def __init__(self, path: Path | str, signer: EventSigner):
         self.path = Path(path)
         self.signer = signer
+        self.rows = codec.RowSigner(signer.key)
         self._local = threading.local()
 
     # -- plumbing ------------------------------------------------------------------------
@@ -107,12 +109,34 @@ class SqliteRegister(Register):
                 self._add_missing_columns(conn, name, cls)
             for sql in _EXTRA_SQL:
                 conn.execute(sql)
+            for table in codec.FIXED:
+                if codec.ROW_MAC not in {r["name"] for r in conn.execute(f"PRAGMA table_info({table})")}:
+                    conn.execute(f'ALTER TABLE {table} ADD COLUMN "{codec.ROW_MAC}" TEXT')
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+            self._sign_older_rows(conn)
+
+    def _sign_older_rows(self, conn) -> None:
+        """A register made before rows were signed: sign what it holds, once, and say so in the log."""
+        if conn.execute("SELECT 1 FROM meta WHERE key = 'rows_signed'").fetchone():
+            return
+        signed = 0
+        for table in SIGNED_TABLES:
+            for row in conn.execute(f"SELECT rowid AS _rowid, * FROM {table} WHERE _mac IS NULL OR _mac = ''"):
+                data = {k: row[k] for k in row.keys() if k != "_rowid"}
+                conn.execute(f"UPDATE {table} SET _mac = ? WHERE rowid = ?", (self.rows.mac(table, data), row["_rowid"]))
+                signed += 1
+        conn.execute("INSERT INTO meta VALUES ('rows_signed', '1')")
+        if signed:
+            offices = [r[0] for r in conn.execute("SELECT DISTINCT office_id FROM events")]
+            for office in offices:
+                self._append(conn, Event("baris_register_ditandatangani", "sistem", "", "register", office,
+                                         office_id=office, note=f"{signed} baris yang dibuat sebelum penandatanganan "
+                                                                "baris ditandatangani saat pemutakhiran"))
 
     def _add_missing_columns(self, conn, name: str, cls) -> None:
         """Upgrade in place: a newer release may add fields; old rows get empty values."""
         present = {r["name"] for r in conn.execute(f"PRAGMA table_info({name})")}
-        for col in codec.columns(cls):
+        for col in codec.columns(cls) + ([] if name == "events" else [codec.ROW_MAC]):
             if col not in present:
                 conn.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" TEXT')
 
@@ -193,11 +217,14 @@ class SqliteRegister(Register):
         key = getattr(obj, _KEYS[table])
         self._check_revision(conn, table, key, expected, what)
         obj = obj.replace(revision=(expected or 0) + 1, updated_at=utc_now(), updated_by=actor)
-        row = codec.to_row(obj)
-        names = ", ".join(f'"{c}"' for c in row)
-        conn.execute(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({', '.join('?' * len(row))})",
-                     list(row.values()))
+        self._put(conn, table, codec.to_row(obj))
         return obj
+
+    def _put(self, conn, table: str, row: dict, verb: str = "INSERT OR REPLACE") -> None:
+        """Write one row with its MAC: every row of every table is signed."""
+        row = self.rows.signed(table, row)
+        names = ", ".join(f'"{c}"' for c in row)
+        conn.execute(f"{verb} INTO {table} ({names}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
 
     def save_item(self, item: Item, event: Event, expected_revision: int | None) -> Item:
         with self._tx() as conn:
@@ -215,9 +242,10 @@ class SqliteRegister(Register):
 
     def _replace_snapshot(self, conn, version_id: str, rows: list[SnapshotRow]) -> None:
         conn.execute("DELETE FROM version_items WHERE version_id = ?", (version_id,))
-        conn.executemany("INSERT INTO version_items VALUES (?, ?, ?, ?, ?)", [
-            (r.version_id, r.item_id, r.nomor, r.kategori,
-             json.dumps(r.data, ensure_ascii=False, default=str)) for r in rows])
+        for r in rows:
+            self._put(conn, "version_items", {"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor),
+                                              "kategori": r.kategori,
+                                              "data": json.dumps(r.data, ensure_ascii=False, default=str)}, "INSERT")
 
     def save_user(self, user: User, event: Event, expected_revision: int | None) -> User:
         with self._tx() as conn:
@@ -227,8 +255,8 @@ class SqliteRegister(Register):
 
     def save_settings(self, office_id: str, values: dict[str, str], event: Event) -> None:
         with self._tx() as conn:
-            conn.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?, ?)",
-                             [(office_id, k, str(v)) for k, v in values.items()])
+            for k, v in values.items():
+                self._put(conn, "settings", {"office_id": office_id, "key": k, "value": str(v)})
             self._append(conn, event)
 
     def compare_and_set_setting(self, office_id, key, expected, value, event) -> bool:
@@ -237,7 +265,7 @@ class SqliteRegister(Register):
                                  (office_id, key)).fetchone()
             if (found["value"] if found else None) != expected:
                 return False
-            conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", (office_id, key, str(value)))
+            self._put(conn, "settings", {"office_id": office_id, "key": key, "value": str(value)})
             self._append(conn, event)
         return True
 
@@ -246,8 +274,8 @@ class SqliteRegister(Register):
             conn.execute("DELETE FROM holidays WHERE office_id = ? AND day = ?",
                          (office_id, override.day.isoformat()))
             if not remove:
-                conn.execute("INSERT INTO holidays VALUES (?, ?, ?, ?)",
-                             (office_id, override.day.isoformat(), override.kind, override.name))
+                self._put(conn, "holidays", {"office_id": office_id, "day": override.day.isoformat(),
+                                             "kind": override.kind, "name": override.name}, "INSERT")
             self._append(conn, event)
 
     def save_many(self, items, events, version=None, snapshot=None) -> None:
@@ -259,6 +287,17 @@ class SqliteRegister(Register):
                 self._replace_snapshot(conn, version.id, snapshot or [])
             for event in events:
                 self._append(conn, event)
+
+    def integrity_problems(self) -> list[str]:
+        """For ``doctor``: every row of every table whose MAC does not match (changed outside SIDIP)."""
+        lines = []
+        for table in SIGNED_TABLES:
+            for row in self._rows(f"SELECT * FROM {table}"):
+                data = dict(row)
+                if not self.rows.valid(table, data):
+                    lines.append(f"Tabel {_TABLE_WORDS[table]}: baris {_row_name(table, data)} diubah di luar SIDIP "
+                                 "(tanda tangannya tidak cocok)")
+        return lines
 
     def append_event(self, event: Event) -> Event:
         with self._tx() as conn:
@@ -303,6 +342,8 @@ class SqliteRegister(Register):
                     extra = sorted(set(row) - present)
                     if extra:
                         raise SidipError(f"Tabel {table} tidak memiliki kolom {', '.join(extra)}.")
+                    if table != "events" and not row.get(codec.ROW_MAC):
+                        row = self.rows.signed(table, row)  # a backup from before rows were signed
                     names = ", ".join(f'"{c}"' for c in row)
                     try:
                         conn.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(row))})",
@@ -310,6 +351,12 @@ class SqliteRegister(Register):
                     except sqlite3.IntegrityError as err:
                         raise SidipError(f"Tabel {table} baris {number} tidak dapat dimuat: kuncinya "
                                          "ganda atau kosong.") from err
+
+
+def _row_name(table: str, row: dict) -> str:
+    keys = {"settings": ("office_id", "key"), "holidays": ("office_id", "day"),
+            "version_items": ("version_id", "item_id")}.get(table, (_KEYS.get(table, "id"),))
+    return "/".join(str(row.get(k, "")) for k in keys)
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
