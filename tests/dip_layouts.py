@@ -40,7 +40,7 @@ GROUPS = [
     ]),
     ("IV. INFORMASI YANG DIKECUALIKAN", [
         ["1", "Data pribadi pemilih (NIK dan nomor KK)", "Subbagian Perencanaan, Data dan Informasi", "Sekretaris",
-         "Contoh, 2025", "", "√", "", "Permanen", "Pasal 17 huruf h angka 4 UU 14/2008 jo. UU 27/2022"],
+         "Contoh, 2025", "", "√", "", "Permanen", "Pasal 17 huruf h angka 1 UU 14/2008 jo. UU 27/2022"],
         ["2", "Rekam medis calon anggota badan ad hoc", "Subbagian SDM", "Sekretaris", "Contoh, 2025", "√", "", "",
          "Selama berlaku", "huruf h angka 2"],
         ["3", "Dokumen pengadaan yang masih dalam proses", "Subbagian Keuangan, Umum dan Logistik", "Sekretaris",
@@ -102,7 +102,7 @@ def dik_table_csv() -> bytes:
     rows = [["DAFTAR INFORMASI YANG DIKECUALIKAN"], ["KPU KABUPATEN CONTOH"], [],
             ["No", "Informasi yang Dikecualikan", "Dasar Hukum Pengecualian", "Konsekuensi apabila Dibuka",
              "Konsekuensi apabila Ditutup", "Jangka Waktu Pengecualian"],
-            ["1", "Data pribadi pemilih", "Pasal 17 huruf h angka 4 UU 14/2008; UU 27/2022",
+            ["1", "Data pribadi pemilih", "Pasal 17 huruf h angka 1 UU 14/2008; UU 27/2022",
              "Membuka data pribadi pemilih", "Kepentingan publik tidak terganggu", "Permanen"],
             ["2", "Dokumen pengadaan dalam proses", "Pasal 17 huruf b", "Persaingan usaha tidak sehat",
              "Transparansi setelah kontrak", "Permanen"]]

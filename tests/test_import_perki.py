@@ -52,7 +52,7 @@ def test_exempt_rows_keep_their_ground_as_written_and_read_its_letters_laws_and_
     got = [(d["pasal17_huruf"], d["pasal17_angka"], d["dasar_hukum_lain"], d["masa_pengecualian_tahun"],
             d["pengecualian_permanen"], d["masa_pengecualian_teks"], d["dasar_pengecualian"]) for d in dik]
     assert got == [
-        ("h", "4", "UU 27/2022", None, True, "", "Pasal 17 huruf h angka 4 UU 14/2008 jo. UU 27/2022"),
+        ("h", "1", "UU 27/2022", None, True, "", "Pasal 17 huruf h angka 1 UU 14/2008 jo. UU 27/2022"),
         ("h", "2", "", None, False, "Selama berlaku", "huruf h angka 2"),
         ("c", "", "", 2, False, "", "Pasal 17, huruf c"),
         ("a", "1", "", 5, False, "", "Pasal 17 huruf a angka 1 dan huruf b"),

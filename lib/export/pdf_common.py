@@ -7,6 +7,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
@@ -211,8 +212,11 @@ def numbered_canvas(draft: bool, footer: str):
         def _furniture(self, total: int) -> None:
             width, height = self._pagesize
             self.setFont(REGULAR, 7)
-            self.drawString(1.5 * cm, 0.9 * cm, footer[:160])
-            self.drawRightString(width - 1.5 * cm, 0.9 * cm, f"Halaman {self._pageNumber} dari {total}")
+            label = f"Halaman {self._pageNumber} dari {total}"
+            self.drawRightString(width - 1.5 * cm, 0.9 * cm, label)
+            room = width - 3 * cm - self.stringWidth(label, REGULAR, 7) - 0.5 * cm
+            for number, line in enumerate(simpleSplit(footer, REGULAR, 7, room)[:2]):  # never under the page number
+                self.drawString(1.5 * cm, 0.9 * cm - number * 9, line)
             if draft:
                 self.saveState()
                 self.setFont(BOLD, 90)
