@@ -81,13 +81,43 @@ def cmd_doctor(ctx: AppContext, args) -> int:
     report = verify_chain(ctx.register.events(ctx.office_id), ctx.signer)
     print(f"Kunci rahasia: {ctx.key_source}")
     print(f"Jejak audit: {report.total} peristiwa; MAC tidak sah: {len(report.bad_mac)}; "
-          f"pendahulu hilang: {len(report.missing_prev)}; cabang penulisan bersamaan: {len(report.forks)}")
-    for event_id in report.bad_mac:
-        print(f"  MAC tidak sah: {event_id}")
+          f"pendahulu hilang: {len(report.missing_prev)}; urutan tidak sah: {len(report.out_of_order)}; "
+          f"cabang penulisan bersamaan: {len(report.forks)}")
+    for label, ids in (("MAC tidak sah", report.bad_mac), ("pendahulu hilang", report.missing_prev),
+                       ("menyebut pendahulu yang tercatat sesudahnya", report.out_of_order)):
+        for event_id in ids:
+            print(f"  {label}: {event_id}")
+    heads_ok = all([_print_head_check(check) for check in _head_checks(ctx, args)])
     problems = _sheet_problems(ctx.register)
     for line in problems:
         print(f"  {line}")
-    return 0 if report.ok and not problems else 1
+    return 0 if report.ok and heads_ok and not problems else 1
+
+
+def _head_checks(ctx: AppContext, args):
+    """The log against the head of the latest folder publication, and of a backup when one is given."""
+    from pathlib import Path
+    from lib.services import audit_trail, backup
+    yield audit_trail.check_published(ctx)
+    if getattr(args, "backup", None):
+        path = Path(args.backup)
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise SidipError(f"Berkas {path} tidak dapat dibaca ({err.strerror}).") from err
+        yield audit_trail.check_backup_file(ctx, path, backup.read_meta(data))
+
+
+def _print_head_check(check) -> bool:
+    if check.head is None and not check.problems:
+        print(f"Kepala jejak audit terbitan: tidak diperiksa: {check.source}")
+        return True
+    what = (f" (kantor {check.head.office_id}, {check.head.count} peristiwa, terakhir {check.head.last_id})"
+            if check.head else "")
+    print(f"Kepala jejak audit {check.source}{what}: {'TIDAK COCOK' if check.problems else 'cocok'}")
+    for line in check.problems:
+        print(f"  {line}")
+    return not check.problems
 
 
 def _sheet_problems(register) -> list[str]:
@@ -213,14 +243,16 @@ def cmd_versions(ctx: AppContext, args) -> int:
 
 
 def cmd_backup(ctx: AppContext, args) -> int:
-    """The whole register as one XLSX workbook (recorded in the audit log as the system actor)."""
+    """The whole register as one XLSX workbook (recorded in the audit log as the system actor once written)."""
     from pathlib import Path
     from lib.services import backup
-    content, counts = backup.backup_with_counts(ctx, SYSTEM_ACTOR)
+    from lib.services.audit_trail import record_backup
+    content, counts, event = backup.prepare_backup(ctx, SYSTEM_ACTOR)
     out = Path(args.out)
     if out.is_dir():
         out = out / f"sidip-cadangan-{ctx.now():%Y%m%d-%H%M%S}.xlsx"
     _write(out, content, PRIVATE_FILE, f"cadangan {out.name}")  # it holds password hashes: owner only
+    record_backup(ctx, event)  # only now: a backup that failed to be written leaves no record
     print(f"Cadangan ditulis: {out} ({len(content):,} bita)".replace(",", "."))
     for table, n in counts.items():
         print(f"  {table}: {n}")
@@ -271,7 +303,9 @@ def parser() -> argparse.ArgumentParser:
     dl.add_argument("--days", type=int)
     dl.set_defaults(fn=cmd_deadline)
     sub.add_parser("demo", help="isi register kosong dengan data contoh").set_defaults(fn=cmd_demo)
-    sub.add_parser("doctor", help="periksa jejak audit").set_defaults(fn=cmd_doctor)
+    doctor = sub.add_parser("doctor", help="periksa jejak audit")
+    doctor.add_argument("--backup", metavar="BERKAS", help="bandingkan juga dengan kepala jejak cadangan ini")
+    doctor.set_defaults(fn=cmd_doctor)
     sub.add_parser("versions", help="daftar versi DIP beserta kodenya").set_defaults(fn=cmd_versions)
     remind = sub.add_parser("remind", help="kirim surel pengingat tenggat (untuk cron)")
     remind.add_argument("--dry-run", action="store_true", help="tampilkan saja, jangan kirim")
