@@ -128,20 +128,19 @@ def check_head(events: list[Event], head: ChainHead) -> list[str]:
     """What is wrong with the log (every office's events, in log order) against a head kept elsewhere."""
     mine = office_events(events, head.office_id)
     where = f"kantor {head.office_id}, kepala jejak mencatat {head.count} peristiwa"
-    if len(mine) < head.count:
-        return [f"jejak audit terpotong: log hanya memuat {len(mine)} peristiwa ({where})"]
-    if head.count == 0:
-        return []
     positions = {e.id: n for n, e in enumerate(mine, 1)}
-    if head.last_id not in positions:
-        return [f"jejak audit terpotong: peristiwa {head.last_id} tidak ada dalam log ({where})"]
-    if positions[head.last_id] != head.count:
-        return [f"jejak audit terpotong: peristiwa {head.last_id} ada di urutan ke-{positions[head.last_id]}, "
-                f"seharusnya ke-{head.count} ({where})"]
-    if digest(mine[:head.count]) != head.log_digest:
-        return [f"jejak audit berubah: {head.count} peristiwa pertama tidak sama dengan yang dicatat kepala "
-                f"jejak (ringkasan {digest(mine[:head.count])}, seharusnya {head.log_digest}; {where})"]
-    return []
+    problems = []
+    if head.count and head.last_id not in positions:
+        problems.append(f"jejak audit terpotong: peristiwa {head.last_id} tidak ada dalam log ({where})")
+    elif head.count and positions[head.last_id] != head.count:
+        problems.append(f"jejak audit terpotong: peristiwa {head.last_id} ada di urutan ke-"
+                        f"{positions[head.last_id]}, seharusnya ke-{head.count} ({where})")
+    if len(mine) < head.count:
+        problems.append(f"jejak audit terpotong: log hanya memuat {len(mine)} peristiwa ({where})")
+    if not problems and digest(mine[:head.count]) != head.log_digest:
+        problems.append(f"jejak audit berubah: {head.count} peristiwa pertama tidak sama dengan yang dicatat "
+                        f"kepala jejak (ringkasan {digest(mine[:head.count])}, seharusnya {head.log_digest}; {where})")
+    return problems
 
 
 class AuditHeadError(SidipError):
