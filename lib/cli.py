@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 from lib.bootstrap import build_context
+from lib.cli_doctor import cmd_doctor
 from lib.domain.models import ROLES
 from lib.domain.workdays import format_date_id
 from lib.errors import SidipError
@@ -74,28 +75,6 @@ def cmd_demo(ctx: AppContext, args) -> int:
     for line in fill_demo(ctx):
         print(line)
     return 0
-
-
-def cmd_doctor(ctx: AppContext, args) -> int:
-    from lib.domain.audit import verify_chain
-    report = verify_chain(ctx.register.events(ctx.office_id), ctx.signer)
-    print(f"Kunci rahasia: {ctx.key_source}")
-    print(f"Jejak audit: {report.total} peristiwa; MAC tidak sah: {len(report.bad_mac)}; "
-          f"pendahulu hilang: {len(report.missing_prev)}; cabang penulisan bersamaan: {len(report.forks)}")
-    for event_id in report.bad_mac:
-        print(f"  MAC tidak sah: {event_id}")
-    problems = _sheet_problems(ctx.register)
-    for line in problems:
-        print(f"  {line}")
-    return 0 if report.ok and not problems else 1
-
-
-def _sheet_problems(register) -> list[str]:
-    """Every table's rows changed outside SIDIP (both registers); on Google Sheets also missing tabs or
-    headers and older rows pasted back or deleted (users are refused at login, versions read as last
-    written, items' edits recorded in the audit log, other tabs' edited rows not used)."""
-    schema = register.schema_problems() if hasattr(register, "schema_problems") else []
-    return schema + register.integrity_problems()
 
 
 def cmd_remind(ctx: AppContext, args) -> int:
@@ -213,14 +192,16 @@ def cmd_versions(ctx: AppContext, args) -> int:
 
 
 def cmd_backup(ctx: AppContext, args) -> int:
-    """The whole register as one XLSX workbook (recorded in the audit log as the system actor)."""
+    """The whole register as one XLSX workbook (recorded in the audit log as the system actor once written)."""
     from pathlib import Path
     from lib.services import backup
-    content, counts = backup.backup_with_counts(ctx, SYSTEM_ACTOR)
+    from lib.services.audit_trail import record_backup
+    content, counts, event = backup.prepare_backup(ctx, SYSTEM_ACTOR)
     out = Path(args.out)
     if out.is_dir():
         out = out / f"sidip-cadangan-{ctx.now():%Y%m%d-%H%M%S}.xlsx"
     _write(out, content, PRIVATE_FILE, f"cadangan {out.name}")  # it holds password hashes: owner only
+    record_backup(ctx, event)  # only now: a backup that failed to be written leaves no record
     print(f"Cadangan ditulis: {out} ({len(content):,} bita)".replace(",", "."))
     for table, n in counts.items():
         print(f"  {table}: {n}")
@@ -271,7 +252,9 @@ def parser() -> argparse.ArgumentParser:
     dl.add_argument("--days", type=int)
     dl.set_defaults(fn=cmd_deadline)
     sub.add_parser("demo", help="isi register kosong dengan data contoh").set_defaults(fn=cmd_demo)
-    sub.add_parser("doctor", help="periksa jejak audit").set_defaults(fn=cmd_doctor)
+    doctor = sub.add_parser("doctor", help="periksa jejak audit")
+    doctor.add_argument("--backup", metavar="BERKAS", help="bandingkan juga dengan kepala jejak cadangan ini")
+    doctor.set_defaults(fn=cmd_doctor)
     sub.add_parser("versions", help="daftar versi DIP beserta kodenya").set_defaults(fn=cmd_versions)
     remind = sub.add_parser("remind", help="kirim surel pengingat tenggat (untuk cron)")
     remind.add_argument("--dry-run", action="store_true", help="tampilkan saja, jangan kirim")

@@ -224,3 +224,26 @@ def test_the_register_backups_and_attachments_are_readable_by_their_owner_only(c
     assert set(found.values()) <= {0o600, 0o700}
     assert {n for n, m in found.items() if m == 0o700} == {"data", v.id}
     assert {"sidip.sqlite3", "sidip.sqlite3-wal", "sidip.sqlite3-shm", "cadangan.xlsx"} <= set(found)
+
+
+def test_the_letterhead_and_the_setup_code_are_private_files_written_whole(ctx, people, full_disk):
+    from lib.services import auth, letterhead
+    from tests.test_letterhead import image_bytes
+    old = os.umask(0o022)
+    try:
+        first = image_bytes("PNG")
+        letterhead.save(ctx, people["admin"], first)
+        auth.new_setup_code(ctx)
+    finally:
+        os.umask(old)
+    kop, code = Path(ctx.data_dir) / "kop", auth.setup_code_path(ctx)
+    assert (mode(kop), mode(kop / "kop-surat.png"), mode(code)) == (0o700, 0o600, 0o600)
+    setting, kept = ctx.settings()["letterhead"], code.read_text()
+    full_disk["room"] = 100
+    with pytest.raises(StorageFull) as err:
+        letterhead.save(ctx, people["admin"], image_bytes("PNG", size=(640, 160)))
+    assert str(err.value) == FULL.format("kop surat")
+    assert every_file(kop) == {"kop-surat.png": first} and ctx.settings()["letterhead"] == setting
+    with pytest.raises(StorageFull):
+        auth.new_setup_code(ctx)
+    assert code.read_text() == kept and [p.name for p in code.parent.glob(".setup-code*")] == []

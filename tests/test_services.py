@@ -34,7 +34,7 @@ def test_the_five_sop_steps_end_with_a_published_list_and_a_full_audit_trail(ctx
     v = publishing.upload(ctx, people["desk"], v.id, v.revision)                      # step 5
     assert (v.status, v.upload_files) == ("diunggah", [
         "dik.csv", "dik.html", "dik.json", "dik.pdf", "dik.xlsx",
-        "dip.csv", "dip.html", "dip.json", "dip.pdf", "dip.xlsx", "keputusan.pdf"])
+        "dip.csv", "dip.html", "dip.json", "dip.pdf", "dip.xlsx", "jejak-audit.txt", "keputusan.pdf"])
     html = open(f"{ctx.publish_dir}/{v.id}/dip.html", encoding="utf-8").read()
     assert item.judul in html and "Data pribadi pemilih" not in html and "DRAF" not in html
     dik = open(f"{ctx.publish_dir}/{v.id}/dik.html", encoding="utf-8").read()

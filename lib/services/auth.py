@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from lib.domain.models import ROLES, TEXT_LIMITS, Actor, User
 from lib.domain.validation import check_length, clean_text
 from lib.errors import AuthError, ConflictError, ValidationError
+from lib.files import PRIVATE_FILE, write_atomic
 from lib.services.context import AppContext, changes, require_role
 
 _HASHER = PasswordHasher()
@@ -54,8 +55,8 @@ def new_setup_code(ctx: AppContext) -> str:
     code = "-".join(secrets.token_hex(3).upper() for _ in range(3))
     path = setup_code_path(ctx)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(hashlib.sha256(code.encode()).hexdigest())
-    path.chmod(0o600)
+    # Owner-only from the first byte and whole: a crash never leaves an empty code file that matches nothing.
+    write_atomic(path, hashlib.sha256(code.encode()).hexdigest().encode(), PRIVATE_FILE, what="kode penyiapan")
     return code
 
 

@@ -2,7 +2,8 @@
 
 Layout of ``sidip-backup/1``:
 
-* ``_sidip``: key/value rows: schema, created_at, office_id and ``rows.<sheet>`` (row counts);
+* ``_sidip``: key/value rows: schema, created_at, office_id, ``rows.<sheet>`` (row counts) and
+  ``chain.<office>`` (the signed head of each office's audit log, lib.services.audit_trail);
 * one sheet per table of ``Register.DUMP_TABLES``: a header row, then one row per record,
   every cell a text cell holding the raw stored string (so "0012" and "=..." read back as is);
 * ``_sidip_cells``: the exact value of any cell a worksheet cannot hold verbatim (longer than
@@ -22,6 +23,7 @@ from lib.domain.audit import verify_chain
 from lib.domain.models import Actor, Event
 from lib.errors import SidipError
 from lib.files import check_id, check_office_id
+from lib.services import audit_trail
 from lib.services.context import AppContext, require_role
 from lib.store import codec
 from lib.store.port import Register
@@ -46,15 +48,18 @@ def expected_columns(table: str, schema: str = SCHEMA) -> list[str]:
 
 # -- backup -------------------------------------------------------------------------------
 def backup_xlsx(ctx: AppContext, actor: Actor | None) -> bytes:
-    """The whole register (every office) as one XLSX workbook; the backup records itself first."""
-    return backup_with_counts(ctx, actor)[0]
+    """The whole register (every office) as one XLSX workbook, handed over: recorded in the audit log."""
+    content, _, event = prepare_backup(ctx, actor)
+    audit_trail.record_backup(ctx, event)
+    return content
 
 
-def backup_with_counts(ctx: AppContext, actor: Actor | None) -> tuple[bytes, dict[str, int]]:
+def prepare_backup(ctx: AppContext, actor: Actor | None) -> tuple[bytes, dict[str, int], Event]:
+    """The workbook, its row counts and its own event: the backup holds that record, which enters the register
+    through ``audit_trail.record_backup`` once the file is stored (a failed backup leaves none)."""
     require_role(actor, "admin")
-    ctx.register.append_event(ctx.event(actor, "cadangan_dibuat", "register", ctx.office_id,
-                                        note="Cadangan XLSX seluruh register"))
-    tables = ctx.register.dump()  # after the event: the backup holds its own record
+    tables = ctx.register.dump()
+    event = audit_trail.pending_backup_event(ctx, actor, tables)
     from openpyxl import Workbook
     wb = Workbook()
     wb.remove(wb.active)
@@ -82,7 +87,7 @@ def backup_with_counts(ctx: AppContext, actor: Actor | None) -> tuple[bytes, dic
     info = [["schema", SCHEMA], ["created_at", ctx.now().isoformat(timespec="seconds")],
             ["office_id", ctx.office_id],
             *[[f"rows.{table}", str(n)] for table, n in counts.items()],
-            [f"rows.{CELLS_SHEET}", str(len(side))]]
+            [f"rows.{CELLS_SHEET}", str(len(side))], *audit_trail.meta_rows(ctx, tables.get("events", []))]
     for number, row in enumerate(info, 1):
         _put_row(meta, number, row)
     cells = wb.create_sheet(CELLS_SHEET)
@@ -90,7 +95,7 @@ def backup_with_counts(ctx: AppContext, actor: Actor | None) -> tuple[bytes, dic
         _put_row(cells, number, row)
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue(), counts
+    return out.getvalue(), counts, event
 
 
 def _put_row(ws, number: int, values: list[str]) -> None:
@@ -131,6 +136,7 @@ def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str,
         _check_values(table, tables[table], numbers[table])
         _check_ids(table, tables[table], numbers[table])
     _check_chain(ctx, tables["events"])
+    audit_trail.check_backup_events(ctx, meta, tables["events"])  # a cut events sheet is refused
     if meta["schema"] == SCHEMA:
         _check_row_signatures(ctx, tables, numbers)
     ctx.register.load(tables)
@@ -168,6 +174,11 @@ def _sheet_values(ws) -> list[list[str | None]]:
             values.append(cell.value)
         rows.append(values)
     return rows
+
+
+def read_meta(data: bytes) -> dict[str, str]:
+    """The key/value rows of a backup's meta sheet (doctor --backup reads the chain heads there)."""
+    return _meta(_read_workbook(data))
 
 
 def _meta(sheets) -> dict[str, str]:

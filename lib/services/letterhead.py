@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lib.domain.models import Actor
 from lib.errors import ValidationError
+from lib.files import PRIVATE_DIR, PRIVATE_FILE, make_dir, write_atomic
 from lib.services.context import AppContext, require_role
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -40,9 +41,8 @@ def save(ctx: AppContext, actor: Actor, content: bytes) -> str:
     """Keeps the image in the data folder and records its name and checksum as a setting."""
     require_role(actor, "admin")
     name = f"kop-surat.{_EXTENSIONS[image_format(content)]}"
-    folder = _folder(ctx)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(content)
+    folder = make_dir(_folder(ctx), PRIVATE_DIR)
+    write_atomic(folder / name, content, PRIVATE_FILE, what="kop surat")  # a failed write keeps the old one whole
     _record(ctx, actor, f"{name} sha256:{hashlib.sha256(content).hexdigest()}")
     return name
 

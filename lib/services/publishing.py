@@ -16,6 +16,7 @@ from lib.export import EXPORTERS, render_all
 from lib.export.document import PublicDocument, Signer
 from lib.files import PRIVATE_DIR, PRIVATE_FILE, check_id, inside, make_dir, write_atomic
 from lib.publish import TARGETS
+from lib.services import audit_trail
 from lib.services.context import AppContext, require_role
 from lib.services.versions import (
     _fresh, _history, _rows, _save, document_digest, document_letterhead, document_settings, get_version,
@@ -123,7 +124,9 @@ def signed_decree(ctx: AppContext, version: Version) -> bytes | None:
 
 # -- publishing -------------------------------------------------------------------------------
 def publication_files(ctx: AppContext, version: Version) -> dict[str, bytes]:
+    """Every format, the decree, the signed scan, and the audit log's head as the documents saw it."""
     files = render_all(document(ctx, version, ctx.register.snapshot(version.id)))
+    files[audit_trail.HEAD_FILE] = audit_trail.published_head_file(ctx, version)
     signed = signed_decree(ctx, version)
     if signed:
         files[SIGNED_DECREE] = signed

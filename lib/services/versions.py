@@ -149,9 +149,8 @@ def document_digest(ctx: AppContext, version: Version) -> str:
     """The audit digest printed on the documents: for an uploaded version, the log as it stood when its files
     were published (so they re-render byte for byte); otherwise the log as it stands now."""
     from lib.domain.audit import digest
-    events = ctx.register.events(ctx.office_id)
-    uploads = [n for n, e in enumerate(events) if e.action == "dip_diunggah" and e.entity_id == version.id]
-    return digest(events[:uploads[-1]] if uploads and version.status == "diunggah" else events)
+    from lib.services.audit_trail import published_events
+    return digest(published_events(ctx, version))
 
 
 def _completeness_guard(ctx: AppContext, data: dict):
