@@ -14,7 +14,7 @@ import pytest
 from conftest import classification, submission
 from lib.domain.audit import EventSigner
 from lib.domain.workdays import HolidayOverride
-from lib.services import admin, items, versions
+from lib.services import admin, auth, items, versions
 from lib.store.sheets import SheetsRegister
 from lib.store.sheets_client import RetryPolicy
 from lib.store.sqlite import SqliteRegister
@@ -152,3 +152,38 @@ def test_a_backup_of_the_sheet_restores_into_the_local_register_with_every_row_v
     local.init()
     local.load(reg.dump())
     assert local.integrity_problems() == [] and local.settings(OFFICE) == {"sla_days": "6"}
+
+
+def _put_back(path, table: str, key: str, value: str, old: dict) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (value,))
+        conn.execute(f"INSERT INTO {table} ({', '.join(old)}) VALUES ({', '.join('?' * len(old))})", list(old.values()))
+
+
+def test_an_older_row_put_back_in_the_database_file_is_reported_as_a_replay(ctx, people):
+    established(ctx, people)
+    with sqlite3.connect(ctx.register.path) as conn:
+        conn.row_factory = sqlite3.Row
+        old = dict(conn.execute("SELECT * FROM users WHERE username = 'desk'").fetchone())
+    auth.update_user(ctx, people["admin"], "desk", roles=["desk", "ppid"])
+    assert ctx.register.integrity_problems() == []
+    _put_back(ctx.register.path, "users", "username", "desk", old)
+    assert ctx.register.integrity_problems() == [
+        "Tabel pengguna: baris desk bukan yang terakhir ditulis SIDIP (salinan lama dipasang kembali)"]
+
+
+@pytest.mark.parametrize("table,where,words", [
+    ("items", "1 = 1", "informasi"),
+    ("version_items", "1 = 1", "baris versi DIP"),
+    ("settings", "key = 'sla_days'", "pengaturan"),
+    ("holidays", "1 = 1", "hari libur"),
+])
+def test_a_row_deleted_from_the_database_file_is_reported(ctx, people, table, where, words):
+    established(ctx, people)
+    with sqlite3.connect(ctx.register.path) as conn:
+        gone = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}").fetchone()[0]
+        conn.execute(f"DELETE FROM {table} WHERE {where}")
+    problems = ctx.register.integrity_problems()
+    assert gone >= 1 and len(problems) == gone
+    assert all(p.startswith(f"Tabel {words}: baris ") and p.endswith("dihapus di luar SIDIP (tercatat di riwayat)")
+               for p in problems)

@@ -29,7 +29,8 @@ from lib.store import codec
 from lib.store.port import Register
 
 SCHEMA = "sidip-backup/2"   # every row but the events carries its MAC (_mac)
-OLD_SCHEMAS = ("sidip-backup/1",)  # rows unsigned: restored (and signed) as they are; events still verified
+OLD_SCHEMAS = ("sidip-backup/1",)
+WRITE_LEDGER = "_rows"  # events: the rows each action wrote (a backup of Google Sheets may leave it empty)  # rows unsigned: restored (and signed) as they are; events still verified
 META_SHEET = "_sidip"
 CELLS_SHEET = "_sidip_cells"
 CELLS_COLUMNS = ["sheet", "row", "column", "part", "json"]
@@ -42,8 +43,9 @@ _NOT_BACKUP = "Berkas bukan XLSX cadangan SIDIP"
 
 def expected_columns(table: str, schema: str = SCHEMA) -> list[str]:
     """The columns a table's sheet must have: the record's fields, or the fixed set, and the row MAC."""
-    signed = table != "events" and schema == SCHEMA
-    return codec.data_columns(table) + ([codec.ROW_MAC] if signed else [])
+    if table == "events":
+        return codec.data_columns(table) + ([WRITE_LEDGER] if schema == SCHEMA else [])
+    return codec.data_columns(table) + ([codec.ROW_MAC] if schema == SCHEMA else [])
 
 
 # -- backup -------------------------------------------------------------------------------
@@ -223,7 +225,8 @@ def _table_rows(sheet: str, rows, expected: list[str]) -> tuple[list[dict[str, s
     if None in header:
         raise SidipError(f"Lembar {sheet}: kolom ke-{header.index(None) + 1} tidak berjudul.")
     problems = []
-    missing = [c for c in expected if c not in header and c not in codec.ADDED_COLUMNS.get(sheet, ())]
+    missing = [c for c in expected if c not in header and c not in codec.ADDED_COLUMNS.get(sheet, ())
+               and c != WRITE_LEDGER]
     extra = [c for c in header if c not in expected]
     doubled = sorted({c for c in header if header.count(c) > 1})
     if missing:

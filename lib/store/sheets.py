@@ -50,7 +50,7 @@ def columns(tab: str) -> list[str]:
     if tab in SIGNED or tab in PLAIN_SIGNED:
         return base + ["_mac", "_event"]
     if tab == "events":
-        return base + ["_base", "_row"]
+        return base + ["_base", "_row", "_rows"]  # _rows: the local register's write ledger, kept through a restore
     return base
 
 
@@ -607,7 +607,7 @@ class SheetsRegister(Register):
     def dump(self) -> dict[str, list[dict[str, str]]]:
         tables = self._read()
         order = getattr(Register, "DUMP_TABLES", tuple(TABS))
-        plain = {t: [c for c in columns(t) if not c.startswith("_") or c == "_mac"] for t in TABS}
+        plain = {t: [c for c in columns(t) if not c.startswith("_") or c in ("_mac", "_rows")] for t in TABS}
         return {t: [{c: r.get(c, "") for c in plain[t]} for _, r in tables[t].rows] for t in order}
 
     def load(self, tables: dict[str, list[dict[str, str]]]) -> None:

@@ -19,6 +19,10 @@ from lib.store.port import Register
 
 SCHEMA_VERSION = "1"
 SIGNED_TABLES = ("settings", "holidays", "users", "items", "versions", "version_items")
+WRITTEN = "_rows"  # on each event: [table, key, MAC] of every row its action wrote ("" = deleted)
+_HIDDEN = {False: (codec.ROW_MAC,), True: (WRITTEN,)}  # columns a record table / the events table adds
+_ROW_KEYS = {"settings": ("office_id", "key"), "holidays": ("office_id", "day"), "users": ("username",),
+             "items": ("id",), "versions": ("id",), "version_items": ("version_id", "item_id")}
 _KEYS = {"items": "id", "versions": "id", "users": "username"}
 _DUMP_ORDER = {"settings": '"office_id", "key"', "holidays": '"office_id", "day"', "users": '"username"',
                "items": '"office_id", "created_at", "id"', "versions": '"office_id", "created_at", "id"',
@@ -29,7 +33,7 @@ _TABLE_WORDS = {"settings": "pengaturan", "holidays": "hari libur", "users": "pe
 
 
 def _table_sql(name: str, cls) -> str:
-    cols = [f'"{c}" TEXT' for c in codec.columns(cls)] + ([] if name == "events" else [f'"{codec.ROW_MAC}" TEXT'])
+    cols = [f'"{c}" TEXT' for c in codec.columns(cls)] + [f'"{c}" TEXT' for c in _HIDDEN[name == "events"]]
     key = _KEYS.get(name)
     if key:
         cols[codec.columns(cls).index(key)] = f'"{key}" TEXT PRIMARY KEY'
@@ -88,6 +92,7 @@ class SqliteRegister(Register):
         conn = self._conn()
         try:
             conn.execute("BEGIN IMMEDIATE")  # take the write lock first: no lost update between processes
+            self._local.written = []
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -123,7 +128,9 @@ class SqliteRegister(Register):
         for table in SIGNED_TABLES:
             for row in conn.execute(f"SELECT rowid AS _rowid, * FROM {table} WHERE _mac IS NULL OR _mac = ''"):
                 data = {k: row[k] for k in row.keys() if k != "_rowid"}
-                conn.execute(f"UPDATE {table} SET _mac = ? WHERE rowid = ?", (self.rows.mac(table, data), row["_rowid"]))
+                mac = self.rows.mac(table, data)
+                conn.execute(f"UPDATE {table} SET _mac = ? WHERE rowid = ?", (mac, row["_rowid"]))
+                self._written().append([table, _row_name(table, data), mac])  # the upgrade event carries them
                 signed += 1
         conn.execute("INSERT INTO meta VALUES ('rows_signed', '1')")
         if signed:
@@ -136,7 +143,7 @@ class SqliteRegister(Register):
     def _add_missing_columns(self, conn, name: str, cls) -> None:
         """Upgrade in place: a newer release may add fields; old rows get empty values."""
         present = {r["name"] for r in conn.execute(f"PRAGMA table_info({name})")}
-        for col in codec.columns(cls) + ([] if name == "events" else [codec.ROW_MAC]):
+        for col in codec.columns(cls) + list(_HIDDEN[name == "events"]):
             if col not in present:
                 conn.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" TEXT')
 
@@ -191,7 +198,7 @@ class SqliteRegister(Register):
 
     def events(self, office_id: str) -> list[Event]:
         rows = self._rows("SELECT * FROM events WHERE office_id = ? ORDER BY seq", (office_id,))
-        return [codec.from_row(Event, {k: r[k] for k in r.keys() if k != "seq"}) for r in rows]
+        return [codec.from_row(Event, {k: r[k] for k in r.keys() if k not in ("seq", WRITTEN)}) for r in rows]
 
     # -- writes --------------------------------------------------------------------------
     def _append(self, conn, event: Event) -> Event:
@@ -200,6 +207,8 @@ class SqliteRegister(Register):
         event.prev_id = last["id"] if last else ""
         event.mac = self.signer.sign(event)
         row = codec.to_row(event)
+        written, self._local.written = self._written(), []
+        row[WRITTEN] = json.dumps(written, ensure_ascii=False) if written else ""
         names = ", ".join(f'"{c}"' for c in row)
         conn.execute(f"INSERT INTO events ({names}) VALUES ({', '.join('?' * len(row))})",
                      list(row.values()))
@@ -225,6 +234,19 @@ class SqliteRegister(Register):
         row = self.rows.signed(table, row)
         names = ", ".join(f'"{c}"' for c in row)
         conn.execute(f"{verb} INTO {table} ({names}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        self._written().append([table, _row_name(table, row), row[codec.ROW_MAC]])
+
+    def _written(self) -> list:
+        """The rows this transaction wrote; the next event appended carries them (the write ledger)."""
+        if getattr(self._local, "written", None) is None:
+            self._local.written = []
+        return self._local.written
+
+    def _deleted(self, conn, table: str, where: str, args) -> None:
+        keys = _ROW_KEYS[table]
+        for row in conn.execute(f"SELECT {', '.join(keys)} FROM {table} WHERE {where}", args):
+            self._written().append([table, _row_name(table, dict(row)), ""])
+        conn.execute(f"DELETE FROM {table} WHERE {where}", args)
 
     def save_item(self, item: Item, event: Event, expected_revision: int | None) -> Item:
         with self._tx() as conn:
@@ -241,7 +263,7 @@ class SqliteRegister(Register):
         return saved
 
     def _replace_snapshot(self, conn, version_id: str, rows: list[SnapshotRow]) -> None:
-        conn.execute("DELETE FROM version_items WHERE version_id = ?", (version_id,))
+        self._deleted(conn, "version_items", "version_id = ?", (version_id,))
         for r in rows:
             self._put(conn, "version_items", {"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor),
                                               "kategori": r.kategori,
@@ -271,8 +293,7 @@ class SqliteRegister(Register):
 
     def save_holiday_override(self, office_id, override, event, remove=False) -> None:
         with self._tx() as conn:
-            conn.execute("DELETE FROM holidays WHERE office_id = ? AND day = ?",
-                         (office_id, override.day.isoformat()))
+            self._deleted(conn, "holidays", "office_id = ? AND day = ?", (office_id, override.day.isoformat()))
             if not remove:
                 self._put(conn, "holidays", {"office_id": office_id, "day": override.day.isoformat(),
                                              "kind": override.kind, "name": override.name}, "INSERT")
@@ -289,15 +310,30 @@ class SqliteRegister(Register):
                 self._append(conn, event)
 
     def integrity_problems(self) -> list[str]:
-        """For ``doctor``: every row of every table whose MAC does not match (changed outside SIDIP)."""
-        lines = []
+        """For ``doctor``: rows changed outside SIDIP (MAC), older rows put back (replay) and rows deleted,
+        judged against the write ledger the audit log carries."""
+        expected, lines = self._ledger(), []
         for table in SIGNED_TABLES:
             for row in self._rows(f"SELECT * FROM {table}"):
-                data = dict(row)
+                data, name = dict(row), _row_name(table, dict(row))
+                word = f"Tabel {_TABLE_WORDS[table]}: baris {name}"
                 if not self.rows.valid(table, data):
-                    lines.append(f"Tabel {_TABLE_WORDS[table]}: baris {_row_name(table, data)} diubah di luar SIDIP "
-                                 "(tanda tangannya tidak cocok)")
+                    lines.append(f"{word} diubah di luar SIDIP (tanda tangannya tidak cocok)")
+                elif expected.get((table, name), data[codec.ROW_MAC]) != data[codec.ROW_MAC]:
+                    lines.append(f"{word} bukan yang terakhir ditulis SIDIP (salinan lama dipasang kembali)")
+                expected.pop((table, name), None)
+        for (table, name), mac in sorted(expected.items()):
+            if mac:
+                lines.append(f"Tabel {_TABLE_WORDS[table]}: baris {name} dihapus di luar SIDIP (tercatat di riwayat)")
         return lines
+
+    def _ledger(self) -> dict[tuple[str, str], str]:
+        """(table, row) -> the MAC of the last write the audit log records for it ("" when deleted)."""
+        last: dict[tuple[str, str], str] = {}
+        for (written,) in self._conn().execute(f"SELECT {WRITTEN} FROM events WHERE {WRITTEN} != '' ORDER BY seq"):
+            for table, name, mac in json.loads(written):
+                last[(table, name)] = mac
+        return last
 
     def append_event(self, event: Event) -> Event:
         with self._tx() as conn:
@@ -354,9 +390,7 @@ class SqliteRegister(Register):
 
 
 def _row_name(table: str, row: dict) -> str:
-    keys = {"settings": ("office_id", "key"), "holidays": ("office_id", "day"),
-            "version_items": ("version_id", "item_id")}.get(table, (_KEYS.get(table, "id"),))
-    return "/".join(str(row.get(k, "")) for k in keys)
+    return "/".join(str(row.get(k, "")) for k in _ROW_KEYS[table])
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
