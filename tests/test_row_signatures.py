@@ -187,3 +187,25 @@ def test_a_row_deleted_from_the_database_file_is_reported(ctx, people, table, wh
     assert gone >= 1 and len(problems) == gone
     assert all(p.startswith(f"Tabel {words}: baris ") and p.endswith("dihapus di luar SIDIP (tercatat di riwayat)")
                for p in problems)
+
+
+def test_on_the_sheet_an_older_setting_pasted_back_or_a_deleted_dip_row_is_reported():
+    from lib.domain.models import SnapshotRow, Version
+    emu = SheetsEmulator(seed=6)
+    reg = sheets_register(emu)
+    sid = emu.spreadsheet_ids()[-1]
+    reg.save_settings(OFFICE, {"sla_days": "5"}, ev("sla_days", entity="settings"))
+    old = emu.get_values(sid, "pengaturan")[1]
+    reg.save_settings(OFFICE, {"sla_days": "7"}, ev("sla_days", entity="settings"))
+    rows = [SnapshotRow("dip-1", f"i{n}", n, "berkala", {"judul": f"Informasi {n}"}) for n in (1, 2)]
+    reg.save_version(Version("dip-1", 2026, status="diunggah"), ev("dip-1", entity="version"), None, rows)
+    reg.invalidate()
+    assert reg.integrity_problems() == []
+    client = gspread.Client(auth=None, session=emu.session())
+    book = client.open_by_key(sid)
+    book.worksheet("pengaturan").update([old], "A2", value_input_option="RAW")
+    book.worksheet("isi_versi").delete_rows(3)
+    reg.invalidate()
+    assert reg.integrity_problems() == [
+        "Tab pengaturan: baris kpu-sarolangun/sla_days adalah salinan lama yang dipasang kembali",
+        "Tab isi_versi: baris dip-1/i2 dihapus dari Sheet (tercatat di riwayat)"]

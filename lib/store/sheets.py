@@ -54,6 +54,15 @@ def columns(tab: str) -> list[str]:
     return base
 
 
+def _plain_key(tab: str, row: dict) -> str:
+    return "/".join(str(row.get(c, "")) for c in FIXED[tab][:2])
+
+
+def _snapshot_rows(rows) -> list[dict]:
+    return [{"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
+             "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in rows]
+
+
 def header(tab: str) -> list[str]:
     return [HEADER_WORDS.get(c, c) for c in columns(tab)]
 
@@ -267,12 +276,29 @@ class SheetsRegister(Register):
                                  f"dipasang kembali (revisi {row.get('revision')})")
             for key in sorted(set(self._last_writes(tables)[tab]) - present):
                 lines.append(f"Tab {TABS[tab]}: baris {key} dihapus dari Sheet (tercatat di riwayat)")
+        expected = self._plain_ledger(tables)
         for tab in sorted(PLAIN_SIGNED):
             for _, row in tables[tab].rows:
+                name = _plain_key(tab, row)
                 if not self._rows.valid(tab, row):
-                    name = "/".join(row.get(c, "") for c in FIXED[tab][:2])
                     lines.append(f"Tab {TABS[tab]}: baris {name} diubah langsung di Sheet (tidak dipakai)")
+                elif expected.get((tab, name), row.get("_mac")) != row.get("_mac"):
+                    lines.append(f"Tab {TABS[tab]}: baris {name} adalah salinan lama yang dipasang kembali")
+                expected.pop((tab, name), None)
+        for (tab, name), mac in sorted(expected.items()):
+            if mac:
+                lines.append(f"Tab {TABS[tab]}: baris {name} dihapus dari Sheet (tercatat di riwayat)")
         return lines
+
+    @staticmethod
+    def _plain_ledger(tables: dict[str, Table]) -> dict[tuple[str, str], str]:
+        """(tab, key) -> MAC of the last write the log records for a row of isi_versi, pengaturan, libur."""
+        last: dict[tuple[str, str], str] = {}
+        for _, r in tables["events"].rows:
+            for tab, name, mac in json.loads(r.get("_rows") or "[]"):
+                if tab in PLAIN_SIGNED:
+                    last[(tab, name)] = mac
+        return last
 
     # -- reads ------------------------------------------------------------------------------
     def get_item(self, item_id: str) -> Item | None:
@@ -339,14 +365,20 @@ class SheetsRegister(Register):
         return [self._record("events", r) for _, r in self._tables()["events"].rows if r.get("office_id") == office_id]
 
     # -- writes -----------------------------------------------------------------------------
-    def _signed_event(self, events: Table, event: Event, base: int | None, row: dict | None) -> dict:
+    def _signed_event(self, events: Table, event: Event, base: int | None, row: dict | None,
+                      written: list | None = None) -> dict:
+        """The event row; ``written`` is the write ledger of the plain tabs ([tab, key, MAC], "" = deleted)."""
         mine = [r for _, r in events.rows if r.get("office_id") == event.office_id]
         event.prev_id = mine[-1]["id"] if mine else ""
         event.mac = self.signer.sign(event)
         values = codec.to_row(event)
         values["_base"] = "" if base is None else str(base)
         values["_row"] = json.dumps(row, ensure_ascii=False) if row else ""
+        values["_rows"] = json.dumps(written, ensure_ascii=False) if written else ""
         return values
+
+    def _ledger_entry(self, tab: str, row: dict | None, key_row: dict) -> list:
+        return [tab, _plain_key(tab, key_row), self._rows.mac(tab, row) if row is not None else ""]
 
     def _hash_digest(self, password_hash: str) -> str:
         return "sidik:" + hmac.new(self._key, password_hash.encode(), hashlib.sha256).hexdigest()[:32]
@@ -370,7 +402,7 @@ class SheetsRegister(Register):
         row["_mac"], row["_event"] = self._row_mac(tab, row), event_id
         return row
 
-    def _save_record(self, tab: str, obj, event: Event, expected: int | None, what: str):
+    def _save_record(self, tab: str, obj, event: Event, expected: int | None, what: str, written=None):
         key = getattr(obj, KEYS[tab])
         with self._lock:
             tables = self._read((tab, "events"))
@@ -382,8 +414,8 @@ class SheetsRegister(Register):
             row = self._sign_row(tab, new, event.id)
             write = self._update(tab, index, row) if index is not None else self._append(tab, [row])
             logged = self._audit_row(tab, row)
-            self._batch([write, self._append("events", [self._signed_event(tables["events"], event, expected, logged)])],
-                        event.id)
+            self._batch([write, self._append("events", [self._signed_event(tables["events"], event, expected, logged,
+                                                                             written)])], event.id)
             self._confirm(tab, key, expected, event, what)
             return new
 
@@ -441,7 +473,12 @@ class SheetsRegister(Register):
         return self._save_record("users", user, event, expected_revision, "Pengguna")
 
     def save_version(self, version, event, expected_revision, snapshot=None) -> Version:
-        saved = self._save_record("versions", version, event, expected_revision, "Versi DIP")
+        written = None
+        if snapshot is not None:  # the version's event carries the snapshot's ledger: old rows gone, new ones
+            held = [r for _, r in self._tables()["version_items"].rows if r.get("version_id") == version.id]
+            written = [self._ledger_entry("version_items", None, r) for r in held]
+            written += [self._ledger_entry("version_items", r, r) for r in _snapshot_rows(snapshot)]
+        saved = self._save_record("versions", version, event, expected_revision, "Versi DIP", written)
         if snapshot is not None:
             self._replace_snapshot(version.id, snapshot)
         return saved
@@ -456,8 +493,7 @@ class SheetsRegister(Register):
         with self._lock:
             table = self._read(("version_items",))["version_items"]
             old = [i for i, r in table.rows if r.get("version_id") == version_id]
-            new = [{"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
-                    "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in rows]
+            new = _snapshot_rows(rows)
             # A lost response must not append the rows twice: retry only while the tab does not already
             # hold exactly the new rows (the write is all-or-nothing, so it either did or did not apply).
             def applied() -> bool:
@@ -475,8 +511,9 @@ class SheetsRegister(Register):
                 writes = self._delete_rows(tab, [index]) if index is not None else []
             else:
                 writes = [self._update(tab, index, row) if index is not None else self._append(tab, [row])]
-            self._batch(writes + [self._append("events", [self._signed_event(tables["events"], event, None, None)])],
-                        event.id)
+            written = [self._ledger_entry(tab, row, match)]
+            self._batch(writes + [self._append("events", [self._signed_event(tables["events"], event, None, None,
+                                                                             written)])], event.id)
 
     def save_settings(self, office_id: str, values: dict[str, str], event: Event) -> None:
         """Every key and the event in one batchUpdate, like any other action."""
@@ -489,7 +526,9 @@ class SheetsRegister(Register):
                 row = {"office_id": office_id, "key": key, "value": str(value)}
                 writes.append(self._update("settings", index, row) if index is not None
                               else self._append("settings", [row]))
-            event_row = self._signed_event(tables["events"], event, None, None)
+            written = [self._ledger_entry("settings", {"office_id": office_id, "key": k, "value": str(v)},
+                                          {"office_id": office_id, "key": k}) for k, v in values.items()]
+            event_row = self._signed_event(tables["events"], event, None, None, written)
             self._batch(writes + [self._append("events", [event_row])], event.id)
 
     def compare_and_set_setting(self, office_id, key, expected, value, event) -> bool:
@@ -502,7 +541,7 @@ class SheetsRegister(Register):
                 self.invalidate()  # the caller reads again: let it see what we just saw
                 return False
             row = {"office_id": office_id, "key": key, "value": str(value)}
-            claim = {**self._signed_event(tables["events"], event, None, row),
+            claim = {**self._signed_event(tables["events"], event, None, row, [self._ledger_entry("settings", row, row)]),
                      "_base": _setting_token(office_id, key, expected)}
             write = self._update("settings", index, row) if index is not None else self._append("settings", [row])
             self._batch([write, self._append("events", [claim])], event.id)
@@ -539,7 +578,9 @@ class SheetsRegister(Register):
         refused = dataclasses.replace(event, action="penulisan_bersamaan_ditolak",
                                       note=f"tidak diterapkan ({event.action}); nilai telah diubah penulis lain")
         refused.mac = self.signer.sign(refused)
-        self._batch(repair + [self._update("events", mine, {**codec.to_row(refused), "_base": "", "_row": ""})])
+        ledger = json.dumps([self._ledger_entry("settings", head, head)]) if head else ""  # what the key holds now
+        self._batch(repair + [self._update("events", mine, {**codec.to_row(refused), "_base": "", "_row": "",
+                                                            "_rows": ledger})])
         return False
 
     def save_holiday_override(self, office_id, override, event, remove=False) -> None:
@@ -562,12 +603,13 @@ class SheetsRegister(Register):
             rows = [self._sign_row("items", i.replace(revision=1, updated_at=stamp, updated_by=i.created_by),
                                    events[0].id if events else "") for i in items]
             writes = [self._append("items", rows)] if rows else []
+            written = None
             if version is not None:
+                snap = _snapshot_rows(snapshot or [])
                 writes.append(self._append("versions", [self._sign_row("versions", version.replace(revision=1), "")]))
-                writes.append(self._append("version_items", [
-                    {"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
-                     "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in snapshot or []]))
-            writes.append(self._append("events", self._chain(tables["events"], events)))
+                writes.append(self._append("version_items", snap))
+                written = [self._ledger_entry("version_items", r, r) for r in snap]
+            writes.append(self._append("events", self._chain(tables["events"], events, written)))
             self._batch(writes, events[-1].id if events else "")
 
     def record_hand_edits(self) -> None:
@@ -593,13 +635,14 @@ class SheetsRegister(Register):
             if writes:
                 self._batch(writes + [self._append("events", self._chain(tables["events"], events))])
 
-    def _chain(self, existing: Table, events: list[Event]) -> list[dict]:
-        """Sign several new events at once, each naming the one before it as this writer saw them."""
+    def _chain(self, existing: Table, events: list[Event], written: list | None = None) -> list[dict]:
+        """Sign several new events at once, each naming the one before it as this writer saw them; the
+        last carries the write ledger of the plain tabs, if any."""
         seen = Table("events", [])
         seen.rows = list(existing.rows)
         out = []
-        for event in events:
-            out.append(self._signed_event(seen, event, None, None))
+        for n, event in enumerate(events, 1):
+            out.append(self._signed_event(seen, event, None, None, written if n == len(events) else None))
             seen.rows.append((0, out[-1]))
         return out
 
