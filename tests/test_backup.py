@@ -320,3 +320,25 @@ def test_the_cli_backs_up_and_restores_a_register_that_then_checks_out(tmp_path,
         1, f"Galat: Berkas {tmp_path / 'tidak-ada.xlsx'} tidak ditemukan.")
     keyless = cli(tmp_path / "tanpa-kunci", "restore", str(tmp_path / "cadangan.xlsx"), key=None)
     assert keyless.returncode == 1 and "kunci rahasia" in keyless.stderr
+
+
+def test_a_backup_of_the_earlier_format_without_row_signatures_still_restores_and_checks_out(ctx, people, other):
+    fill(ctx, people)
+    wb = load_workbook(io.BytesIO(backup.backup_xlsx(ctx, people["admin"])))
+    for ws in wb.worksheets:  # what an earlier release wrote: no _mac, no ledger, no chain head
+        head = [c.value for c in ws[1]]
+        for name in ("_mac", "_rows"):
+            if name in head:
+                ws.delete_cols(head.index(name) + 1)
+                head.remove(name)
+    meta = wb["_sidip"]
+    for row in list(meta.iter_rows()):
+        if row[0].value == "schema":
+            row[1].value = "sidip-backup/1"
+    for number in reversed([r[0].row for r in meta.iter_rows() if str(r[0].value).startswith("chain.")]):
+        meta.delete_rows(number)
+    out = io.BytesIO()
+    wb.save(out)
+    counts = backup.restore_xlsx(other, SYSTEM_ACTOR, out.getvalue())
+    assert counts["items"] == len(ctx.register.list_items(ctx.office_id))
+    assert other.register.integrity_problems() == []
