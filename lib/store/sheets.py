@@ -10,8 +10,6 @@ values are written as strings (``userEnteredValue.stringValue``), so user text n
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 import json
 import threading
 import time
@@ -23,84 +21,14 @@ from lib.errors import ConflictError, SidipError, stale_error
 from lib.store import codec
 from lib.store.port import Register
 from lib.store.sheets_client import RetryPolicy, call
-
-# Tab names and header words are Indonesian so staff can read the Sheet.
-TABS = {"items": "informasi", "versions": "versi", "users": "pengguna", "events": "riwayat",
-        "version_items": "isi_versi", "settings": "pengaturan", "holidays": "libur"}
-FIXED = codec.FIXED
-RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event}
-KEYS = {"items": "id", "versions": "id", "users": "username", "events": "id"}
-SIGNED = {"items", "versions", "users"}  # records: a MAC, the event that wrote them, replay checked
-PLAIN_SIGNED = set(FIXED)  # isi_versi, pengaturan, libur: a MAC too; an edited row is not read
-ENTITY = {"items": "item", "versions": "version", "users": "user"}  # the audit log's name for each signed tab
-HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "created_at": "dibuat_pada",
-                "created_by": "dibuat_oleh", "updated_at": "diubah_pada", "updated_by": "diubah_oleh",
-                "revision": "revisi", "username": "nama_pengguna", "full_name": "nama_lengkap", "roles": "peran",
-                "password_hash": "hash_kata_sandi", "active": "aktif", "key": "kunci", "value": "nilai",
-                "day": "tanggal", "kind": "jenis", "name": "nama", "version_id": "kode_versi",
-                "item_id": "kode_informasi", "data": "isi", "_mac": "_tanda", "_event": "_peristiwa",
-                "_base": "_revisi_dasar", "_row": "_baris",
-                "frozen": "dibekukan"}
-MAX_BATCH_ROWS = 5000
-CACHE_SECONDS = 50.0  # others' changes (other users, replicas, hand edits) show within a minute
+from lib.store.sheets_integrity import SheetsIntegrity
+from lib.store.sheets_layout import (
+    CACHE_SECONDS, HEADER_WORDS, KEYS, MAX_BATCH_ROWS, RECORDS, SIGNED, TABS, Table, _cell,
+    _setting_token, _snapshot_key, _snapshot_rows, columns, header,
+)
 
 
-def columns(tab: str) -> list[str]:
-    base = codec.columns(RECORDS[tab]) if tab in RECORDS else FIXED[tab]
-    if tab in SIGNED or tab in PLAIN_SIGNED:
-        return base + ["_mac", "_event"]
-    if tab == "events":
-        return base + ["_base", "_row", "_rows"]  # _rows: the local register's write ledger, kept through a restore
-    return base
-
-
-def _plain_key(tab: str, row: dict) -> str:
-    return "/".join(str(row.get(c, "")) for c in FIXED[tab][:2])
-
-
-def _snapshot_rows(rows) -> list[dict]:
-    return [{"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
-             "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in rows]
-
-
-def header(tab: str) -> list[str]:
-    return [HEADER_WORDS.get(c, c) for c in columns(tab)]
-
-
-def _setting_token(office_id: str, key: str, value: str | None) -> str:
-    """What a settings write claims to start from (kept in the event's _revisi_dasar column)."""
-    return f"pengaturan:{key}:" + hashlib.sha256(json.dumps([office_id, key, value]).encode()).hexdigest()[:24]
-
-
-def _snapshot_key(rows: list[dict]) -> list[tuple]:
-    return sorted(tuple(r.get(c, "") for c in FIXED["version_items"]) for r in rows)
-
-
-def _cell(value: str) -> dict:
-    return {"userEnteredValue": {"stringValue": value}}
-
-
-class Table:
-    """One tab as read: its rows as dicts keyed by column name, with their 0-based grid row index."""
-
-    def __init__(self, tab: str, values: list[list[str]]):
-        names = {HEADER_WORDS.get(c, c): c for c in columns(tab)}
-        head = values[0] if values else []
-        self.tab = tab
-        self.positions = {names.get(h, h): i for i, h in enumerate(head)}
-        self.missing = [c for c in columns(tab) if c not in self.positions] if head else []
-        self.last_writes = None  # (events tab only) filled on first use by SheetsRegister._last_writes
-        self.rows = [(n + 1, {c: (r[i] if i < len(r) else "") for c, i in self.positions.items()})
-                     for n, r in enumerate(values[1:])]
-
-    def find(self, key: str, value: str) -> tuple[int | None, dict | None]:
-        for index, row in self.rows:
-            if row.get(key) == value:
-                return index, row
-        return None, None
-
-
-class SheetsRegister(Register):
+class SheetsRegister(SheetsIntegrity, Register):
     """Adapter over one spreadsheet. ``client`` is a ``gspread.Client`` (its session may be injected)."""
 
     def __init__(self, client, spreadsheet_id: str, signer: EventSigner, key: bytes,
@@ -220,85 +148,6 @@ class SheetsRegister(Register):
     def _record(self, tab: str, row: dict):
         return codec.from_row(RECORDS[tab], {c: row.get(c, "") for c in codec.columns(RECORDS[tab])})
 
-    def tampered(self, tab: str) -> list[dict]:
-        """Rows edited by hand in the Sheet (their MAC no longer matches) or an older signed row pasted back."""
-        tables = self._tables()
-        return [row for _, row in tables[tab].rows if not self._authentic(tab, row, tables)]
-
-    def _valid(self, tab: str, row: dict) -> bool:
-        return tab not in SIGNED or self._authentic(tab, row, self._tables())
-
-    def _authentic(self, tab: str, row: dict, tables: dict[str, Table]) -> bool:
-        """Signed by SIDIP, and not older than the last write the audit log records for it (a replay)."""
-        if row.get("_mac") != self._row_mac(tab, row):
-            return False
-        last = self._last_writes(tables)[tab].get(row.get(KEYS[tab], ""))
-        return last is None or int(row.get("revision") or 0) >= last[0] + 1
-
-    def _last_writes(self, tables: dict[str, Table]) -> dict[str, dict[str, tuple[int, str]]]:
-        """Per signed tab and key: (base revision, row as written) of the last write the log records.
-
-        Each write's event keeps the row it wrote; of several claims on one revision the first won,
-        so a later claim on the same base is a refused concurrent write, not the last word.
-        """
-        events = tables["events"]
-        if events.last_writes is None:
-            tab_of = {name: tab for tab, name in ENTITY.items()}
-            found: dict[str, dict[str, tuple[int, str]]] = {tab: {} for tab in SIGNED}
-            for _, r in events.rows:
-                tab = tab_of.get(r.get("entity", ""))
-                if tab is None or not r.get("_row"):
-                    continue
-                base, seen = int(r.get("_base") or 0), found[tab].get(r.get("entity_id", ""))
-                if seen is None or base > seen[0]:
-                    found[tab][r["entity_id"]] = (base, r["_row"])
-            events.last_writes = found
-        return events.last_writes
-
-    def _last_good_row(self, tab: str, key: str, tables: dict[str, Table]) -> dict | None:
-        """The row the last recorded write left, when it is itself signed by SIDIP."""
-        last = self._last_writes(tables)[tab].get(key)
-        if last is None:
-            return None
-        row = json.loads(last[1])
-        return row if row.get("_mac") == self._row_mac(tab, row) else None
-
-    def integrity_problems(self) -> list[str]:
-        """For ``doctor``: every signed tab's rows edited by hand, older rows pasted back, rows deleted."""
-        tables, lines = self._tables(), []
-        for tab in sorted(SIGNED):
-            present = {r.get(KEYS[tab]) for _, r in tables[tab].rows}
-            for _, row in tables[tab].rows:
-                if row.get("_mac") != self._row_mac(tab, row):
-                    lines.append(f"Tab {TABS[tab]}: baris {row.get(KEYS[tab])} diubah langsung di Sheet")
-                elif not self._authentic(tab, row, tables):
-                    lines.append(f"Tab {TABS[tab]}: baris {row.get(KEYS[tab])} adalah salinan lama yang "
-                                 f"dipasang kembali (revisi {row.get('revision')})")
-            for key in sorted(set(self._last_writes(tables)[tab]) - present):
-                lines.append(f"Tab {TABS[tab]}: baris {key} dihapus dari Sheet (tercatat di riwayat)")
-        expected = self._plain_ledger(tables)
-        for tab in sorted(PLAIN_SIGNED):
-            for _, row in tables[tab].rows:
-                name = _plain_key(tab, row)
-                if not self._rows.valid(tab, row):
-                    lines.append(f"Tab {TABS[tab]}: baris {name} diubah langsung di Sheet (tidak dipakai)")
-                elif expected.get((tab, name), row.get("_mac")) != row.get("_mac"):
-                    lines.append(f"Tab {TABS[tab]}: baris {name} adalah salinan lama yang dipasang kembali")
-                expected.pop((tab, name), None)
-        for (tab, name), mac in sorted(expected.items()):
-            if mac:
-                lines.append(f"Tab {TABS[tab]}: baris {name} dihapus dari Sheet (tercatat di riwayat)")
-        return lines
-
-    @staticmethod
-    def _plain_ledger(tables: dict[str, Table]) -> dict[tuple[str, str], str]:
-        """(tab, key) -> MAC of the last write the log records for a row of isi_versi, pengaturan, libur."""
-        last: dict[tuple[str, str], str] = {}
-        for _, r in tables["events"].rows:
-            for tab, name, mac in json.loads(r.get("_rows") or "[]"):
-                if tab in PLAIN_SIGNED:
-                    last[(tab, name)] = mac
-        return last
 
     # -- reads ------------------------------------------------------------------------------
     def get_item(self, item_id: str) -> Item | None:
@@ -376,26 +225,6 @@ class SheetsRegister(Register):
         values["_row"] = json.dumps(row, ensure_ascii=False) if row else ""
         values["_rows"] = json.dumps(written, ensure_ascii=False) if written else ""
         return values
-
-    def _ledger_entry(self, tab: str, row: dict | None, key_row: dict) -> list:
-        return [tab, _plain_key(tab, key_row), self._rows.mac(tab, row) if row is not None else ""]
-
-    def _hash_digest(self, password_hash: str) -> str:
-        return "sidik:" + hmac.new(self._key, password_hash.encode(), hashlib.sha256).hexdigest()[:32]
-
-    def _audit_row(self, tab: str, row: dict) -> dict:
-        """The row as the audit log keeps it: a password hash never enters the log, only a keyed digest."""
-        if tab != "users" or not row.get("password_hash"):
-            return row
-        return {**row, "password_hash": self._hash_digest(row["password_hash"])}
-
-    def _from_audit_row(self, tab: str, logged: dict, current: dict | None) -> dict:
-        """A row put back from the log: its hash comes from the Sheet when the digests agree; otherwise
-        it stays unusable (its MAC fails, the user is refused until an admin resets the password)."""
-        if tab != "users" or not str(logged.get("password_hash", "")).startswith("sidik:"):
-            return logged
-        held = (current or {}).get("password_hash", "")
-        return {**logged, "password_hash": held if held and self._hash_digest(held) == logged["password_hash"] else ""}
 
     def _sign_row(self, tab: str, obj, event_id: str) -> dict:
         row = codec.to_row(obj)

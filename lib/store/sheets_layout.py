@@ -1,0 +1,83 @@
+"""The Google Sheets register's layout: tab names, Indonesian header words, columns, a tab as read."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from lib.domain.models import Event, Item, User, Version
+from lib.store import codec
+
+# Tab names and header words are Indonesian so staff can read the Sheet.
+TABS = {"items": "informasi", "versions": "versi", "users": "pengguna", "events": "riwayat",
+        "version_items": "isi_versi", "settings": "pengaturan", "holidays": "libur"}
+FIXED = codec.FIXED
+RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event}
+KEYS = {"items": "id", "versions": "id", "users": "username", "events": "id"}
+SIGNED = {"items", "versions", "users"}  # records: a MAC, the event that wrote them, replay checked
+PLAIN_SIGNED = set(FIXED)  # isi_versi, pengaturan, libur: a MAC too; an edited row is not read
+ENTITY = {"items": "item", "versions": "version", "users": "user"}  # the audit log's name for each signed tab
+HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "created_at": "dibuat_pada",
+                "created_by": "dibuat_oleh", "updated_at": "diubah_pada", "updated_by": "diubah_oleh",
+                "revision": "revisi", "username": "nama_pengguna", "full_name": "nama_lengkap", "roles": "peran",
+                "password_hash": "hash_kata_sandi", "active": "aktif", "key": "kunci", "value": "nilai",
+                "day": "tanggal", "kind": "jenis", "name": "nama", "version_id": "kode_versi",
+                "item_id": "kode_informasi", "data": "isi", "_mac": "_tanda", "_event": "_peristiwa",
+                "_base": "_revisi_dasar", "_row": "_baris",
+                "frozen": "dibekukan"}
+MAX_BATCH_ROWS = 5000
+CACHE_SECONDS = 50.0  # others' changes (other users, replicas, hand edits) show within a minute
+
+
+def columns(tab: str) -> list[str]:
+    base = codec.columns(RECORDS[tab]) if tab in RECORDS else FIXED[tab]
+    if tab in SIGNED or tab in PLAIN_SIGNED:
+        return base + ["_mac", "_event"]
+    if tab == "events":
+        return base + ["_base", "_row", "_rows"]  # _rows: the local register's write ledger, kept through a restore
+    return base
+
+
+def _plain_key(tab: str, row: dict) -> str:
+    return "/".join(str(row.get(c, "")) for c in FIXED[tab][:2])
+
+
+def _snapshot_rows(rows) -> list[dict]:
+    return [{"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
+             "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in rows]
+
+
+def header(tab: str) -> list[str]:
+    return [HEADER_WORDS.get(c, c) for c in columns(tab)]
+
+
+def _setting_token(office_id: str, key: str, value: str | None) -> str:
+    """What a settings write claims to start from (kept in the event's _revisi_dasar column)."""
+    return f"pengaturan:{key}:" + hashlib.sha256(json.dumps([office_id, key, value]).encode()).hexdigest()[:24]
+
+
+def _snapshot_key(rows: list[dict]) -> list[tuple]:
+    return sorted(tuple(r.get(c, "") for c in FIXED["version_items"]) for r in rows)
+
+
+def _cell(value: str) -> dict:
+    return {"userEnteredValue": {"stringValue": value}}
+
+
+class Table:
+    """One tab as read: its rows as dicts keyed by column name, with their 0-based grid row index."""
+
+    def __init__(self, tab: str, values: list[list[str]]):
+        names = {HEADER_WORDS.get(c, c): c for c in columns(tab)}
+        head = values[0] if values else []
+        self.tab = tab
+        self.positions = {names.get(h, h): i for i, h in enumerate(head)}
+        self.missing = [c for c in columns(tab) if c not in self.positions] if head else []
+        self.last_writes = None  # (events tab only) filled on first use by SheetsRegister._last_writes
+        self.rows = [(n + 1, {c: (r[i] if i < len(r) else "") for c, i in self.positions.items()})
+                     for n, r in enumerate(values[1:])]
+
+    def find(self, key: str, value: str) -> tuple[int | None, dict | None]:
+        for index, row in self.rows:
+            if row.get(key) == value:
+                return index, row
+        return None, None
