@@ -16,20 +16,14 @@ from lib.errors import ConflictError, SidipError, stale_error
 from lib.files import PRIVATE_DIR, PRIVATE_FILE, is_disk_error, make_dir, storage_full
 from lib.store import codec
 from lib.store.port import Register
+from lib.store.sqlite_integrity import _ROW_KEYS, TABLE_WORDS, WRITTEN, SqliteIntegrity, _row_name
 
 SCHEMA_VERSION = "1"
-SIGNED_TABLES = ("settings", "holidays", "users", "items", "versions", "version_items")
-WRITTEN = "_rows"  # on each event: [table, key, MAC] of every row its action wrote ("" = deleted)
 _HIDDEN = {False: (codec.ROW_MAC,), True: (WRITTEN,)}  # columns a record table / the events table adds
-_ROW_KEYS = {"settings": ("office_id", "key"), "holidays": ("office_id", "day"), "users": ("username",),
-             "items": ("id",), "versions": ("id",), "version_items": ("version_id", "item_id")}
 _KEYS = {"items": "id", "versions": "id", "users": "username"}
 _DUMP_ORDER = {"settings": '"office_id", "key"', "holidays": '"office_id", "day"', "users": '"username"',
                "items": '"office_id", "created_at", "id"', "versions": '"office_id", "created_at", "id"',
                "version_items": '"version_id", "item_id"', "events": "seq"}
-_TABLE_WORDS = {"settings": "pengaturan", "holidays": "hari libur", "users": "pengguna",
-                "items": "informasi", "versions": "versi DIP", "version_items": "baris versi DIP",
-                "events": "peristiwa audit"}
 
 
 def _table_sql(name: str, cls) -> str:
@@ -56,7 +50,7 @@ _EXTRA_SQL = (
 )
 
 
-class SqliteRegister(Register):
+class SqliteRegister(SqliteIntegrity, Register):
     """Local adapter. Safe across threads and processes: writes run in IMMEDIATE transactions."""
 
     def __init__(self, path: Path | str, signer: EventSigner):
@@ -119,26 +113,6 @@ class SqliteRegister(Register):
                     conn.execute(f'ALTER TABLE {table} ADD COLUMN "{codec.ROW_MAC}" TEXT')
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
             self._sign_older_rows(conn)
-
-    def _sign_older_rows(self, conn) -> None:
-        """A register made before rows were signed: sign what it holds, once, and say so in the log."""
-        if conn.execute("SELECT 1 FROM meta WHERE key = 'rows_signed'").fetchone():
-            return
-        signed = 0
-        for table in SIGNED_TABLES:
-            for row in conn.execute(f"SELECT rowid AS _rowid, * FROM {table} WHERE _mac IS NULL OR _mac = ''"):
-                data = {k: row[k] for k in row.keys() if k != "_rowid"}
-                mac = self.rows.mac(table, data)
-                conn.execute(f"UPDATE {table} SET _mac = ? WHERE rowid = ?", (mac, row["_rowid"]))
-                self._written().append([table, _row_name(table, data), mac])  # the upgrade event carries them
-                signed += 1
-        conn.execute("INSERT INTO meta VALUES ('rows_signed', '1')")
-        if signed:
-            offices = [r[0] for r in conn.execute("SELECT DISTINCT office_id FROM events")]
-            for office in offices:
-                self._append(conn, Event("baris_register_ditandatangani", "sistem", "", "register", office,
-                                         office_id=office, note=f"{signed} baris yang dibuat sebelum penandatanganan "
-                                                                "baris ditandatangani saat pemutakhiran"))
 
     def _add_missing_columns(self, conn, name: str, cls) -> None:
         """Upgrade in place: a newer release may add fields; old rows get empty values."""
@@ -309,32 +283,6 @@ class SqliteRegister(Register):
             for event in events:
                 self._append(conn, event)
 
-    def integrity_problems(self) -> list[str]:
-        """For ``doctor``: rows changed outside SIDIP (MAC), older rows put back (replay) and rows deleted,
-        judged against the write ledger the audit log carries."""
-        expected, lines = self._ledger(), []
-        for table in SIGNED_TABLES:
-            for row in self._rows(f"SELECT * FROM {table}"):
-                data, name = dict(row), _row_name(table, dict(row))
-                word = f"Tabel {_TABLE_WORDS[table]}: baris {name}"
-                if not self.rows.valid(table, data):
-                    lines.append(f"{word} diubah di luar SIDIP (tanda tangannya tidak cocok)")
-                elif expected.get((table, name), data[codec.ROW_MAC]) != data[codec.ROW_MAC]:
-                    lines.append(f"{word} bukan yang terakhir ditulis SIDIP (salinan lama dipasang kembali)")
-                expected.pop((table, name), None)
-        for (table, name), mac in sorted(expected.items()):
-            if mac:
-                lines.append(f"Tabel {_TABLE_WORDS[table]}: baris {name} dihapus di luar SIDIP (tercatat di riwayat)")
-        return lines
-
-    def _ledger(self) -> dict[tuple[str, str], str]:
-        """(table, row) -> the MAC of the last write the audit log records for it ("" when deleted)."""
-        last: dict[tuple[str, str], str] = {}
-        for (written,) in self._conn().execute(f"SELECT {WRITTEN} FROM events WHERE {WRITTEN} != '' ORDER BY seq"):
-            for table, name, mac in json.loads(written):
-                last[(table, name)] = mac
-        return last
-
     def append_event(self, event: Event) -> Event:
         with self._tx() as conn:
             return self._append(conn, event)
@@ -368,7 +316,7 @@ class SqliteRegister(Register):
         with self._tx() as conn:
             held = [(table, conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
                     for table in self.DUMP_TABLES]
-            held = [f"{n} {_TABLE_WORDS[table]}" for table, n in held if n]
+            held = [f"{n} {TABLE_WORDS[table]}" for table, n in held if n]
             if held:
                 raise SidipError(f"Register tujuan tidak kosong: {', '.join(held)}. Cadangan hanya "
                                  "dapat dipulihkan ke register baru yang kosong.")
@@ -389,8 +337,6 @@ class SqliteRegister(Register):
                                          "ganda atau kosong.") from err
 
 
-def _row_name(table: str, row: dict) -> str:
-    return "/".join(str(row.get(k, "")) for k in _ROW_KEYS[table])
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
