@@ -202,24 +202,20 @@ def _bad_date(wb):
     return "Lembar holidays baris 2 berisi nilai yang tidak sah."
 
 
-def _retitled(wb):
-    ws = wb["items"]
-    column = [c.value for c in ws[1]].index("judul") + 1
-    ws.cell(row=2, column=column).value = "Judul yang diganti di Excel"
-    return ("Cadangan telah diubah: lembar items baris 2 tidak cocok dengan tanda tangannya (atau cadangan dibuat "
-            "dengan kunci rahasia lain). Tidak ada yang dipulihkan.")
-
-
-def _promoted(wb):
-    ws = wb["users"]
-    column = [c.value for c in ws[1]].index("roles") + 1
-    ws.cell(row=2, column=column).value = "admin,atasan,desk,ppid"
-    return ("Cadangan telah diubah: lembar users baris 2 tidak cocok dengan tanda tangannya (atau cadangan dibuat "
-            "dengan kunci rahasia lain). Tidak ada yang dipulihkan.")
+def _typed_over(sheet: str, column: str, value: str):
+    """A cell changed in a spreadsheet program: still valid text, but not what SIDIP signed."""
+    def change(wb):
+        ws = wb[sheet]
+        ws.cell(row=2, column=[c.value for c in ws[1]].index(column) + 1).value = value
+        return (f"Cadangan telah diubah: lembar {sheet} baris 2 tidak cocok dengan tanda tangannya (atau cadangan "
+                "dibuat dengan kunci rahasia lain). Tidak ada yang dipulihkan.")
+    change.__name__ = f"_typed_over_{sheet}_{column}"
+    return change
 
 
 @pytest.mark.parametrize("change", [
-    _retitled, _promoted,
+    _typed_over("items", "judul", "Judul yang diganti di Excel"),
+    _typed_over("users", "roles", "admin,atasan,desk,ppid"),
     _drop_column("items", "judul"), _drop_column("version_items", "data"), _add_column,
     _set_meta("schema", "sidip-backup/9",
               'Format cadangan tidak dikenal: "sidip-backup/9". SIDIP ini hanya memulihkan cadangan "sidip-backup/2" '

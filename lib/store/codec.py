@@ -129,3 +129,28 @@ class RowSigner:
     def valid(self, table: str, row: dict) -> bool:
         import hmac
         return hmac.compare_digest(str(row.get(ROW_MAC) or ""), self.mac(table, row))
+
+
+def read_ledger(written: typing.Iterable[str]) -> dict[tuple[str, str], str]:
+    """(table, row) -> MAC of the last write the log's ledger entries record ("" when deleted)."""
+    last: dict[tuple[str, str], str] = {}
+    for text in written:
+        for table, name, mac in json.loads(text or "[]"):
+            last[(table, name)] = mac
+    return last
+
+
+def ledger_findings(signer: RowSigner, rows: typing.Iterable[tuple[str, str, dict]],
+                    ledger: dict[tuple[str, str], str]) -> list[tuple[str, str, str]]:
+    """(finding, table, row) for rows as stored against the ledger: "diubah" (MAC fails), "lama" (a valid
+    but older row: a replay), "dihapus" (the ledger wrote it, the table lacks it). Rows the ledger never
+    saw (made before it existed) are judged by their MAC alone."""
+    expected, found = dict(ledger), []
+    for table, name, row in rows:
+        if not signer.valid(table, row):
+            found.append(("diubah", table, name))
+        elif expected.get((table, name), row.get(ROW_MAC)) != row.get(ROW_MAC):
+            found.append(("lama", table, name))
+        expected.pop((table, name), None)
+    found += [("dihapus", table, name) for (table, name), mac in sorted(expected.items()) if mac]
+    return found

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 
+from lib.store import codec
 from lib.store.sheets_layout import ENTITY, KEYS, PLAIN_SIGNED, SIGNED, TABS, Table, _plain_key
 
 
@@ -73,31 +74,12 @@ class SheetsIntegrity:
                                  f"dipasang kembali (revisi {row.get('revision')})")
             for key in sorted(set(self._last_writes(tables)[tab]) - present):
                 lines.append(f"Tab {TABS[tab]}: baris {key} dihapus dari Sheet (tercatat di riwayat)")
-        expected = self._plain_ledger(tables)
-        for tab in sorted(PLAIN_SIGNED):
-            for _, row in tables[tab].rows:
-                name = _plain_key(tab, row)
-                if not self._rows.valid(tab, row):
-                    lines.append(f"Tab {TABS[tab]}: baris {name} diubah langsung di Sheet (tidak dipakai)")
-                elif expected.get((tab, name), row.get("_mac")) != row.get("_mac"):
-                    lines.append(f"Tab {TABS[tab]}: baris {name} adalah salinan lama yang dipasang kembali")
-                expected.pop((tab, name), None)
-        for (tab, name), mac in sorted(expected.items()):
-            if mac:
-                lines.append(f"Tab {TABS[tab]}: baris {name} dihapus dari Sheet (tercatat di riwayat)")
+        ledger = {k: v for k, v in codec.read_ledger(r.get("_rows") for _, r in tables["events"].rows).items()
+                  if k[0] in PLAIN_SIGNED}
+        rows = ((tab, _plain_key(tab, r), r) for tab in sorted(PLAIN_SIGNED) for _, r in tables[tab].rows)
+        lines += [f"Tab {TABS[tab]}: baris {name} {_SAID[kind]}"
+                  for kind, tab, name in codec.ledger_findings(self._rows, rows, ledger)]
         return lines
-
-    @staticmethod
-    def _plain_ledger(tables: dict[str, Table]) -> dict[tuple[str, str], str]:
-        """(tab, key) -> MAC of the last write the log records for a row of isi_versi, pengaturan, libur."""
-        last: dict[tuple[str, str], str] = {}
-        for _, r in tables["events"].rows:
-            for tab, name, mac in json.loads(r.get("_rows") or "[]"):
-                if tab in PLAIN_SIGNED:
-                    last[(tab, name)] = mac
-        return last
-
-    # -- reads ------------------------------------------------------------------------------
 
     def _hash_digest(self, password_hash: str) -> str:
         return "sidik:" + hmac.new(self._key, password_hash.encode(), hashlib.sha256).hexdigest()[:32]
@@ -118,3 +100,7 @@ class SheetsIntegrity:
 
     def _ledger_entry(self, tab: str, row: dict | None, key_row: dict) -> list:
         return [tab, _plain_key(tab, key_row), self._rows.mac(tab, row) if row is not None else ""]
+
+
+_SAID = {"diubah": "diubah langsung di Sheet (tidak dipakai)", "lama": "adalah salinan lama yang dipasang kembali",
+         "dihapus": "dihapus dari Sheet (tercatat di riwayat)"}

@@ -7,8 +7,6 @@ were signed is signed once at ``init``, and the log says so.
 """
 from __future__ import annotations
 
-import json
-
 from lib.domain.models import Event
 from lib.store import codec
 
@@ -52,25 +50,14 @@ class SqliteIntegrity:
     def integrity_problems(self) -> list[str]:
         """For ``doctor``: rows changed outside SIDIP (MAC), older rows put back (replay) and rows deleted,
         judged against the write ledger the audit log carries."""
-        expected, lines = self._ledger(), []
-        for table in SIGNED_TABLES:
-            for row in self._rows(f"SELECT * FROM {table}"):
-                data, name = dict(row), _row_name(table, dict(row))
-                word = f"Tabel {TABLE_WORDS[table]}: baris {name}"
-                if not self.rows.valid(table, data):
-                    lines.append(f"{word} diubah di luar SIDIP (tanda tangannya tidak cocok)")
-                elif expected.get((table, name), data[codec.ROW_MAC]) != data[codec.ROW_MAC]:
-                    lines.append(f"{word} bukan yang terakhir ditulis SIDIP (salinan lama dipasang kembali)")
-                expected.pop((table, name), None)
-        for (table, name), mac in sorted(expected.items()):
-            if mac:
-                lines.append(f"Tabel {TABLE_WORDS[table]}: baris {name} dihapus di luar SIDIP (tercatat di riwayat)")
-        return lines
+        ledger = codec.read_ledger(w for (w,) in self._conn().execute(
+            f"SELECT {WRITTEN} FROM events WHERE {WRITTEN} != '' ORDER BY seq"))
+        rows = ((table, _row_name(table, dict(r)), dict(r)) for table in SIGNED_TABLES
+                for r in self._rows(f"SELECT * FROM {table}"))
+        return [f"Tabel {TABLE_WORDS[table]}: baris {name} {_SAID[kind]}"
+                for kind, table, name in codec.ledger_findings(self.rows, rows, ledger)]
 
-    def _ledger(self) -> dict[tuple[str, str], str]:
-        """(table, row) -> the MAC of the last write the audit log records for it ("" when deleted)."""
-        last: dict[tuple[str, str], str] = {}
-        for (written,) in self._conn().execute(f"SELECT {WRITTEN} FROM events WHERE {WRITTEN} != '' ORDER BY seq"):
-            for table, name, mac in json.loads(written):
-                last[(table, name)] = mac
-        return last
+
+_SAID = {"diubah": "diubah di luar SIDIP (tanda tangannya tidak cocok)",
+         "lama": "bukan yang terakhir ditulis SIDIP (salinan lama dipasang kembali)",
+         "dihapus": "dihapus di luar SIDIP (tercatat di riwayat)"}
