@@ -90,7 +90,7 @@ def test_pdfs_embed_dejavu_sans_and_print_arabic_cyrillic_and_latin_extended_as_
 
 
 def test_cjk_is_set_in_the_fallback_font_where_one_is_installed():
-    if pdf_fonts.fallback() is None:
+    if pdf_fonts.fallback_for("公") is None:
         pytest.skip("fonts-droid-fallback tidak terpasang: CJK tercetak sebagai kotak")
     content = EXPORTERS["pdf"].render(document(dip={"judul": "公開情報"}), "dip")
     fonts = {f["/BaseFont"].split("+")[-1] for p in PdfReader(io.BytesIO(content)).pages
