@@ -1,7 +1,6 @@
 """Every script a user can type prints in SIDIP's PDFs: shaped right-to-left lines, fallback fonts per
 character, and the dashboard and completeness reports in the same embedded fonts."""
 import io
-import os
 
 import pandas as pd
 import pytest
@@ -10,22 +9,12 @@ from pypdf import PdfReader
 
 from lib.export import EXPORTERS, pdf_fonts
 from lib.export.pdf_rtl import visual
-from tests.test_export_limits import document, pdf_text
+from tests.test_export_limits import document, pdf_text, require_fallback
 
 ARABIC_TITLE = "تقرير الميزانية السنوية"
 # The same words in joined letter forms (initial, medial, final), as DejaVu Sans draws them.
 SHAPED = "\ufe97\ufed8\ufeae\ufef3\ufeae \ufe8d\ufedf\ufee4\ufef4\ufeb0\ufe8d\ufee7\ufef4\ufe94 " \
          "\ufe8d\ufedf\ufeb4\ufee8\ufeee\ufef3\ufe94"
-
-
-def require_fallback(char: str, package: str) -> None:
-    """Skip when no installed fallback font has ``char``; in CI (CI=true) a missing font is a failure."""
-    if pdf_fonts.fallback_for(char) is not None:
-        return
-    reason = f"Paket {package} tidak terpasang: {char!r} tercetak sebagai kotak."
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
 
 
 def font_names(content: bytes) -> set[str]:
