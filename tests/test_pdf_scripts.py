@@ -91,3 +91,16 @@ def test_the_completeness_report_pdf_prints_the_office_in_any_script(ctx, people
     text = pdf_text(content)
     assert {"DejaVuSans", "DejaVuSans-Bold"} <= font_names(content)
     assert "ŁÓDŹ" in text and reshape("تقرير") in text
+
+
+def test_a_broken_fallback_font_file_is_skipped_with_a_warning_and_the_pdf_still_renders(monkeypatch, tmp_path,
+                                                                                         caplog):
+    (tmp_path / "NanumGothic.ttf").write_bytes(b"bukan berkas huruf")
+    monkeypatch.setenv("SIDIP_FONT_DIR", str(tmp_path))
+    pdf_fonts.fallbacks.cache_clear()
+    try:
+        content = dip_pdf("Laporan 한국어")
+    finally:
+        pdf_fonts.fallbacks.cache_clear()
+    assert "NanumGothic" not in font_names(content) and "Laporan" in pdf_text(content)
+    assert "NanumGothic.ttf tidak dapat dipakai" in caplog.text

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +88,18 @@ def fallbacks() -> tuple[tuple[str, frozenset[int]], ...]:
     found = []
     for name, files in FALLBACKS:
         path = next(filter(None, map(_find, files)), None)
-        if path is not None:
-            found.append((name, _register(name, path)))
+        has = _register(name, path) if path is not None else None
+        if has:
+            found.append((name, has))
     return tuple(found)
 
 
-def _register(name: str, path: str) -> frozenset[int]:
-    font = TTFont(name, path)
+def _register(name: str, path: str) -> frozenset[int] | None:
+    try:
+        font = TTFont(name, path)
+    except (TTFError, OSError) as error:  # a broken or unembeddable file: its characters print as boxes
+        log.warning("Huruf cadangan %s tidak dapat dipakai: %s", path, error)
+        return None
     pdfmetrics.registerFont(font)
     for bold in (0, 1):  # one face only: <b> and <i> around such characters keep it
         for italic in (0, 1):
