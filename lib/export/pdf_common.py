@@ -1,6 +1,7 @@
 """Shared reportlab pieces: styles, escaped paragraphs, tables with category rows, page furniture."""
 from __future__ import annotations
 
+from itertools import groupby
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -12,7 +13,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from lib.domain.workdays import format_date_id
-from lib.export import pdf_fonts
+from lib.export import pdf_fonts, pdf_rtl
 from lib.export.document import full_title
 
 _BASE = getSampleStyleSheet()
@@ -37,23 +38,19 @@ _PAD = 6  # reportlab's default cell padding, left and right (3 above and below)
 
 
 def markup(text: str) -> str:
-    """User text as paragraph markup: escaped, line breaks kept, and characters the main font lacks
-    set in the fallback font (CJK) where one is installed."""
-    return _with_fallback(escape(str(text))).replace("\n", "<br/>")
+    """User text as paragraph markup: right-to-left lines shaped and in visual order, escaped, line breaks
+    kept, and each character the main font lacks set in the first installed fallback font that has it."""
+    return _with_fallback(escape(pdf_rtl.visual(text))).replace("\n", "<br/>")
 
 
 def _with_fallback(text: str) -> str:
-    spare, main = pdf_fonts.fallback(), pdf_fonts.covered()
-    if spare is None or all(ord(c) in main or c == "\n" for c in text):
+    main = pdf_fonts.covered()
+    if not main or all(ord(c) in main or c == "\n" for c in text):
         return text
-    name, has = spare
-    swap = [ord(c) not in main and ord(c) in has for c in text]
-    out, start = [], 0
-    for n in range(1, len(text) + 1):  # runs of characters set in one font
-        if n == len(text) or swap[n] != swap[start]:
-            run = text[start:n]
-            out.append(f'<font name="{name}">{run}</font>' if swap[start] else run)
-            start = n
+    out = []
+    for name, run in groupby(text, key=lambda c: None if ord(c) in main or c == "\n" else pdf_fonts.fallback_for(c)):
+        run = "".join(run)
+        out.append(f'<font name="{name}">{run}</font>' if name else run)
     return "".join(out)
 
 
@@ -215,7 +212,7 @@ def numbered_canvas(draft: bool, footer: str):
             label = f"Halaman {self._pageNumber} dari {total}"
             self.drawRightString(width - 1.5 * cm, 0.9 * cm, label)
             room = width - 3 * cm - self.stringWidth(label, REGULAR, 7) - 0.5 * cm
-            for number, line in enumerate(simpleSplit(footer, REGULAR, 7, room)[:2]):  # never under the page number
+            for number, line in enumerate(simpleSplit(pdf_rtl.visual(footer), REGULAR, 7, room)[:2]):  # never under the page number
                 self.drawString(1.5 * cm, 0.9 * cm - number * 9, line)
             if draft:
                 self.saveState()

@@ -1,33 +1,28 @@
-"""The monthly summary for the Atasan PPID as a printable PDF (reportlab)."""
+"""The monthly summary for the Atasan PPID as a printable PDF (reportlab), in the fonts of every SIDIP PDF."""
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from lib.dashboard_views import percent
 from lib.domain.workdays import format_date_id
+from lib.export.pdf_common import REGULAR, numbered_canvas, para
 
 _STYLE = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                      ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                     ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTSIZE", (0, 0), (-1, -1), 8)])
+                     ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), REGULAR)])
 
 
-def _p(text, style) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
-
-
-def _table(df: pd.DataFrame, styles, empty: str) -> list:
+def _table(df: pd.DataFrame, empty: str) -> list:
     if df.empty:
-        return [_p(empty, styles["Normal"])]
-    cell = styles["BodyText"]
-    rows = [[_p(c, cell) for c in df.columns]] + [[_p(v, cell) for v in row] for row in df.itertuples(index=False)]
+        return [para(empty)]
+    rows = [[para(c, "head") for c in df.columns]] + [[para(v, "cell") for v in row]
+                                                      for row in df.itertuples(index=False)]
     table = Table(rows, repeatRows=1, hAlign="LEFT")
     table.setStyle(_STYLE)
     return [table]
@@ -51,18 +46,12 @@ def render(board, office_name: str, tables: dict[str, pd.DataFrame]) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=1.5 * cm, rightMargin=1.5 * cm,
                             title="Laporan Kepatuhan SOP DIP", author=office_name)
-    styles = getSampleStyleSheet()
     w = board.window
-    story = [_p(f"Laporan Kepatuhan SOP Penetapan dan Pemutakhiran DIP — {office_name}", styles["Title"]),
-             _p(f"Periode {format_date_id(w.start)} s.d. {format_date_id(w.end)}; "
-                f"dibuat {format_date_id(board.today)}; kalender hari kerja {board.calendar}.", styles["Normal"]),
-             Spacer(1, 0.4 * cm), *_table(_kpi_rows(board), styles, "")]
+    story = [para(f"Laporan Kepatuhan SOP Penetapan dan Pemutakhiran DIP — {office_name}", "title"),
+             para(f"Periode {format_date_id(w.start)} s.d. {format_date_id(w.end)}; "
+                  f"dibuat {format_date_id(board.today)}; kalender hari kerja {board.calendar}."),
+             Spacer(1, 0.4 * cm), *_table(_kpi_rows(board), "")]
     for heading, df in tables.items():
-        story += [Spacer(1, 0.4 * cm), _p(heading, styles["Heading2"]), *_table(df, styles, "Tidak ada.")]
-    doc.build(story, onLaterPages=_page_number, onFirstPage=_page_number)
+        story += [Spacer(1, 0.4 * cm), para(heading, "group"), *_table(df, "Tidak ada.")]
+    doc.build(story, canvasmaker=numbered_canvas(False, f"Laporan Kepatuhan SOP DIP — {office_name}"))
     return out.getvalue()
-
-
-def _page_number(canvas, doc) -> None:
-    canvas.setFont("Helvetica", 8)
-    canvas.drawRightString(A4[0] - 1.5 * cm, 1 * cm, f"Halaman {doc.page}")
