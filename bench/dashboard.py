@@ -10,7 +10,10 @@ caches are all paid inside it; Python start-up and the AppTest import are not). 
 in the same process is shown as "warm rerun" (what a long-running server pays per view).
 ``--profile`` adds a cProfile (script thread only) of a cold and a warm run per size, with a breakdown
 of where the time goes. Then: 5-working-day deadlines for the largest register's start dates,
-vectorised ``WorkCalendar.due_dates`` against a day-by-day loop over ``holidays``.
+vectorised ``WorkCalendar.due_dates`` against a day-by-day loop over a frozenset of the holiday dates (the
+fair scalar baseline). Each register also holds an uploaded DIP version freezing 70% of its items, and the
+page shows the Kelengkapan summary, as a real office's does. A page that raises fails the bench (exit 1,
+no figures).
 The last line is the summary: ``dashboard: 10k=X.XXs 100k=Y.YYs deadlines_speedup=Zx`` (cold page runs).
 """
 from __future__ import annotations
@@ -31,14 +34,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lib.bootstrap import build_context  # noqa: E402
-from lib.domain.models import Item  # noqa: E402
+from lib.domain import versions as dv  # noqa: E402
+from lib.domain.models import Decree, Event, Item, Version  # noqa: E402
 from lib.domain.workdays import WorkCalendar  # noqa: E402
 from lib.services import auth, dashboard  # noqa: E402
 from lib.services.context import SYSTEM_ACTOR  # noqa: E402
 from lib.services.dashboard import Filters  # noqa: E402
 from lib.store import codec  # noqa: E402
 
-PAGE = str(ROOT / "pages" / "dasbor.py")
+PAGE = os.environ.get("SIDIP_BENCH_PAGE") or str(ROOT / "pages" / "dasbor.py")  # a test swaps in a page that raises
+UPLOADED_SHARE = 0.7  # every real office has an uploaded DIP: a version freezing this share of the items
 SEED = 20260317
 USERNAME = "atasan"
 PASSWORD = "rahasia-panjang-1"
@@ -184,8 +189,20 @@ def build_register(folder: Path, n: int):
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    _upload_a_version(ctx, int(n * UPLOADED_SHARE))
     t2 = time.perf_counter()
     return ctx, user, starts, t1 - t0, t2 - t1
+
+
+def _upload_a_version(ctx, size: int) -> None:
+    """An uploaded DIP version of ``size`` snapshot rows (at 100k: 70,000), as every real office has one."""
+    items = [i for i in ctx.register.list_items(ctx.office_id) if i.status == "diklasifikasi"][:size]
+    today = ctx.today()
+    version = Version("dip-20250101000000000000-bench000", today.year - 1, status="diunggah",
+                      office_id=ctx.office_id, uploaded_at=f"{today.year - 1}-01-20T03:00:00+00:00",
+                      decree=Decree("01/PPID/BENCH", date(today.year - 1, 1, 10), "Sarolangun", "Bench"))
+    event = Event("dip_diunggah", "sistem", "", "version", version.id, office_id=ctx.office_id)
+    ctx.register.save_version(version, event, None, dv.build_snapshot(version, items))
 
 
 # -- page script in a fresh process ------------------------------------------------------------
@@ -292,7 +309,8 @@ def print_profile(path: str, label: str, top: int = 12) -> None:
 
 
 # -- deadlines: vectorised vs a plain day-by-day loop --------------------------------------------
-def loop_due_dates(starts: list[date], hol, n: int = SLA) -> list[date]:
+def loop_due_dates(starts: list[date], hol: frozenset, n: int = SLA) -> list[date]:
+    """The fair scalar baseline: a day-by-day loop asking a frozenset of the holiday dates."""
     one = timedelta(days=1)
     out = []
     for s in starts:
@@ -311,8 +329,8 @@ def bench_deadlines(starts: np.ndarray, sample: int = 5_000, full_budget_s: floa
     starts = starts.astype("datetime64[D]")
     py_starts = starts.astype(object).tolist()
     lo, hi = min(py_starts).year, max(py_starts).year
-    hol = holidays.country_holidays("ID", years=range(lo, hi + 2), categories=("public", "government"),
-                                    language="id")
+    hol = frozenset(holidays.country_holidays("ID", years=range(lo, hi + 2), categories=("public", "government"),
+                                              language="id"))
     cal.due_dates(starts[:10], SLA)  # years loaded, as in the app once warm
     vec_times = []
     for _ in range(5):
@@ -381,6 +399,13 @@ def main() -> None:
             ctx.register._conn().close()
         print(f"[{_label(n)} done]", file=sys.stderr, flush=True)
 
+    broken = [(r["n"], r["page"].get("error") or "; ".join(r["page"].get("exception") or [])) for r in results
+              if r["page"].get("error") or r["page"].get("exception")]
+    if broken:  # a page that raised has no time worth printing: say what broke and fail
+        for n, what in broken:
+            print(f"Halaman dasbor gagal pada {_label(n)} item: {what.splitlines()[-1][:300] if what else '?'}",
+                  file=sys.stderr)
+        sys.exit(1)
     dl = bench_deadlines(deadline_starts)
 
     print()
@@ -409,7 +434,8 @@ def main() -> None:
     how = (f"loop timed on a {dl['sample']:,}-date sample ({dl['sample_s']:.3f}s) and scaled linearly to "
            f"{dl['n']:,}" if dl["scaled"] else f"loop timed on all {dl['n']:,} dates, best of 3")
     print(f"\nDeadlines, {dl['n']:,} start dates (the {_label(max(sizes))} register), 5 working days: vectorised "
-          f"WorkCalendar.due_dates {dl['vec_s'] * 1000:.1f} ms (best of 5) vs day-by-day loop over holidays.ID "
+          f"WorkCalendar.due_dates {dl['vec_s'] * 1000:.1f} ms (best of 5) vs a day-by-day loop over a frozenset "
+          f"of the holidays.ID dates "
           f"{dl['loop_s']:.2f}s ({how}; identical dates asserted) -> {dl['speedup']:.0f}x")
     targets = {10_000: 1.0, 100_000: 5.0}
     for r in results:
@@ -417,7 +443,7 @@ def main() -> None:
             s = r["page"]["seconds"]
             print(f"Target page {_label(r['n'])} <= {targets[r['n']]:.0f}s: {'met' if s <= targets[r['n']] else 'NOT met'} "
                   f"({s:.2f}s)")
-    print(f"Target speed-up >= 50x: {'met' if dl['speedup'] >= 50 else 'NOT met'} ({dl['speedup']:.0f}x)")
+    print(f"Deadline speed-up against the frozenset loop: {dl['speedup']:.0f}x (reported as it is; no target)")
     by_n = {r["n"]: r["page"]["seconds"] for r in results}
     fmt = lambda n: f"{by_n[n]:.2f}s" if n in by_n else "n/a"  # noqa: E731
     print(f"dashboard: 10k={fmt(10_000)} 100k={fmt(100_000)} deadlines_speedup={dl['speedup']:.0f}x")
