@@ -421,9 +421,10 @@ class PlainRegister(Register):
         rows = [r for _, r in self._table("versions").rows if r.get("office_id") == office_id]
         return sorted((self._record("versions", r) for r in rows), key=lambda v: (v.created_at, v.id))
 
-    def snapshot(self, version_id):
+    def snapshot(self, version_id, kategori=None):
         from lib.store.sqlite import _snapshot_order
-        rows = [r for _, r in self._table("version_items").rows if r.get("version_id") == version_id]
+        rows = [r for _, r in self._table("version_items").rows
+                if r.get("version_id") == version_id and kategori in (None, r.get("kategori"))]
         return sorted((SnapshotRow(r["version_id"], r["item_id"], int(r["nomor"]), r["kategori"],
                                    json.loads(r["data"])) for r in rows), key=_snapshot_order)
 

@@ -169,3 +169,12 @@ def test_a_backup_of_the_local_register_restores_into_google_sheets_and_back(tmp
     assert {t: rows for t, rows in returned.items() if t != "events"} == {
         t: rows for t, rows in original.items() if t != "events"}
     assert returned["events"][:len(original["events"])] == original["events"]  # plus the second backup's event
+
+
+def test_a_snapshot_can_be_read_for_one_category_alone(register):
+    from lib.domain.models import SnapshotRow, Version
+    rows = [SnapshotRow("v1", f"i{n}", n, kategori, {"judul": f"Informasi {n}"})
+            for n, kategori in ((1, "berkala"), (2, "dikecualikan"), (3, "berkala"))]
+    register.save_version(Version("v1", 2026, status="ditetapkan"), ev("v1", entity="version"), None, rows)
+    assert [r.item_id for r in register.snapshot("v1", kategori="dikecualikan")] == ["i2"]
+    assert len(register.snapshot("v1")) == 3

@@ -127,7 +127,7 @@ def dik_frame(ctx: AppContext) -> pd.DataFrame:
         return pd.DataFrame(columns=["judul", "ends", "version"])
     latest = decreed[-1]
     rows = [{"judul": r.data.get("judul"), "ends": exemption_ends(r, latest.decree.tanggal), "version": latest.label}
-            for r in dik_rows(ctx.register.snapshot(latest.id))]
+            for r in dik_rows(ctx.register.snapshot(latest.id, kategori="dikecualikan"))]
     frame = pd.DataFrame(rows, columns=["judul", "ends", "version"])
     frame["ends"] = pd.to_datetime(frame["ends"])
     return frame

@@ -45,8 +45,9 @@ class Register(ABC):
         """All versions of an office, oldest first."""
 
     @abstractmethod
-    def snapshot(self, version_id: str) -> list[SnapshotRow]:
-        """The frozen rows of an established version, by category and nomor."""
+    def snapshot(self, version_id: str, kategori: str | None = None) -> list[SnapshotRow]:
+        """The frozen rows of an established version, by category and nomor; only one category's rows
+        when ``kategori`` is given (the dashboard reads only the DIK of a 70,000-row version)."""
 
     @abstractmethod
     def get_user(self, username: str) -> User | None:

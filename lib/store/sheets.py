@@ -182,10 +182,11 @@ class SheetsRegister(SheetsIntegrity, Register):
                 out.append(self._record("versions", row))
         return out
 
-    def snapshot(self, version_id: str) -> list[SnapshotRow]:
+    def snapshot(self, version_id: str, kategori: str | None = None) -> list[SnapshotRow]:
         from lib.store.sqlite import _snapshot_order
         rows = [r for _, r in self._tables()["version_items"].rows
-                if r.get("version_id") == version_id and self._rows.valid("version_items", r)]
+                if r.get("version_id") == version_id and kategori in (None, r.get("kategori"))
+                and self._rows.valid("version_items", r)]
         snap = [SnapshotRow(r["version_id"], r["item_id"], int(r["nomor"]), r["kategori"], json.loads(r["data"]))
                 for r in rows]
         return sorted(snap, key=_snapshot_order)

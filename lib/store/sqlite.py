@@ -150,8 +150,10 @@ class SqliteRegister(SqliteIntegrity, Register):
                           (office_id,))
         return [codec.from_row(Version, dict(r)) for r in rows]
 
-    def snapshot(self, version_id: str) -> list[SnapshotRow]:
-        rows = self._rows("SELECT * FROM version_items WHERE version_id = ?", (version_id,))
+    def snapshot(self, version_id: str, kategori: str | None = None) -> list[SnapshotRow]:
+        rows = (self._rows("SELECT * FROM version_items WHERE version_id = ?", (version_id,)) if kategori is None
+                else self._rows("SELECT * FROM version_items WHERE version_id = ? AND kategori = ?",
+                                (version_id, kategori)))
         snap = [SnapshotRow(r["version_id"], r["item_id"], int(r["nomor"]), r["kategori"],
                             json.loads(r["data"])) for r in rows]
         return sorted(snap, key=_snapshot_order)
