@@ -180,3 +180,12 @@ def test_an_imported_historical_version_is_the_latest_and_exports(tmp_path):
     assert exported.returncode == 0, exported.stderr
     text = (tmp_path / "dip.csv").read_text(encoding="utf-8-sig")
     assert "Profil KPU Kabupaten Contoh" in text and "Data pribadi pemilih" not in text
+
+
+def test_cetak_rekam_online_as_columns_of_a_one_row_csv_header_list_each_ticked_form():
+    data = ("Kategori,Judul Informasi,Cetak,Rekam,Online\n"
+            "Berkala,Renstra,√,,√\nSetiap Saat,Daftar aset,,V,\nBerkala,Profil,,,\n").encode()
+    rows = plan(read_grid("bentuk.csv", data)).rows
+    assert [(r.fields["judul"], r.fields["bentuk"]) for r in rows] == [
+        ("Renstra", "Cetak, Online"), ("Daftar aset", "Rekam"), ("Profil", "")]
+    assert "Bentuk informasi yang tersedia" in rows[2].incomplete
