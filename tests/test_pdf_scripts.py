@@ -61,13 +61,18 @@ def test_each_character_takes_the_first_fallback_font_that_has_it():
     assert [pdf_fonts.fallback_for(c) for c in "公한📄"] == ["SidipFallback", "SidipHangul", "SidipSymbols"]
 
 
-def test_a_missing_fallback_font_leaves_a_box_but_the_pdf_still_renders(monkeypatch):
-    monkeypatch.setattr(pdf_fonts, "FALLBACKS", (("SidipHangul", ("TidakAda.ttf",)),))
+def korean_pdf_with_fonts_as_they_are_now() -> bytes:
+    """A DIP PDF with a Korean title, its fallback fonts looked up afresh (and forgotten again after)."""
     pdf_fonts.fallbacks.cache_clear()
     try:
-        content = dip_pdf("Laporan 한국어")
+        return dip_pdf("Laporan 한국어")
     finally:
         pdf_fonts.fallbacks.cache_clear()
+
+
+def test_a_missing_fallback_font_leaves_a_box_but_the_pdf_still_renders(monkeypatch):
+    monkeypatch.setattr(pdf_fonts, "FALLBACKS", (("SidipHangul", ("TidakAda.ttf",)),))
+    content = korean_pdf_with_fonts_as_they_are_now()
     assert "NanumGothic" not in font_names(content) and "Laporan" in pdf_text(content)
 
 
@@ -97,10 +102,6 @@ def test_a_broken_fallback_font_file_is_skipped_with_a_warning_and_the_pdf_still
                                                                                          caplog):
     (tmp_path / "NanumGothic.ttf").write_bytes(b"bukan berkas huruf")
     monkeypatch.setenv("SIDIP_FONT_DIR", str(tmp_path))
-    pdf_fonts.fallbacks.cache_clear()
-    try:
-        content = dip_pdf("Laporan 한국어")
-    finally:
-        pdf_fonts.fallbacks.cache_clear()
+    content = korean_pdf_with_fonts_as_they_are_now()
     assert "NanumGothic" not in font_names(content) and "Laporan" in pdf_text(content)
     assert "NanumGothic.ttf tidak dapat dipakai" in caplog.text
