@@ -374,8 +374,7 @@ def _records_table(tab: str, records: list[dict]) -> Table:
 
 
 def _snapshot_cells(rows: list[SnapshotRow]) -> list[dict]:
-    return [{"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
-             "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in rows]
+    return [codec.snapshot_cells(r) for r in rows]
 
 
 class PlainRegister(Register):
@@ -425,8 +424,7 @@ class PlainRegister(Register):
         from lib.store.sqlite import _snapshot_order
         rows = [r for _, r in self._table("version_items").rows
                 if r.get("version_id") == version_id and kategori in (None, r.get("kategori"))]
-        return sorted((SnapshotRow(r["version_id"], r["item_id"], int(r["nomor"]), r["kategori"],
-                                   json.loads(r["data"])) for r in rows), key=_snapshot_order)
+        return sorted((codec.snapshot_row(r) for r in rows), key=_snapshot_order)
 
     def get_user(self, username):
         _, row = self._table("users").find("username", username)

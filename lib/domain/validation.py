@@ -13,9 +13,9 @@ _URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 # Never stored: C0/C1 controls (but tab and line ends), lone surrogates, Unicode noncharacters (U+FFFE,
 # U+FFFF … which make an XLSX no program can open) and bidirectional overrides (U+202E can make
 # "fdp.exe" read as "exe.pdf" on a public page).
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-                      "\u202a-\u202e\u2066-\u2069]|[\U0001fffe-\U0010ffff](?<=[\U0001fffe\U0001ffff\U0002fffe"
-                      "\U0002ffff\U0003fffe\U0003ffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff])")
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"  # overrides, embeddings, isolates (marks stay: they reorder nothing)
+_PLANE_ENDS = "".join(chr(plane * 0x10000 + end) for plane in range(1, 17) for end in (0xFFFE, 0xFFFF))
+_CONTROL = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff{BIDI_CONTROLS}{_PLANE_ENDS}]")
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # Word's Shift+Enter is a vertical tab
 
 

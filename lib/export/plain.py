@@ -7,8 +7,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-# LRE RLE PDF LRO RLO, and the isolates LRI RLI FSI PDI. Marks (LRM, RLM, ALM) stay: they reorder nothing.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+from lib.domain.validation import BIDI_CONTROLS
+
+_BIDI_CONTROLS = re.compile(f"[{BIDI_CONTROLS}]")  # the same set input cleaning drops
 
 
 def without_bidi_controls(text: str) -> str:

@@ -35,7 +35,6 @@ META_SHEET = "_sidip"
 CELLS_SHEET = "_sidip_cells"
 CELLS_COLUMNS = ["sheet", "row", "column", "part", "json"]
 TABLES: tuple[str, ...] = Register.DUMP_TABLES
-FIXED_COLUMNS = codec.FIXED
 CELL_LIMIT = 32767  # characters per cell in Excel; openpyxl silently cuts longer strings
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
 _NOT_BACKUP = "Berkas bukan XLSX cadangan SIDIP"

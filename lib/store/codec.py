@@ -8,7 +8,7 @@ import types
 import typing
 from datetime import date
 
-from lib.domain.models import Decree, Event, Item, User, Version
+from lib.domain.models import Decree, Event, Item, SnapshotRow, User, Version
 
 
 def _kind(tp) -> str:
@@ -154,3 +154,14 @@ def ledger_findings(signer: RowSigner, rows: typing.Iterable[tuple[str, str, dic
         expected.pop((table, name), None)
     found += [("dihapus", table, name) for (table, name), mac in sorted(expected.items()) if mac]
     return found
+
+
+def snapshot_cells(row: SnapshotRow) -> dict[str, str]:
+    """One frozen row as the register stores it (the same on SQLite, Sheets and in backups)."""
+    return {"version_id": row.version_id, "item_id": row.item_id, "nomor": str(row.nomor), "kategori": row.kategori,
+            "data": json.dumps(row.data, ensure_ascii=False, default=str)}
+
+
+def snapshot_row(cells: typing.Mapping) -> SnapshotRow:
+    return SnapshotRow(cells["version_id"], cells["item_id"], int(cells["nomor"]), cells["kategori"],
+                       json.loads(cells["data"]))

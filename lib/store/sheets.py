@@ -187,8 +187,7 @@ class SheetsRegister(SheetsIntegrity, Register):
         rows = [r for _, r in self._tables()["version_items"].rows
                 if r.get("version_id") == version_id and kategori in (None, r.get("kategori"))
                 and self._rows.valid("version_items", r)]
-        snap = [SnapshotRow(r["version_id"], r["item_id"], int(r["nomor"]), r["kategori"], json.loads(r["data"]))
-                for r in rows]
+        snap = [codec.snapshot_row(r) for r in rows]
         return sorted(snap, key=_snapshot_order)
 
     def get_user(self, username: str) -> User | None:

@@ -42,8 +42,7 @@ def _plain_key(tab: str, row: dict) -> str:
 
 
 def _snapshot_rows(rows) -> list[dict]:
-    return [{"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor), "kategori": r.kategori,
-             "data": json.dumps(r.data, ensure_ascii=False, default=str)} for r in rows]
+    return [codec.snapshot_cells(r) for r in rows]
 
 
 def header(tab: str) -> list[str]:

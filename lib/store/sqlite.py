@@ -154,8 +154,7 @@ class SqliteRegister(SqliteIntegrity, Register):
         rows = (self._rows("SELECT * FROM version_items WHERE version_id = ?", (version_id,)) if kategori is None
                 else self._rows("SELECT * FROM version_items WHERE version_id = ? AND kategori = ?",
                                 (version_id, kategori)))
-        snap = [SnapshotRow(r["version_id"], r["item_id"], int(r["nomor"]), r["kategori"],
-                            json.loads(r["data"])) for r in rows]
+        snap = [codec.snapshot_row(r) for r in rows]
         return sorted(snap, key=_snapshot_order)
 
     def get_user(self, username: str) -> User | None:
@@ -241,9 +240,7 @@ class SqliteRegister(SqliteIntegrity, Register):
     def _replace_snapshot(self, conn, version_id: str, rows: list[SnapshotRow]) -> None:
         self._deleted(conn, "version_items", "version_id = ?", (version_id,))
         for r in rows:
-            self._put(conn, "version_items", {"version_id": r.version_id, "item_id": r.item_id, "nomor": str(r.nomor),
-                                              "kategori": r.kategori,
-                                              "data": json.dumps(r.data, ensure_ascii=False, default=str)}, "INSERT")
+            self._put(conn, "version_items", codec.snapshot_cells(r), "INSERT")
 
     def save_user(self, user: User, event: Event, expected_revision: int | None) -> User:
         with self._tx() as conn:
