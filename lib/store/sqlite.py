@@ -14,11 +14,11 @@ from lib.domain.models import Event, Item, SnapshotRow, User, Version, utc_now
 from lib.domain.workdays import HolidayOverride
 from lib.errors import ConflictError, SidipError, stale_error
 from lib.files import PRIVATE_DIR, PRIVATE_FILE, is_disk_error, make_dir, storage_full
-from lib.store import codec
+from lib.store import codec, migrations
 from lib.store.port import Register
 from lib.store.sqlite_integrity import _ROW_KEYS, TABLE_WORDS, WRITTEN, SqliteIntegrity, _row_name
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "1"  # what init's own statements make: numbered migrations (lib/store/migrations) go on from it
 _HIDDEN = {False: (codec.ROW_MAC,), True: (WRITTEN,)}  # columns a record table / the events table adds
 _KEYS = {"items": "id", "versions": "id", "users": "username"}
 _DUMP_ORDER = {"settings": '"office_id", "key"', "holidays": '"office_id", "day"', "users": '"username"',
@@ -103,6 +103,7 @@ class SqliteRegister(SqliteIntegrity, Register):
 
     def init(self) -> None:
         with self._tx() as conn:
+            migrations.refuse_newer(conn, "sqlite")  # before anything is written
             for name, cls in codec.RECORDS.items():
                 conn.execute(_table_sql(name, cls))
                 self._add_missing_columns(conn, name, cls)
@@ -112,6 +113,7 @@ class SqliteRegister(SqliteIntegrity, Register):
                 if codec.ROW_MAC not in {r["name"] for r in conn.execute(f"PRAGMA table_info({table})")}:
                     conn.execute(f'ALTER TABLE {table} ADD COLUMN "{codec.ROW_MAC}" TEXT')
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+            self.migrated = migrations.upgrade(conn, "sqlite")
             self._sign_older_rows(conn)
 
     def _add_missing_columns(self, conn, name: str, cls) -> None:
@@ -289,7 +291,8 @@ class SqliteRegister(SqliteIntegrity, Register):
     # -- backup and restore --------------------------------------------------------------
     def _stored_columns(self, conn, table: str) -> list[str]:
         """Every column but the internal seq: the record's fields first, in their order."""
-        present = [r["name"] for r in conn.execute(f"PRAGMA table_info({table})") if r["name"] != "seq"]
+        internal = ("seq", *migrations.DERIVED_COLUMNS.get(table, ()))
+        present = [r["name"] for r in conn.execute(f"PRAGMA table_info({table})") if r["name"] not in internal]
         known = codec.columns(codec.RECORDS[table]) if table in codec.RECORDS else []
         return [c for c in known if c in present] + [c for c in present if c not in known]
 
