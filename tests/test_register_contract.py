@@ -1,5 +1,5 @@
-"""One contract for every register adapter: the local SQLite file and Google Sheets (on the emulator,
-through the real gspread client). The services cannot tell them apart."""
+"""One contract for every register adapter: the local SQLite file, Google Sheets (on the emulator,
+through the real gspread client) and PostgreSQL (a throwaway server). The services cannot tell them apart."""
 import dataclasses
 from datetime import date
 
@@ -13,6 +13,7 @@ from lib.errors import ConflictError
 from lib.store.sheets import SheetsRegister
 from lib.store.sheets_client import RetryPolicy
 from lib.store.sqlite import SqliteRegister
+from tests.pg_support import emptied, pg_register_url, pg_server  # noqa: F401 (fixtures)
 from tests.sheets_emulator import SheetsEmulator
 
 KEY = b"kunci-kontrak-" + b"7d3a9c41e6f2b805" * 4
@@ -29,13 +30,19 @@ def sheets_register(emulator: SheetsEmulator, key: bytes = KEY) -> SheetsRegiste
     return register
 
 
-@pytest.fixture(params=["local", "sheets"])
+@pytest.fixture(params=["local", "sheets", "postgres"])
 def register(request, tmp_path):
+    if request.param == "postgres":
+        reg = emptied(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_register_url"), KEY)
+        yield reg
+        reg.close()
+        return
     if request.param == "local":
         reg = SqliteRegister(tmp_path / "r.sqlite3", EventSigner(KEY))
         reg.init()
-        return reg
-    return sheets_register(SheetsEmulator())
+        yield reg
+        return
+    yield sheets_register(SheetsEmulator())
 
 
 def ev(entity_id="i1", actor="budi", entity="item") -> Event:
@@ -120,7 +127,7 @@ def test_a_dump_loads_into_an_empty_register_of_the_other_kind_and_back(register
     dumped = register.dump()
     local = SqliteRegister(tmp_path / "lain.sqlite3", EventSigner(KEY))
     local.init()
-    other = sheets_register(SheetsEmulator()) if isinstance(register, SqliteRegister) else local
+    other = sheets_register(SheetsEmulator()) if type(register) is SqliteRegister else local
     other.load(dumped)
     assert other.dump() == dumped
     assert verify_chain(other.events(OFFICE), EventSigner(KEY)).ok

@@ -1,0 +1,157 @@
+"""A throwaway PostgreSQL server for the tests: Debian's binaries, a temporary data folder, 127.0.0.1.
+
+PostgreSQL refuses to run as root, and the tests (and CI) run as root: the server then runs as the
+``postgres`` user (``runuser``), in a folder that user owns. One server per test session; each test
+gets a fresh database (``fresh_database``) or an emptied one (``PgServer.truncate``). Without the
+binaries the tests skip with the reason; under ``CI=true`` that is a failure, as for the browser.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+DEBIAN_BIN = Path("/usr/lib/postgresql/15/bin")
+TABLES = ("settings", "holidays", "users", "items", "versions", "version_items", "events")
+
+
+def bin_dir() -> Path | None:
+    """Where initdb and pg_ctl are: `pg_config --bindir`, else Debian's PostgreSQL 15 folder."""
+    try:
+        found = Path(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True)
+                     .stdout.strip())
+    except (OSError, subprocess.CalledProcessError):
+        found = DEBIAN_BIN
+    for folder in (found, DEBIAN_BIN):
+        if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
+            return folder
+    return None
+
+
+def require_postgres() -> Path:
+    """The binaries' folder; skip without them locally, fail under CI=true."""
+    folder = bin_dir()
+    if folder is not None:
+        return folder
+    reason = ("PostgreSQL tidak ditemukan (initdb/pg_ctl; `apt-get install -y postgresql`): uji register "
+              "PostgreSQL tidak dapat dijalankan.")
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _server_parent() -> str | None:
+    """A folder the server's user can reach: the temporary folder may be root's alone (mode 0700)."""
+    if os.geteuid() != 0:
+        return None
+    for folder in (tempfile.gettempdir(), "/dev/shm", "/var/tmp"):
+        if subprocess.run(_as_server_user(["test", "-w", folder, "-a", "-x", folder])).returncode == 0:
+            return folder
+    raise RuntimeError("Tidak ada folder sementara yang dapat ditulis pengguna postgres.")
+
+
+def _as_server_user(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+@dataclass
+class PgServer:
+    base: Path
+    port: int
+    bindir: Path
+
+    def url(self, dbname: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def admin(self, sql: str) -> None:
+        import psycopg
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(sql)
+
+    def create_database(self) -> str:
+        name = "sidip_" + uuid.uuid4().hex[:12]
+        self.admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        return self.url(name)
+
+    def truncate(self, url: str) -> None:
+        """Empty every table of a register, keeping its schema (fast: one statement)."""
+        import psycopg
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY")
+
+    def stop(self) -> None:
+        subprocess.run(_as_server_user([str(self.bindir / "pg_ctl"), "-D", str(self.base / "data"),
+                                        "-m", "immediate", "stop"]), capture_output=True)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def start_server() -> PgServer:
+    bindir = require_postgres()
+    base = Path(tempfile.mkdtemp(prefix="sidip-pg-", dir=_server_parent()))
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+    server = PgServer(base, _free_port(), bindir)
+    options = (f"-k {base} -h 127.0.0.1 -p {server.port} -c fsync=off -c synchronous_commit=off "
+               "-c full_page_writes=off -c max_connections=200")
+    try:
+        _run([str(bindir / "initdb"), "-D", str(base / "data"), "-U", "postgres", "-A", "trust",
+              "-E", "UTF8", "--locale=C", "--no-sync"])
+        _run([str(bindir / "pg_ctl"), "-D", str(base / "data"), "-l", str(base / "log"), "-w", "-t", "60",
+              "-o", options, "start"])
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _run(cmd: list[str]) -> None:
+    done = subprocess.run(_as_server_user(cmd), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:1])} gagal ({done.returncode}): {done.stderr or done.stdout}")
+
+
+_running: list[PgServer] = []
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway server for the whole session, however many test modules import this fixture;
+    stopped and removed when the session ends."""
+    if not _running:
+        _running.append(start_server())
+    yield _running[0]
+    while _running:
+        _running.pop().stop()
+
+
+@pytest.fixture(scope="session")
+def pg_register_url(pg_server) -> str:
+    """One database holding the current schema, shared by the tests that empty it first (``emptied``)."""
+    from lib.domain.audit import EventSigner
+    from lib.store.postgres import PostgresRegister
+    url = pg_server.create_database()
+    register = PostgresRegister(url, EventSigner(b"schema-only-" + b"0" * 32), pool_size=1)
+    register.init()
+    register.close()
+    return url
+
+
+def emptied(server: PgServer, url: str, key: bytes):
+    """A register on the shared database with every table emptied (a new test's blank register)."""
+    from lib.domain.audit import EventSigner
+    from lib.store.postgres import PostgresRegister
+    server.truncate(url)
+    return PostgresRegister(url, EventSigner(key), pool_size=4)
