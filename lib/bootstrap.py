@@ -108,12 +108,26 @@ def sheets_register(key: bytes):
     return SheetsRegister(client, sheet, EventSigner(key), key)
 
 
+def postgres_register(url: str, key: bytes, backend: str):
+    """The PostgreSQL register of SIDIP_DATABASE_URL, its schema brought up to date (as the local one is)."""
+    from lib.store.postgres import PostgresRegister
+    if backend not in ("local", "postgres"):
+        raise SystemExit(f"SIDIP_DATABASE_URL dan SIDIP_BACKEND={backend} tidak dapat dipakai bersama; "
+                         "hapus salah satunya.")
+    register = PostgresRegister(url, EventSigner(key), int(os.environ.get("SIDIP_DATABASE_POOL", "10")))
+    register.init()
+    return register
+
+
 def build_context(folder: Path | str | None = None) -> AppContext:
     folder = Path(folder) if folder else data_dir()
     resolved = resolve_secret_key(folder)
     key = resolved.value
     backend = os.environ.get("SIDIP_BACKEND") or _secret("SIDIP_BACKEND") or "local"
-    if backend == "sheets":
+    url = os.environ.get("SIDIP_DATABASE_URL") or _secret("SIDIP_DATABASE_URL")
+    if url:
+        register = postgres_register(url, key, backend)
+    elif backend == "sheets":
         register = sheets_register(key)
     elif backend == "local":
         register = SqliteRegister(folder / "sidip.sqlite3", EventSigner(key))

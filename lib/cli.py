@@ -27,11 +27,24 @@ def _actor(ctx: AppContext, username: str | None):
 
 
 def cmd_init(ctx: AppContext, args) -> int:
+    opened = list(getattr(ctx.register, "migrated", []))  # opening the register (build_context) migrates it
     ctx.register.init()
     print(f"Register siap: {getattr(ctx.register, 'path', '')}")
+    _print_migrations(ctx.register, opened)
     if auth.needs_setup(ctx):
         print(f"Belum ada pengguna. Kode penyiapan admin pertama: {auth.new_setup_code(ctx)}")
     return 0
+
+
+def _print_migrations(register, opened: list[str]) -> None:
+    """The numbered schema migrations applied to a SQL register (Google Sheets has none)."""
+    if not hasattr(register, "migrated"):
+        return
+    from lib.store.migrations import LATEST
+    done = opened + register.migrated
+    for step in done:
+        print(f"Migrasi skema {step}")
+    print(f"Skema register: versi {LATEST}" + ("" if done else " (sudah terbaru)"))
 
 
 def cmd_user_add(ctx: AppContext, args) -> int:

@@ -18,18 +18,20 @@ from pathlib import Path
 
 import pytest
 
-DEBIAN_BIN = Path("/usr/lib/postgresql/15/bin")
+DEBIAN_BINS = "/usr/lib/postgresql/*/bin"  # Debian's layout, one folder per major version
 TABLES = ("settings", "holidays", "users", "items", "versions", "version_items", "events")
 
 
 def bin_dir() -> Path | None:
-    """Where initdb and pg_ctl are: `pg_config --bindir`, else Debian's PostgreSQL 15 folder."""
+    """Where initdb and pg_ctl are: `pg_config --bindir`, else Debian's newest PostgreSQL folder."""
     try:
-        found = Path(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True)
-                     .stdout.strip())
+        found = [Path(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True)
+                      .stdout.strip())]
     except (OSError, subprocess.CalledProcessError):
-        found = DEBIAN_BIN
-    for folder in (found, DEBIAN_BIN):
+        found = []
+    debian = sorted(Path("/").glob(DEBIAN_BINS.lstrip("/")), key=lambda p: int(p.parent.name)
+                    if p.parent.name.isdigit() else 0, reverse=True)
+    for folder in found + debian:
         if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
             return folder
     return None
