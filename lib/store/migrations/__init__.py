@@ -69,7 +69,9 @@ def refuse_newer(conn, dialect: str) -> None:
 
 def upgrade(conn, dialect: str) -> list[str]:
     """Apply every migration above the stored number; returns "N: judul" for each one applied."""
-    found = stored_version(conn, dialect) or BASELINE
+    found = stored_version(conn, dialect)
+    if found is None:
+        raise SchemaError("Register belum memiliki versi skema; register tidak diubah.")
     applied = []
     for migration in MIGRATIONS:
         if migration.number <= found:
@@ -82,5 +84,5 @@ def upgrade(conn, dialect: str) -> list[str]:
 
 
 def _set_version(conn, number: int) -> None:
-    conn.execute("DELETE FROM meta WHERE key = 'schema_version'")
-    conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(number),))
+    """The row exists: each register writes schema 1 before it upgrades."""
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(number),))
