@@ -7,6 +7,7 @@ binaries the tests skip with the reason; under ``CI=true`` that is a failure, as
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -60,7 +61,7 @@ def _server_parent() -> str | None:
     if os.geteuid() != 0:
         return None
     for folder in (tempfile.gettempdir(), "/dev/shm", "/var/tmp"):
-        if subprocess.run(_as_server_user(["test", "-w", folder, "-a", "-x", folder])).returncode == 0:
+        if subprocess.run(_as_server_user(["test", "-w", folder, "-a", "-x", folder]), check=False).returncode == 0:
             return folder
     raise RuntimeError("Tidak ada folder sementara yang dapat ditulis pengguna postgres.")
 
@@ -95,8 +96,10 @@ class PgServer:
             conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY")
 
     def stop(self) -> None:
+        if not self.base.exists():
+            return
         subprocess.run(_as_server_user([str(self.bindir / "pg_ctl"), "-D", str(self.base / "data"),
-                                        "-m", "immediate", "stop"]), capture_output=True)
+                                        "-m", "immediate", "stop"]), check=False, capture_output=True)
         shutil.rmtree(self.base, ignore_errors=True)
 
 
@@ -106,6 +109,7 @@ def start_server() -> PgServer:
     if os.geteuid() == 0:
         shutil.chown(base, "postgres", "postgres")
     server = PgServer(base, _free_port(), bindir)
+    atexit.register(server.stop)  # also when the session is cut short
     options = (f"-k {base} -h 127.0.0.1 -p {server.port} -c fsync=off -c synchronous_commit=off "
                "-c full_page_writes=off -c max_connections=200")
     try:
@@ -120,7 +124,7 @@ def start_server() -> PgServer:
 
 
 def _run(cmd: list[str]) -> None:
-    done = subprocess.run(_as_server_user(cmd), capture_output=True, text=True)
+    done = subprocess.run(_as_server_user(cmd), check=False, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:1])} gagal ({done.returncode}): {done.stderr or done.stdout}")
 

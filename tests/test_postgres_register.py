@@ -194,3 +194,15 @@ def test_the_services_run_the_sop_on_postgresql(pg_server, pg_register_url, tmp_
         assert verify_chain(server.events(ctx.office_id), ctx.signer).ok and server.integrity_problems() == []
     finally:
         server.close()
+
+
+def test_without_postgresql_its_tests_skip_with_the_reason_and_fail_under_ci(monkeypatch):
+    from tests import pg_support
+    monkeypatch.setattr(pg_support, "bin_dir", lambda: None)
+    monkeypatch.delenv("CI", raising=False)
+    reason = "^PostgreSQL tidak ditemukan \\(initdb/pg_ctl; `apt-get install -y postgresql`\\)"
+    with pytest.raises(pytest.skip.Exception, match=reason):
+        pg_support.require_postgres()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=reason):
+        pg_support.require_postgres()

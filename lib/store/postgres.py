@@ -10,7 +10,6 @@ last, so two writers never see the same last event and no two locks are taken in
 """
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 
 import psycopg
@@ -32,9 +31,7 @@ class PostgresRegister(SqliteRegister):
     """Server adapter (``SIDIP_DATABASE_URL``). Safe across threads, processes and app replicas."""
 
     def __init__(self, url: str, signer: EventSigner, pool_size: int = 10):
-        self.signer = signer
-        self.rows = codec.RowSigner(signer.key)
-        self._local = threading.local()
+        super().__init__(_safe_url(url), signer)  # no file is opened: every connection comes from the pool
         self.path = _safe_url(url)  # what `init` prints: never the password
         self.pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True, name="sidip",
                                    kwargs={"autocommit": True, "row_factory": pg_schema.row_factory})
