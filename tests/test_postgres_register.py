@@ -126,6 +126,24 @@ def test_a_loaded_register_refuses_a_second_load_with_the_sqlite_words(register)
         register.load(register.dump())
 
 
+def test_a_dump_with_a_key_twice_is_refused_and_leaves_the_register_empty(register):
+    register.save_item(Item("i1", "Sekretariat", "A"), ev(), None)
+    dumped = register.dump()
+    dumped["items"].append(dict(dumped["items"][0]))
+    register.close()
+    from lib.errors import SidipError
+    from tests.pg_support import TABLES
+    with psycopg.connect(register.pool.conninfo, autocommit=True) as conn:
+        conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY")
+    target = PostgresRegister(register.pool.conninfo, EventSigner(KEY), pool_size=1)
+    try:
+        with pytest.raises(SidipError, match="^Tabel items tidak dapat dimuat: ada baris yang kuncinya ganda.$"):
+            target.load(dumped)
+        assert target.dump() == {t: [] for t in target.DUMP_TABLES}
+    finally:
+        target.close()
+
+
 def test_a_backup_of_the_local_register_restores_into_postgresql_and_back_to_sqlite(
         pg_server, pg_register_url, tmp_path, monkeypatch):
     """How an office moves onto a server database and back out, through the backup service."""
