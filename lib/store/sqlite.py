@@ -290,7 +290,8 @@ class SqliteRegister(SqliteIntegrity, Register):
 
     # -- backup and restore --------------------------------------------------------------
     def _stored_columns(self, conn, table: str) -> list[str]:
-        """Every column but the internal seq: the record's fields first, in their order."""
+        """Every column but the internal ones (seq, and what the register fills itself): the record's fields
+        first, in their order."""
         internal = ("seq", *migrations.DERIVED_COLUMNS.get(table, ()))
         present = [r["name"] for r in conn.execute(f"PRAGMA table_info({table})") if r["name"] not in internal]
         known = codec.columns(codec.RECORDS[table]) if table in codec.RECORDS else []
