@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from lib.store.port import Register
+
 DEBIAN_BINS = "/usr/lib/postgresql/*/bin"  # Debian's layout, one folder per major version
-TABLES = ("settings", "holidays", "users", "items", "versions", "version_items", "events")
+TABLES = Register.DUMP_TABLES  # every table of office data (meta, the schema version, stays)
 
 
 def bin_dir() -> Path | None:
