@@ -75,7 +75,7 @@ def classification_grid(ctx, actor) -> None:
     ui.form_error(CLASSIFY)
     with st.form(CLASSIFY):
         edited = st.data_editor(frame, key=ui.key(CLASSIFY, "tabel"), hide_index=True, num_rows="fixed",
-                                column_config=_classification_config(ctx), use_container_width=True)
+                                placeholder="", column_config=_classification_config(ctx), width="stretch")
         save = st.form_submit_button("Simpan semua perubahan", type="primary")
     if save:
         edits = [bulk.RowEdit(r["id"], r["revision"], r, _cells(edited.loc[r["id"], list(bulk.GRID_FIELDS)]))
@@ -99,7 +99,7 @@ def paste_grid(ctx, actor) -> None:
     ui.form_error(PASTE)
     with st.form(PASTE):
         edited = st.data_editor(frame, key=ui.key(PASTE, "tabel"), hide_index=True, num_rows="dynamic",
-                                column_config={f: _text(f) for f in bulk.DESK_FIELDS}, use_container_width=True)
+                                placeholder="", column_config={f: _text(f) for f in bulk.DESK_FIELDS}, width="stretch")
         if st.form_submit_button("Ajukan semua ke PPID", type="primary"):
             rows = [_cells(r) for r in edited.to_dict("records")]
             saved = ui.run_action(PASTE, bulk.submit_many, ctx, actor, rows)
