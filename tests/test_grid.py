@@ -142,3 +142,19 @@ def test_an_empty_paste_grid_says_what_to_do(ctx, people):
 def test_only_the_desk_submits_pasted_rows(ctx, people):
     with pytest.raises(PermissionDenied):
         bulk.submit_many(ctx, people["ppid"], pasted(1))
+
+
+def test_a_save_by_someone_else_between_reading_and_writing_is_refused_on_its_row(ctx, people, monkeypatch):
+    first, second = submitted(ctx, people["desk"], 2)
+    rows = bulk.grid_rows(ctx, people["ppid"])
+    write = ctx.register.update_many
+
+    def someone_saves_first(items_, events, revisions):
+        items.return_item(ctx, people["ppid"], second.id, "Lengkapi", second.revision)
+        return write(items_, events, revisions)
+    monkeypatch.setattr(ctx.register, "update_many", someone_saves_first)
+    with pytest.raises(bulk.RowErrors) as caught:
+        bulk.classify_many(ctx, people["ppid"], [classified(rows[0]), classified(rows[1])])
+    assert list(caught.value.fields) == [second.id]
+    assert caught.value.fields[second.id].startswith('Informasi "Informasi 01" ini sudah diubah oleh ppid pada ')
+    assert [i.status for i in ctx.register.list_items(ctx.office_id)] == ["diajukan", "dikembalikan"]
