@@ -145,7 +145,7 @@ def test_only_the_desk_submits_pasted_rows(ctx, people):
 
 
 def test_a_save_by_someone_else_between_reading_and_writing_is_refused_on_its_row(ctx, people, monkeypatch):
-    first, second = submitted(ctx, people["desk"], 2)
+    _, second = submitted(ctx, people["desk"], 2)
     rows = bulk.grid_rows(ctx, people["ppid"])
     write = ctx.register.update_many
 

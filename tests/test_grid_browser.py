@@ -58,6 +58,7 @@ def open_grid(page, expander: str):
 
 
 def click_first_cell(page, grid) -> None:
+    settle(page)
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # below the 35-pixel header row
     page.wait_for_timeout(300)
