@@ -1,7 +1,7 @@
 """Klasifikasi: the PPID classifies and documents (softcopy/hardcopy), or returns with a reason."""
 import streamlit as st
 
-from lib import ui, ui_forms, views
+from lib import grid_views, ui, ui_forms, views
 from lib.services import items
 
 actor = ui.guard("klasifikasi")
@@ -15,6 +15,8 @@ if not queue:
     st.info("Belum ada informasi yang diajukan unit. Buka permintaan di halaman Permintaan & Pengajuan.")
     st.stop()
 waiting = [v for v in queue if v.item.status == "diajukan"]
+with st.expander("Klasifikasi banyak sekaligus (tabel)", expanded=grid_views.has_error(grid_views.CLASSIFY)):
+    grid_views.classification_grid(ctx, actor)
 st.dataframe(views.item_rows(queue), hide_index=True)
 choice = st.selectbox("Pilih informasi", waiting + [v for v in queue if v not in waiting], key="klas:pilih",
                       placeholder="Pilih…",

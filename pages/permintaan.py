@@ -1,7 +1,7 @@
 """Permintaan & Pengajuan: the PPID asks a unit; the desk hands the information over (SOP step 1)."""
 import streamlit as st
 
-from lib import ui, ui_forms, views
+from lib import grid_views, ui, ui_forms, views
 from lib.services import items, reminders
 
 actor = ui.guard("permintaan")
@@ -39,6 +39,8 @@ else:
 if actor.has("desk"):
     mine = [v for v in open_views if v.item.unit == actor.unit]
     st.subheader("Serahkan informasi")
+    with st.expander("Ajukan banyak sekaligus (tempel dari lembar kerja)", expanded=grid_views.has_error(grid_views.PASTE)):
+        grid_views.paste_grid(ctx, actor)
     choice = st.selectbox("Pilih permintaan", [None] + mine, key="serah:pilih", placeholder="Pilih…",
                           format_func=lambda v: "Ajukan informasi baru tanpa permintaan" if v is None else views.item_label(v))
     item = choice.item if choice else None

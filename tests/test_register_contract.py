@@ -218,3 +218,32 @@ def test_an_attachment_write_is_revision_checked_and_audited(register):
     assert register.get_attachment("b1") == replaced and replaced.status == "diganti"
     assert [e.entity_id for e in register.events(OFFICE)] == ["b1", "b1"]
     assert verify_chain(register.events(OFFICE), EventSigner(KEY)).ok and register.integrity_problems() == []
+
+
+def _twenty(register) -> list[Item]:
+    items = [Item(f"i{n:02d}", "Sekretariat", f"Informasi {n}", created_by="budi") for n in range(20)]
+    return [register.save_item(i, ev(i.id), None) for i in items]
+
+
+def test_many_items_are_updated_together_each_with_its_own_event(register):
+    stored = _twenty(register)
+    changed = [i.replace(kategori="berkala", bentuk="=Softcopy") for i in stored]
+    events = [ev(i.id, actor="sari") for i in changed]
+    saved = register.update_many(changed, events, [i.revision for i in stored])
+    assert [(i.id, i.revision, i.updated_by) for i in saved] == [(i.id, 2, "sari") for i in stored]
+    assert register.list_items(OFFICE) == saved
+    log = register.events(OFFICE)
+    assert [e.id for e in log[20:]] == [e.id for e in events]
+    assert verify_chain(log, EventSigner(KEY)).ok
+    assert register.integrity_problems() == []
+
+
+def test_a_batch_update_with_one_stale_item_writes_nothing_and_names_that_item(register):
+    stored = _twenty(register)
+    register.save_item(stored[7].replace(bentuk="Cetak"), ev(stored[7].id, actor="sari"), stored[7].revision)
+    changed = [i.replace(kategori="berkala") for i in stored]
+    with pytest.raises(ConflictError, match='^Informasi "Informasi 7" ini sudah diubah oleh sari pada ') as caught:
+        register.update_many(changed, [ev(i.id) for i in changed], [i.revision for i in stored])
+    assert caught.value.item_id == "i07"
+    assert [i.kategori for i in register.list_items(OFFICE)] == [""] * 20
+    assert len(register.events(OFFICE)) == 21

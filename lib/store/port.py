@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 
 from lib.domain.models import Attachment, Event, Item, SnapshotRow, User, Version
 from lib.domain.workdays import HolidayOverride
+from lib.errors import ConflictError, stale_error
 
 
 class Register(ABC):
@@ -121,6 +122,16 @@ class Register(ABC):
         """Insert many new items (and optionally a version with its snapshot) with their events,
         all or nothing: an import that fails halfway changes nothing."""
 
+    def update_many(self, items: list[Item], events: list[Event], expected_revisions: list[int]) -> list[Item]:
+        """Update several existing items, each with its own event, all or nothing.
+
+        ``expected_revisions[n]`` is the revision ``items[n]`` was read at. Every revision is checked
+        before anything is written: if one item has moved on (or is gone), nothing is written and a
+        ConflictError (see ``stale_item``) names that item, who changed it and when. Returns the items
+        as stored (revision + 1), in the order given.
+        """
+        raise NotImplementedError
+
     @abstractmethod
     def append_event(self, event: Event) -> Event:
         """Append an event that has no record change of its own (a login, an export)."""
@@ -145,3 +156,11 @@ class Register(ABC):
         Events keep their id, prev_id and mac (nothing is re-signed). A register holding any row
         is refused with SidipError("Register tujuan tidak kosong: ...") and left unchanged.
         """
+
+
+def stale_item(item: Item, by: str, at: str) -> ConflictError:
+    """The stale-write refusal of one item of a batch: the item's title, who changed it and when;
+    ``err.item_id`` tells the caller which row it was."""
+    err = stale_error(f"Informasi \"{item.judul[:80]}\"", by, at)
+    err.item_id = item.id
+    return err

@@ -19,7 +19,7 @@ from lib.domain.models import Attachment, Event, Item, SnapshotRow, User, Versio
 from lib.domain.workdays import HolidayOverride
 from lib.errors import ConflictError, SidipError, stale_error
 from lib.store import codec
-from lib.store.port import Register
+from lib.store.port import Register, stale_item
 from lib.store.sheets_client import RetryPolicy, call
 from lib.store.sheets_integrity import SheetsIntegrity
 from lib.store.sheets_layout import (
@@ -453,6 +453,64 @@ class SheetsRegister(SheetsIntegrity, Register):
                 written = [self._ledger_entry("version_items", r, r) for r in snap]
             writes.append(self._append("events", self._chain(tables["events"], events, written)))
             self._batch(writes, events[-1].id if events else "")
+
+    def update_many(self, items, events, expected_revisions) -> list[Item]:
+        """Every revision checked on one fresh read, then every row and its event in one batchUpdate and
+        one confirming read: a stale item writes nothing. Each event claims its row's revision like
+        ``save_item``'s, so a writer in another process that wins a row is detected (see ``_confirm_many``)."""
+        if len(items) > MAX_BATCH_ROWS:
+            raise SidipError(f"Paling banyak {MAX_BATCH_ROWS:,} baris sekali simpan.".replace(",", "."))
+        if not items:
+            return []
+        with self._lock:
+            tables = self._read(("items", "events"))
+            if tables["events"].find("id", events[-1].id)[0] is not None:  # a retried action: already applied
+                return [self._record("items", tables["items"].find("id", i.id)[1]) for i in items]
+            writes, saved, claims = [], [], []
+            for item, event, expected in zip(items, events, expected_revisions, strict=True):
+                index, current = tables["items"].find("id", item.id)
+                try:
+                    self._check(current, expected, "Informasi", item.id)
+                except ConflictError as err:
+                    raise stale_item(item, err.changed_by, err.changed_at) from err
+                saved.append(item.replace(revision=expected + 1, updated_at=utc_now(), updated_by=event.actor))
+                row = self._sign_row("items", saved[-1], event.id)
+                writes.append(self._update("items", index, row))
+                claims.append((event, expected, self._audit_row("items", row)))
+            seen = Table("events", [])
+            seen.rows = list(tables["events"].rows)
+            for event, expected, logged in claims:
+                seen.rows.append((0, self._signed_event(seen, event, expected, logged)))
+            self._batch(writes + [self._append("events", [r for _, r in seen.rows[len(tables["events"].rows):]])],
+                        events[-1].id)
+            self._confirm_many(items, events, expected_revisions)
+        return saved
+
+    def _confirm_many(self, items, events, expected_revisions) -> None:
+        """As ``_confirm`` for a batch, on one read: each row whose revision another process claimed first
+        is put back to the winner's and refused. Rows this batch won stay written with their events (the
+        race window is the one request between the fresh read and the write; a stale grid is refused
+        before it)."""
+        tables = self._read(("items", "events"))
+        first = {}
+        for _, r in tables["events"].rows:
+            if r.get("entity") == "item" and r.get("_row"):
+                first.setdefault((r.get("entity_id"), r.get("_base")), r)
+        lost = [(i, e, first[(i.id, str(x))]) for i, e, x in zip(items, events, expected_revisions)
+                if first.get((i.id, str(x)), {}).get("id", e.id) != e.id]
+        if not lost:
+            return
+        repairs, refusals = [], []
+        for item, event, winner in lost:
+            index, current = tables["items"].find("id", item.id)
+            if current is not None and current.get("_event") == event.id:
+                repairs.append(self._update("items", index, json.loads(winner["_row"])))
+            refusals.append(Event(action="penulisan_bersamaan_ditolak", actor=event.actor, role=event.role,
+                                  entity=event.entity, entity_id=item.id, office_id=event.office_id,
+                                  note=f"kalah dari {winner['id']}"))
+        self._batch(repairs + [self._append("events", self._chain(tables["events"], refusals))])
+        item, _, winner = lost[0]
+        raise stale_item(item, winner.get("actor", ""), winner.get("at", ""))
 
     def record_hand_edits(self) -> None:
         """A hand edit to an item is recorded in the audit log (once) and the row re-signed: never silent."""

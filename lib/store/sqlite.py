@@ -15,7 +15,7 @@ from lib.domain.workdays import HolidayOverride
 from lib.errors import ConflictError, SidipError, stale_error
 from lib.files import PRIVATE_DIR, PRIVATE_FILE, is_disk_error, make_dir, storage_full
 from lib.store import codec, migrations
-from lib.store.port import Register
+from lib.store.port import Register, stale_item
 from lib.store.sqlite_integrity import _ROW_KEYS, TABLE_WORDS, WRITTEN, SqliteIntegrity, _row_name
 
 SCHEMA_VERSION = "1"  # what init's own statements make: numbered migrations (lib/store/migrations) go on from it
@@ -300,6 +300,18 @@ class SqliteRegister(SqliteIntegrity, Register):
                 self._replace_snapshot(conn, version.id, snapshot or [])
             for event in events:
                 self._append(conn, event)
+
+    def update_many(self, items, events, expected_revisions) -> list[Item]:
+        """One IMMEDIATE transaction: a stale item rolls back every row written before it."""
+        saved = []
+        with self._tx() as conn:
+            for item, event, expected in zip(items, events, expected_revisions, strict=True):
+                try:
+                    saved.append(self._upsert(conn, "items", item, expected, "Informasi", event.actor))
+                except ConflictError as err:
+                    raise stale_item(item, getattr(err, "changed_by", ""), getattr(err, "changed_at", "")) from err
+                self._append(conn, event)  # each event carries the ledger of its own row
+        return saved
 
     def append_event(self, event: Event) -> Event:
         with self._tx() as conn:
