@@ -10,6 +10,9 @@ Layout of ``sidip-backup/1``:
   32,767 characters, a carriage return, a control character, U+FFFE/U+FFFF): the value as
   ASCII JSON, in parts of at most 32,767 characters. The table cell shows a readable copy.
 
+``sidip-backup/2`` adds each row's MAC; ``sidip-backup/3`` adds the ``attachments`` table and the
+``_sidip_files`` sheet with the stored files' bytes (lib.services.backup_files).
+
 A restore refuses anything that is not exactly this: it never guesses.
 """
 from __future__ import annotations
@@ -23,13 +26,15 @@ from lib.domain.audit import verify_chain
 from lib.domain.models import Actor, Event
 from lib.errors import SidipError
 from lib.files import check_id, check_office_id
-from lib.services import audit_trail
+from lib.services import audit_trail, backup_files
 from lib.services.context import AppContext, require_role
 from lib.store import codec
 from lib.store.port import Register
 
-SCHEMA = "sidip-backup/2"   # every row but the events carries its MAC (_mac)
-OLD_SCHEMAS = ("sidip-backup/1",)
+SCHEMA = "sidip-backup/3"   # /2 plus the attachments table and the files' bytes
+OLD_SCHEMAS = ("sidip-backup/2", "sidip-backup/1")
+SIGNED = (SCHEMA, "sidip-backup/2")  # every row but the events carries its MAC (_mac)
+NEWER_TABLES = {"attachments": SCHEMA}  # tables a backup holds only from this format on
 WRITE_LEDGER = "_rows"  # events: the rows each action wrote (a backup of Google Sheets may leave it empty)  # rows unsigned: restored (and signed) as they are; events still verified
 META_SHEET = "_sidip"
 CELLS_SHEET = "_sidip_cells"
@@ -43,23 +48,33 @@ _NOT_BACKUP = "Berkas bukan XLSX cadangan SIDIP"
 def expected_columns(table: str, schema: str = SCHEMA) -> list[str]:
     """The columns a table's sheet must have: the record's fields, or the fixed set, and the row MAC."""
     if table == "events":
-        return codec.data_columns(table) + ([WRITE_LEDGER] if schema == SCHEMA else [])
-    return codec.data_columns(table) + ([codec.ROW_MAC] if schema == SCHEMA else [])
+        return codec.data_columns(table) + ([WRITE_LEDGER] if schema in SIGNED else [])
+    return codec.data_columns(table) + ([codec.ROW_MAC] if schema in SIGNED else [])
+
+
+def tables_of(schema: str) -> tuple[str, ...]:
+    return tuple(t for t in TABLES if t not in NEWER_TABLES or schema == NEWER_TABLES[t])
 
 
 # -- backup -------------------------------------------------------------------------------
-def backup_xlsx(ctx: AppContext, actor: Actor | None) -> bytes:
+def backup_xlsx(ctx: AppContext, actor: Actor | None, include_files: bool | None = None) -> bytes:
     """The whole register (every office) as one XLSX workbook, handed over: recorded in the audit log."""
-    content, _, event = prepare_backup(ctx, actor)
+    content, _, event = prepare_backup(ctx, actor, include_files)
     audit_trail.record_backup(ctx, event)
     return content
 
 
-def prepare_backup(ctx: AppContext, actor: Actor | None) -> tuple[bytes, dict[str, int], Event]:
+def prepare_backup(ctx: AppContext, actor: Actor | None,
+                   include_files: bool | None = None) -> tuple[bytes, dict[str, int], Event]:
     """The workbook, its row counts and its own event: the backup holds that record, which enters the register
-    through ``audit_trail.record_backup`` once the file is stored (a failed backup leaves none)."""
+    through ``audit_trail.record_backup`` once the file is stored (a failed backup leaves none).
+
+    ``include_files``: carry the stored files' bytes (None: yes for a local store, no for Google Drive)."""
     require_role(actor, "admin")
     tables = ctx.register.dump()
+    if include_files is None:
+        include_files = backup_files.carries_bytes_by_default(ctx.file_store())
+    blobs = backup_files.file_rows(ctx, tables.get("attachments", [])) if include_files else []
     event = audit_trail.pending_backup_event(ctx, actor, tables)
     from openpyxl import Workbook
     wb = Workbook()
@@ -88,12 +103,17 @@ def prepare_backup(ctx: AppContext, actor: Actor | None) -> tuple[bytes, dict[st
     info = [["schema", SCHEMA], ["created_at", ctx.now().isoformat(timespec="seconds")],
             ["office_id", ctx.office_id],
             *[[f"rows.{table}", str(n)] for table, n in counts.items()],
-            [f"rows.{CELLS_SHEET}", str(len(side))], *audit_trail.meta_rows(ctx, tables.get("events", []))]
+            [f"rows.{CELLS_SHEET}", str(len(side))], [f"rows.{backup_files.FILES_SHEET}", str(len(blobs))],
+            ["files.bytes", "ya" if include_files else "tidak"], ["files.store", ctx.file_store().describe()],
+            *audit_trail.meta_rows(ctx, tables.get("events", []))]
     for number, row in enumerate(info, 1):
         _put_row(meta, number, row)
     cells = wb.create_sheet(CELLS_SHEET)
     for number, row in enumerate([CELLS_COLUMNS, *side], 1):
         _put_row(cells, number, row)
+    files = wb.create_sheet(backup_files.FILES_SHEET)
+    for number, row in enumerate([backup_files.FILES_COLUMNS, *blobs], 1):
+        _put_row(files, number, row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue(), counts, event
@@ -117,18 +137,20 @@ def _readable(value: str) -> str:
 def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str, int]:
     """Load a backup into this (empty) register; returns the number of rows per table.
 
-    Refuses, changing nothing, a register that holds anything, a file that is not exactly a
-    ``sidip-backup/1`` workbook, and an audit log that does not verify with this register's key.
+    Refuses, changing nothing, a register that holds anything, a file that is not exactly a SIDIP
+    backup workbook (formats 1 to 3), an audit log that does not verify with this register's key, and a
+    stored file that is neither in the backup nor in this register's file store with its recorded hash.
     """
-    require_role(actor, "admin")
+    actor = require_role(actor, "admin")
     ctx.register.load({})  # loading nothing still refuses a register that is not empty
     sheets = _read_workbook(data)
     meta = _meta(sheets)
-    _check_sheets(sheets)
-    tables: dict[str, list[dict[str, str]]] = {}
-    numbers: dict[str, list[int]] = {}
-    for table in TABLES:
-        tables[table], numbers[table] = _table_rows(table, sheets[table], expected_columns(table, meta["schema"]))
+    schema = meta["schema"]
+    _check_sheets(sheets, schema)
+    tables: dict[str, list[dict[str, str]]] = {table: [] for table in TABLES}
+    numbers: dict[str, list[int]] = {table: [] for table in TABLES}
+    for table in tables_of(schema):
+        tables[table], numbers[table] = _table_rows(table, sheets[table], expected_columns(table, schema))
         _check_count(meta, table, len(tables[table]))
     side_rows, _ = _table_rows(CELLS_SHEET, sheets[CELLS_SHEET], CELLS_COLUMNS)
     _check_count(meta, CELLS_SHEET, len(side_rows))
@@ -137,11 +159,22 @@ def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str,
         _check_values(table, tables[table], numbers[table])
         _check_ids(table, tables[table], numbers[table])
     _check_chain(ctx, tables["events"])
-    if meta["schema"] == SCHEMA:  # format 1 predates chain heads and row MACs: its events chain still checks
+    if schema in SIGNED:  # format 1 predates chain heads and row MACs: its events chain still checks
         audit_trail.check_backup_events(ctx, meta, tables["events"])  # a cut events sheet is refused
         _check_row_signatures(ctx, tables, numbers)
+    blobs = _blobs(sheets, meta) if schema == SCHEMA else {}
+    backup_files.check_restorable(ctx, tables["attachments"], blobs)
+    moved = backup_files.put_back(ctx, tables["attachments"], blobs)  # files first: rows never point at nothing
     ctx.register.load(tables)
+    backup_files.record_moves(ctx, actor, moved)
     return {table: len(tables[table]) for table in TABLES}
+
+
+def _blobs(sheets, meta: dict[str, str]) -> dict[str, bytes]:
+    sheet = backup_files.FILES_SHEET
+    rows, _ = _table_rows(sheet, sheets[sheet], backup_files.FILES_COLUMNS)
+    _check_count(meta, sheet, len(rows))
+    return backup_files.read_blobs(rows)
 
 
 def _read_workbook(data: bytes) -> dict[str, list[list[str | None]]]:
@@ -189,7 +222,7 @@ def _meta(sheets) -> dict[str, str]:
             for row in sheets[META_SHEET] if row and row[0]}
     if meta.get("schema") not in (SCHEMA, *OLD_SCHEMAS):
         raise SidipError(f"Format cadangan tidak dikenal: \"{meta.get('schema', '')}\". "
-                         f"SIDIP ini hanya memulihkan cadangan \"{SCHEMA}\" (dan \"{OLD_SCHEMAS[0]}\").")
+                         f"SIDIP ini hanya memulihkan cadangan \"{SCHEMA}\" (dan {', '.join(OLD_SCHEMAS)}).")
     return meta
 
 
@@ -197,7 +230,7 @@ def _check_row_signatures(ctx: AppContext, tables: dict, numbers: dict) -> None:
     """Every row must carry the MAC SIDIP gave it: a backup changed in a spreadsheet program is refused."""
     signer = codec.RowSigner(ctx.secret_key)
     for table in TABLES:
-        if table == "events":
+        if table == "events" or not numbers[table]:
             continue
         for row, number in zip(tables[table], numbers[table]):
             if not signer.valid(table, row):
@@ -206,8 +239,8 @@ def _check_row_signatures(ctx: AppContext, tables: dict, numbers: dict) -> None:
                                  "dipulihkan.")
 
 
-def _check_sheets(sheets) -> None:
-    wanted = (META_SHEET, *TABLES, CELLS_SHEET)
+def _check_sheets(sheets, schema: str) -> None:
+    wanted = (META_SHEET, *tables_of(schema), CELLS_SHEET) + ((backup_files.FILES_SHEET,) if schema == SCHEMA else ())
     missing = [name for name in wanted if name not in sheets]
     if missing:
         raise SidipError(f"Lembar tidak ada dalam cadangan: {', '.join(missing)}.")
@@ -297,7 +330,7 @@ def _check_values(table: str, rows: list[dict[str, str]], numbers: list[int]) ->
 
 
 ID_COLUMNS = {"items": ("id",), "versions": ("id", "base_version_id"), "events": ("id",),
-              "version_items": ("version_id", "item_id")}
+              "version_items": ("version_id", "item_id"), "attachments": ("id", "item_id", "replaces")}
 
 
 def _check_ids(table: str, rows: list[dict[str, str]], numbers: list[int]) -> None:
