@@ -189,3 +189,18 @@ def test_the_emulator_pages_a_long_listing(emu, port, waits):
         blobs = [bytes([n]) * 10 for n in range(5)]
         refs = [store.put("kpu-sarolangun", b, hashlib.sha256(b).hexdigest()) for b in blobs]
         assert [store.put("kpu-sarolangun", b, hashlib.sha256(b).hexdigest()) for b in blobs] == refs
+
+
+def test_a_sheets_register_keeps_its_files_in_drive_through_its_own_authorised_session(emu, port, monkeypatch):
+    import gspread
+    from lib.bootstrap import drive_files
+    from lib.domain.audit import EventSigner
+    from lib.store.sheets import SheetsRegister
+    key = b"k" * 32
+    client = gspread.Client(auth=None, session=forwarding_session(port))
+    shared = emu.add_file("Drive bersama PPID", None, mimeType=FOLDER)
+    monkeypatch.setenv("SIDIP_DRIVE_FOLDER_ID", shared)
+    store = drive_files(SheetsRegister(client, "sheet-id", EventSigner(key), key))
+    assert store.session is client.http_client.session
+    ref = store.put("kpu-sarolangun", PDF, SHA)
+    assert emu.files[emu.files[ref]["parents"][0]]["parents"] == [shared]
