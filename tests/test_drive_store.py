@@ -204,3 +204,13 @@ def test_a_sheets_register_keeps_its_files_in_drive_through_its_own_authorised_s
     assert store.session is client.http_client.session
     ref = store.put("kpu-sarolangun", PDF, SHA)
     assert emu.files[emu.files[ref]["parents"][0]]["parents"] == [shared]
+
+
+def test_an_expired_upload_session_starts_the_upload_again_and_stores_one_file(emu, port, waits):
+    store = make_store(port, waits, chunk=256 * 1024, multipart_limit=0)
+    data = b"y" * (300 * 1024)
+    emu.fail_next("upload.chunk", 404)
+    ref = store.put("kpu-sarolangun", data, hashlib.sha256(data).hexdigest())
+    assert emu.content(ref) == data
+    assert [kind for _, kind in emu.calls].count("upload.start") == 2
+    assert len(uploaded(emu)) == 1

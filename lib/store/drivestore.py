@@ -167,6 +167,8 @@ class DriveFileStore(FileStore):
             try:
                 answer = self._request("PUT", session_uri, data=piece, headers={
                     "Content-Range": f"bytes {sent}-{sent + len(piece) - 1}/{len(data)}"})
+            except _Missing:
+                raise _Retryable(None) from None  # the session expired: start the upload again
             except _Retryable:
                 failures += 1
                 if failures >= self.retry.tries:
