@@ -147,3 +147,40 @@ def test_doctor_checks_drive_files_by_the_hash_drive_computed_without_downloadin
     assert lines[-2].startswith('  hilang: "tetap.pdf"')
     assert lines[-1].startswith('  isinya berubah: "diganti-di-drive.pdf"')
     assert ("GET", "files.media") not in emu.calls
+
+
+KEY = "5f1c9a7e3b2d8046" * 4
+
+
+def test_a_cli_backup_carries_the_stored_files_and_a_restore_elsewhere_checks_clean(tmp_path, monkeypatch):
+    from lib.bootstrap import build_context
+    monkeypatch.setenv("SIDIP_SECRET_KEY", KEY)
+    att = _stored(build_context(tmp_path / "asal" / "data"), b"%PDF-1.4 keputusan", "sk.pdf")
+    made = cli(tmp_path / "asal", "backup", "--out", str(tmp_path / "cadangan.xlsx"))
+    assert made.returncode == 0 and "  attachments: 1" in made.stdout.splitlines(), made.stderr
+    done = cli(tmp_path / "baru", "restore", str(tmp_path / "cadangan.xlsx"))
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "baru" / "data" / "berkas"
+    assert (folder / att.storage_ref).read_bytes() == b"%PDF-1.4 keputusan"
+    doctor = cli(tmp_path / "baru", "doctor")
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert f"Berkas tersimpan (folder lokal {folder}): 1; hilang: 0; isinya berubah: 0" in doctor.stdout.splitlines()
+
+
+@pytest.mark.parametrize("flag,carried", [(False, "tidak"), (True, "ya")])
+def test_a_backup_of_drive_files_carries_their_bytes_only_when_asked(tmp_path, flag, carried):
+    import argparse
+    from lib.bootstrap import build_context
+    from lib.cli import cmd_backup
+    from lib.services.backup import read_meta
+    from lib.store.drivestore import DriveFileStore, DriveRetry
+    from tests.drive_emulator import DriveEmulator
+    from tests.sheets_emulator import forwarding_session
+    emu = DriveEmulator()
+    with emu.serve() as port:
+        ctx = build_context(tmp_path / "data")
+        ctx.files = DriveFileStore(forwarding_session(port), retry=DriveRetry(sleep=lambda s: None))
+        _stored(ctx, b"%PDF-1.4 di drive", "drive.pdf")
+        assert cmd_backup(ctx, argparse.Namespace(out=str(tmp_path / "c.xlsx"), sertakan_berkas=flag)) == 0
+    meta = read_meta((tmp_path / "c.xlsx").read_bytes())
+    assert (meta["files.bytes"], meta["rows._sidip_files"]) == (carried, "1" if flag else "0")

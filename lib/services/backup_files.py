@@ -90,7 +90,7 @@ def check_restorable(ctx: AppContext, attachments: list[dict[str, str]], blobs: 
         if problem:
             problems.append(problem)
     _refuse(problems, "Cadangan tidak dipulihkan",
-            "Buat cadangan yang membawa isi berkas (python -m lib.cli backup dengan isi berkas), atau pulihkan "
+            "Buat cadangan yang membawa isi berkas (python -m lib.cli backup --sertakan-berkas), atau pulihkan "
             "ke register yang memakai folder Google Drive yang sama.")
 
 
