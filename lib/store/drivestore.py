@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import json
 import random
-import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import requests
@@ -25,6 +24,7 @@ import requests
 from lib.errors import SidipError
 from lib.files import check_office_id
 from lib.store.filestore import SHA256, FileStore, sha256_of
+from lib.store.sheets_client import RetryPolicy
 
 FILES_URL = "https://www.googleapis.com/drive/v3/files"
 UPLOAD_URL = "https://www.googleapis.com/upload/drive/v3/files"
@@ -43,12 +43,10 @@ class DriveUnavailable(SidipError):
 
 
 @dataclass
-class DriveRetry:
-    """Truncated exponential backoff with jitter, as Google's Drive limits page asks."""
-    tries: int = 5
+class DriveRetry(RetryPolicy):
+    """Google's Drive guide: wait 2^n seconds plus up to a second of random jitter, truncated at a maximum."""
     base: float = 1.0
     cap: float = 32.0
-    sleep: Callable[[float], None] = field(default=time.sleep)
 
     def delay(self, attempt: int) -> float:
         return min(self.cap, self.base * 2 ** attempt) + random.uniform(0, 1)
