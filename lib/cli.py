@@ -196,7 +196,7 @@ def cmd_backup(ctx: AppContext, args) -> int:
     from pathlib import Path
     from lib.services import backup
     from lib.services.audit_trail import record_backup
-    content, counts, event = backup.prepare_backup(ctx, SYSTEM_ACTOR, True if args.sertakan_berkas else None)
+    content, counts, event = backup.prepare_backup(ctx, SYSTEM_ACTOR, True if getattr(args, "sertakan_berkas", False) else None)
     out = Path(args.out)
     if out.is_dir():
         out = out / f"sidip-cadangan-{ctx.now():%Y%m%d-%H%M%S}.xlsx"
