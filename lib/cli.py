@@ -196,7 +196,8 @@ def cmd_backup(ctx: AppContext, args) -> int:
     from pathlib import Path
     from lib.services import backup
     from lib.services.audit_trail import record_backup
-    content, counts, event = backup.prepare_backup(ctx, SYSTEM_ACTOR, True if getattr(args, "sertakan_berkas", False) else None)
+    carry = True if getattr(args, "sertakan_berkas", False) else None  # None: the store's default
+    content, counts, event = backup.prepare_backup(ctx, SYSTEM_ACTOR, carry)
     out = Path(args.out)
     if out.is_dir():
         out = out / f"sidip-cadangan-{ctx.now():%Y%m%d-%H%M%S}.xlsx"
