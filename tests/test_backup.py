@@ -500,3 +500,19 @@ def test_a_drive_backup_with_bytes_restores_into_a_local_store_and_records_the_n
         "berkas.dipulihkan", att.id, {"storage_ref": att.storage_ref}, {"storage_ref": moved.storage_ref})
     assert other.register.integrity_problems() == []
     assert verify_chain(other.register.events(other.office_id), other.signer).ok
+
+
+def test_a_local_backup_restores_onto_a_google_sheet_with_its_files_uploaded_to_drive(ctx, people, drive):
+    import dataclasses
+    from tests.sheets_emulator import SheetsEmulator
+    from tests.test_register_contract import sheets_register
+    emu, port = drive
+    att = stored(ctx, people, SCAN, "pindaian.png")
+    sheet = dataclasses.replace(ctx, register=sheets_register(SheetsEmulator(), ctx.secret_key),
+                                files=drive_store(port))
+    sheet.register.init()
+    backup.restore_xlsx(sheet, SYSTEM_ACTOR, backup.backup_xlsx(ctx, people["admin"]))
+    moved = sheet.register.get_attachment(att.id)
+    assert emu.content(moved.storage_ref) == SCAN and moved.sha256 == att.sha256
+    assert sheet.register.events(sheet.office_id)[-1].action == "berkas.dipulihkan"
+    assert sheet.register.integrity_problems() == []
