@@ -163,7 +163,9 @@ class DriveEmulator:
 
     def _files_list(self, _id, query, headers, body):
         test = _parse_q(query.get("q", ""))
-        matches = [f for f in self.files.values() if test(f)]
+        if query.get("orderBy", "createdTime") != "createdTime":
+            raise DriveError(501, "Only orderBy=createdTime is emulated.")
+        matches = [f for f in self.files.values() if test(f)]  # kept in creation order
         size = min(int(query.get("pageSize") or self.page_size), self.page_size)
         start = int(query.get("pageToken") or 0)
         page = {"kind": "drive#fileList", "incompleteSearch": False, "files": matches[start:start + size]}

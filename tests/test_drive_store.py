@@ -214,3 +214,12 @@ def test_an_expired_upload_session_starts_the_upload_again_and_stores_one_file(e
     assert emu.content(ref) == data
     assert [kind for _, kind in emu.calls].count("upload.start") == 2
     assert len(uploaded(emu)) == 1
+
+
+def test_when_two_processes_each_made_the_office_folder_every_store_uses_the_older(emu, port, waits):
+    root = emu.add_file("SIDIP berkas", None, mimeType=FOLDER)
+    older = emu.add_file("kpu-sarolangun", None, parents=[root], mimeType=FOLDER)
+    emu.add_file("kpu-sarolangun", None, parents=[root], mimeType=FOLDER)  # the loser of a race
+    refs = {make_store(port, waits).put("kpu-sarolangun", PDF, SHA) for _ in range(2)}
+    assert len(refs) == 1 and emu.files[refs.pop()]["parents"] == [older]
+    assert len(uploaded(emu)) == 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Callable
@@ -60,6 +61,7 @@ class DriveFileStore(FileStore):
         self.retry = retry or DriveRetry()
         self.chunk, self.multipart_limit = chunk, multipart_limit
         self._folders: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     # -- the port -------------------------------------------------------------------------------------
     def put(self, office_id: str, data: bytes, sha256: str) -> str:
@@ -108,20 +110,23 @@ class DriveFileStore(FileStore):
 
     # -- folders and lookups --------------------------------------------------------------------------
     def _office_folder(self, office_id: str) -> str:
-        if office_id not in self._folders:
-            root = self.folder_id or self._folder(ROOT_FOLDER_NAME, "root")
-            self._folders[office_id] = self._folder(office_id, root)
-        return self._folders[office_id]
+        with self._lock:  # one find-or-create at a time in this process
+            if office_id not in self._folders:
+                root = self.folder_id or self._folder(ROOT_FOLDER_NAME, "root")
+                self._folders[office_id] = self._folder(office_id, root)
+            return self._folders[office_id]
 
     def _folder(self, name: str, parent: str) -> str:
         q = (f"name = '{_quote(name)}' and mimeType = '{FOLDER_MIME}' and '{_quote(parent)}' in parents "
              "and trashed = false")
-        found = self._list(q)
+        # Drive names are not unique: two processes may each make the folder. The oldest is the one
+        # every process then uses, so their files meet again.
+        found = self._list(q, order="createdTime")
         if found:
             return found[0]["id"]
         meta = {"name": name, "mimeType": FOLDER_MIME, "parents": [parent]}
         return self._call(lambda: self._json("POST", FILES_URL, params={"fields": "id", **_COMMON}, json=meta),
-                          lambda: (self._list(q) or [None])[0])["id"]
+                          lambda: (self._list(q, order="createdTime") or [None])[0])["id"]
 
     def _find_by_hash(self, folder: str, sha256: str) -> dict | None:
         q = (f"'{_quote(folder)}' in parents and appProperties has {{ key='sidip_sha256' and "
@@ -131,11 +136,11 @@ class DriveFileStore(FileStore):
                 return candidate
         return None
 
-    def _list(self, q: str, fields: str = "files(id)") -> list[dict]:
+    def _list(self, q: str, fields: str = "files(id)", order: str = "") -> list[dict]:
         found, token = [], None
         while True:
             params = {"q": q, "fields": f"nextPageToken,{fields}", "pageSize": "100",
-                      "includeItemsFromAllDrives": "true", **_COMMON}
+                      "includeItemsFromAllDrives": "true", **_COMMON, **({"orderBy": order} if order else {})}
             if token:
                 params["pageToken"] = token
             page = self._call(lambda: self._json("GET", FILES_URL, params=params))
