@@ -120,16 +120,27 @@ def postgres_register(url: str, key: bytes, backend: str):
     return register
 
 
+def drive_files(register):
+    """Softcopies beside a Google Sheets register: a Drive folder, through the register's authorised session
+    (one service account for both). SIDIP_DRIVE_FOLDER_ID names a folder in a shared drive (a service
+    account has no storage quota of its own); without it a folder "SIDIP berkas" is found or made."""
+    from lib.store.drivestore import DriveFileStore
+    folder = os.environ.get("SIDIP_DRIVE_FOLDER_ID") or _secret("SIDIP_DRIVE_FOLDER_ID") or ""
+    return DriveFileStore(register.client.http_client.session, folder_id=str(folder))
+
+
 def build_context(folder: Path | str | None = None) -> AppContext:
     folder = Path(folder) if folder else data_dir()
     resolved = resolve_secret_key(folder)
     key = resolved.value
     backend = os.environ.get("SIDIP_BACKEND") or _secret("SIDIP_BACKEND") or "local"
     url = os.environ.get("SIDIP_DATABASE_URL") or _secret("SIDIP_DATABASE_URL")
+    files = LocalFileStore(folder / "berkas")
     if url:
         register = postgres_register(url, key, backend)
     elif backend == "sheets":
         register = sheets_register(key)
+        files = drive_files(register)
     elif backend == "local":
         register = SqliteRegister(folder / "sidip.sqlite3", EventSigner(key))
         register.init()
@@ -137,4 +148,4 @@ def build_context(folder: Path | str | None = None) -> AppContext:
         raise SystemExit(f"SIDIP_BACKEND={backend} tidak dikenal; gunakan 'local' atau 'sheets'.")
     publish = os.environ.get("SIDIP_PUBLISH_DIR", str(Path(__file__).resolve().parent.parent / "static" / "dip"))
     return AppContext(register, EventSigner(key), key, publish_dir=publish, data_dir=str(folder),
-                      key_source=resolved.source, files=LocalFileStore(folder / "berkas"))
+                      key_source=resolved.source, files=files)

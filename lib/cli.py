@@ -209,7 +209,8 @@ def cmd_backup(ctx: AppContext, args) -> int:
     from pathlib import Path
     from lib.services import backup
     from lib.services.audit_trail import record_backup
-    content, counts, event = backup.prepare_backup(ctx, SYSTEM_ACTOR)
+    carry = True if getattr(args, "sertakan_berkas", False) else None  # None: the store's default
+    content, counts, event = backup.prepare_backup(ctx, SYSTEM_ACTOR, carry)
     out = Path(args.out)
     if out.is_dir():
         out = out / f"sidip-cadangan-{ctx.now():%Y%m%d-%H%M%S}.xlsx"
@@ -298,6 +299,8 @@ def parser() -> argparse.ArgumentParser:
     imp.set_defaults(fn=cmd_import)
     bk = sub.add_parser("backup", help="cadangkan seluruh register ke satu berkas XLSX")
     bk.add_argument("--out", required=True, help="berkas atau folder tujuan")
+    bk.add_argument("--sertakan-berkas", action="store_true",
+                    help="bawa juga isi berkas yang tersimpan di Google Drive (berkas lokal selalu dibawa)")
     bk.set_defaults(fn=cmd_backup)
     rs = sub.add_parser("restore", help="pulihkan cadangan XLSX ke register yang masih kosong")
     rs.add_argument("file")

@@ -1,8 +1,12 @@
-"""python -m lib.cli doctor: the audit chain, its heads kept outside the log, and the Sheet's own checks."""
+"""python -m lib.cli doctor: the audit chain, its heads kept outside the log, the Sheet's own checks and the
+stored files against their recorded hashes."""
 from __future__ import annotations
+
+import hashlib
 
 from lib.errors import SidipError
 from lib.services.context import AppContext
+from lib.store.drivestore import DriveUnavailable
 
 
 def cmd_doctor(ctx: AppContext, args) -> int:
@@ -20,7 +24,46 @@ def cmd_doctor(ctx: AppContext, args) -> int:
     problems = _sheet_problems(ctx.register)
     for line in problems:
         print(f"  {line}")
-    return 0 if report.ok and heads_ok and not problems else 1
+    broken = _file_problems(ctx)
+    return 0 if report.ok and heads_ok and not problems and not broken else 1
+
+
+def _file_problems(ctx: AppContext) -> list[str]:
+    """Every stored file of the office, current and replaced, against the SHA-256 its record holds."""
+    store = ctx.file_store()
+    attachments = ctx.register.list_attachments(ctx.office_id)
+    found = [(att, _stored_hash(store, att.storage_ref)) for att in attachments]
+    missing = [att for att, sha in found if sha is None]
+    changed = [(att, sha) for att, sha in found if sha is not None and sha != att.sha256]
+    print(f"Berkas tersimpan ({store.describe()}): {len(attachments)}; hilang: {len(missing)}; "
+          f"isinya berubah: {len(changed)}")
+    lines = [f"hilang: {_named(att)} tidak ada di penyimpanan" for att in missing]
+    lines += [f"isinya berubah: {_named(att)}: sidik SHA-256 tercatat {att.sha256[:16]}…, isi sekarang "
+              f"{sha[:16]}…" for att, sha in changed]
+    for line in lines:
+        print(f"  {line}")
+    return lines
+
+
+def _named(att) -> str:
+    return f"\"{att.filename}\" (berkas {att.id}, informasi {att.item_id}, {att.status})"
+
+
+def _stored_hash(store, ref: str) -> str | None:
+    """The SHA-256 of the bytes the store holds under ``ref``, None when it holds none. Drive reports the
+    hash it computed itself, so nothing is downloaded there."""
+    try:
+        computed = getattr(store, "content_sha256", None)
+        known = computed(ref) if computed else None
+        if known:
+            return known
+        if not store.exists(ref):
+            return None
+        return hashlib.sha256(store.get(ref)).hexdigest()
+    except DriveUnavailable:
+        raise  # Drive not answering is not a missing file: say so, do not guess
+    except SidipError:
+        return None
 
 
 def _head_checks(ctx: AppContext, args):

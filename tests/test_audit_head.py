@@ -131,7 +131,8 @@ def test_a_clean_register_checks_clean_against_its_published_head_and_its_backup
         "cabang penulisan bersamaan: 0",
         f"Kepala jejak audit {head_file} (kantor {ctx.office_id}, {at_upload.count} peristiwa, terakhir "
         f"{at_upload.last_id}): cocok",
-        f"Kepala jejak audit {file} (kantor {ctx.office_id}, {now.count} peristiwa, terakhir {now.last_id}): cocok"]
+        f"Kepala jejak audit {file} (kantor {ctx.office_id}, {now.count} peristiwa, terakhir {now.last_id}): cocok",
+        f"Berkas tersimpan ({ctx.file_store().describe()}): 0; hilang: 0; isinya berubah: 0"]
     assert at_upload.count < now.count
 
 

@@ -1,4 +1,6 @@
 """Backup to one XLSX workbook and restore into an empty register: every table, every value, the chain."""
+import base64
+import hashlib
 import io
 import os
 import shutil
@@ -84,14 +86,14 @@ def test_the_workbook_is_one_text_sheet_per_table_with_a_sidip_sheet(ctx, people
     data = backup.backup_xlsx(ctx, people["admin"])
     dump = ctx.register.dump()
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["_sidip", *dump, "_sidip_cells"]
+    assert wb.sheetnames == ["_sidip", *dump, "_sidip_cells", "_sidip_files"]
     assert [c.value for c in wb["items"][1]] == codec.columns(Item) + ["_mac"]
     assert [c.value for c in wb["settings"][1]] == ["office_id", "key", "value", "_mac"]
     judul = [c for c in wb["items"]["C"][1:] if c.value in TITLES]
     assert sorted(c.value for c in judul) == sorted(TITLES)
     assert {c.data_type for c in judul} == {"s"}  # "0012" no number, "=..." no formula
     meta = {row[0].value: row[1].value for row in wb["_sidip"].iter_rows()}
-    assert meta["schema"] == "sidip-backup/2" and meta["office_id"] == ctx.office_id
+    assert meta["schema"] == "sidip-backup/3" and meta["office_id"] == ctx.office_id
     assert {t: meta[f"rows.{t}"] for t in dump} == {t: str(len(rows)) for t, rows in dump.items()}
 
 
@@ -221,8 +223,8 @@ def _typed_over(sheet: str, column: str, value: str):
     _typed_over("users", "roles", "admin,atasan,desk,ppid"),
     _drop_column("items", "judul"), _drop_column("version_items", "data"), _add_column,
     _set_meta("schema", "sidip-backup/9",
-              'Format cadangan tidak dikenal: "sidip-backup/9". SIDIP ini hanya memulihkan cadangan "sidip-backup/2" '
-              '(dan "sidip-backup/1").'),
+              'Format cadangan tidak dikenal: "sidip-backup/9". SIDIP ini hanya memulihkan cadangan "sidip-backup/3" '
+              '(dan sidip-backup/2, sidip-backup/1).'),
     _set_meta("rows.users", "6", "Lembar users berisi 5 baris, padahal _sidip mencatat 6: cadangan tidak utuh."),
     _formula, _number, _drop_event, _drop_sheet, _extra_sheet, _forged_event, _bad_date,
 ], ids=lambda f: f.__name__)
@@ -323,7 +325,7 @@ def test_the_cli_backs_up_and_restores_a_register_that_then_checks_out(tmp_path,
 
 def test_a_backup_of_the_earlier_format_without_row_signatures_still_restores_and_checks_out(ctx, people, other):
     fill(ctx, people)
-    wb = load_workbook(io.BytesIO(backup.backup_xlsx(ctx, people["admin"])))
+    wb = load_workbook(io.BytesIO(_as_format(backup.backup_xlsx(ctx, people["admin"]), "sidip-backup/1")))
     for ws in wb.worksheets:  # what an earlier release wrote: no _mac, no ledger, no chain head
         head = [c.value for c in ws[1]]
         for name in ("_mac", "_rows"):
@@ -341,3 +343,176 @@ def test_a_backup_of_the_earlier_format_without_row_signatures_still_restores_an
     counts = backup.restore_xlsx(other, SYSTEM_ACTOR, out.getvalue())
     assert counts["items"] == len(ctx.register.list_items(ctx.office_id))
     assert other.register.integrity_problems() == []
+
+
+# -- stored files in the backup (format 3) ------------------------------------------------------------
+PDF = b"%PDF-1.4\n" + b"laporan\n" * 50 + b"%%EOF\n"
+SCAN = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 300  # more than one cell of base64
+
+
+def stored(ctx, people, data: bytes, name: str = "laporan.pdf", item=None):
+    """A file put in the context's store and recorded through the register port, as an upload does."""
+    from lib.domain.models import Attachment
+    item = item or classified(ctx, people, f"Informasi {name}")
+    sha = hashlib.sha256(data).hexdigest()
+    ref = ctx.file_store().put(ctx.office_id, data, sha)
+    att = Attachment(id=new_id("brk"), item_id=item.id, office_id=ctx.office_id, filename=name,
+                     media_type="application/pdf", size=len(data), sha256=sha, storage_ref=ref,
+                     uploaded_by="ppid1")
+    return ctx.register.save_attachment(att, ctx.event(people["ppid"], "berkas.unggah", "berkas", att.id,
+                                                       after=att.frozen()), None)
+
+
+def files_sheet(data: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(data))["_sidip_files"].values)
+
+
+def test_a_backup_carries_each_stored_file_once_and_a_restore_puts_the_same_bytes_back(ctx, people, other):
+    first = stored(ctx, people, PDF)
+    stored(ctx, people, PDF, "salinan.pdf")  # the same bytes on another item: carried once
+    scan = stored(ctx, people, SCAN, "pindaian.png")
+    data = backup.backup_xlsx(ctx, people["admin"])
+    rows = files_sheet(data)
+    assert rows[0] == ("sha256", "size", "part", "base64")
+    assert sorted({(r[0], r[1]) for r in rows[1:]}) == sorted(
+        {(first.sha256, str(len(PDF))), (scan.sha256, str(len(SCAN)))})
+    assert [r[2] for r in rows[1:] if r[0] == scan.sha256] == ["0", "1", "2", "3"]
+    backup.restore_xlsx(other, SYSTEM_ACTOR, data)
+    assert other.register.dump() == ctx.register.dump()  # same store kind, same refs: nothing rewritten
+    for att in other.register.list_attachments(other.office_id):
+        assert other.file_store().get(att.storage_ref) == (PDF if att.sha256 == first.sha256 else SCAN)
+    assert other.register.integrity_problems() == []
+
+
+def _replace_base64(data: bytes, value: str) -> bytes:
+    wb = load_workbook(io.BytesIO(data))
+    wb["_sidip_files"]["D2"] = value
+    wb["_sidip_files"]["D2"].data_type = "s"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("value,message", [
+    (base64.b64encode(b"%PDF-1.4 dipalsukan").decode(), "tidak cocok dengan sidik SHA-256-nya"),
+    ("bukan base64 !!", "tidak dapat dibaca"),
+], ids=["isi-lain", "rusak"])
+def test_a_file_changed_in_the_backup_is_refused_and_nothing_is_restored(ctx, people, other, value, message):
+    stored(ctx, people, PDF)
+    data = _replace_base64(backup.backup_xlsx(ctx, people["admin"]), value)
+    with pytest.raises(SidipError, match=message):
+        backup.restore_xlsx(other, SYSTEM_ACTOR, data)
+    assert empty(other.register)
+    assert not (Path(other.data_dir) / "berkas").exists()
+
+
+def test_a_file_missing_from_the_store_stops_the_backup_with_its_name(ctx, people, tmp_path):
+    att = stored(ctx, people, PDF, "hilang.pdf")
+    (tmp_path / "data" / "berkas" / att.storage_ref).unlink()
+    events = len(ctx.register.events(ctx.office_id))
+    with pytest.raises(SidipError) as err:
+        backup.backup_xlsx(ctx, people["admin"])
+    assert str(err.value) == (
+        f"Cadangan tidak dibuat: \"hilang.pdf\" (berkas {att.id}, informasi {att.item_id}) tidak ada. "
+        "Jalankan python -m lib.cli doctor, lalu ganti berkas yang rusak.")
+    assert len(ctx.register.events(ctx.office_id)) == events  # no backup, no record of one
+
+
+def _as_format(data: bytes, schema: str) -> bytes:
+    """What an earlier release wrote: no attachments or files sheet (and for format 1 no MACs or heads)."""
+    wb = load_workbook(io.BytesIO(data))
+    del wb["attachments"], wb["_sidip_files"]
+    meta = wb["_sidip"]
+    drop = ("rows.attachments", "rows._sidip_files", "files.")
+    for number in reversed([r[0].row for r in meta.iter_rows() if str(r[0].value).startswith(drop)]):
+        meta.delete_rows(number)
+    for row in meta.iter_rows():
+        if row[0].value == "schema":
+            row[1].value = schema
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_backup_of_format_2_still_restores_with_no_files(ctx, people, other):
+    for judul in TITLES:  # a register of that release: items and their log, no stored files
+        classified(ctx, people, judul)
+    counts = backup.restore_xlsx(other, SYSTEM_ACTOR, _as_format(backup.backup_xlsx(ctx, people["admin"]),
+                                                                 "sidip-backup/2"))
+    assert counts["attachments"] == 0 and counts["items"] == len(ctx.register.list_items(ctx.office_id))
+    assert other.register.integrity_problems() == []
+
+
+# -- a register whose files live in Google Drive (the local emulator over HTTP) -------------------------
+@pytest.fixture
+def drive():
+    from tests.drive_emulator import DriveEmulator
+    emu = DriveEmulator()
+    with emu.serve() as port:
+        yield emu, port
+
+
+def drive_store(port):
+    from lib.store.drivestore import DriveFileStore, DriveRetry
+    from tests.sheets_emulator import forwarding_session
+    return DriveFileStore(forwarding_session(port), retry=DriveRetry(sleep=lambda s: None))
+
+
+def test_a_drive_backup_holds_ids_and_hashes_and_restores_onto_the_same_drive(ctx, people, other, drive):
+    emu, port = drive
+    ctx.files = drive_store(port)
+    att = stored(ctx, people, PDF)
+    data = backup.backup_xlsx(ctx, people["admin"])
+    meta = backup.read_meta(data)
+    assert (meta["files.bytes"], meta["files.store"]) == ("tidak", 'Google Drive, folder "SIDIP berkas"')
+    assert files_sheet(data) == [("sha256", "size", "part", "base64")]
+    other.files = drive_store(port)
+    backup.restore_xlsx(other, SYSTEM_ACTOR, data)
+    assert other.register.get_attachment(att.id).storage_ref == att.storage_ref
+    assert other.file_store().get(att.storage_ref) == PDF
+
+
+def test_a_drive_backup_without_bytes_is_refused_by_a_local_register_with_a_clear_message(ctx, people, other,
+                                                                                          drive):
+    emu, port = drive
+    ctx.files = drive_store(port)
+    att = stored(ctx, people, PDF, "sk.pdf")
+    with pytest.raises(SidipError) as err:
+        backup.restore_xlsx(other, SYSTEM_ACTOR, backup.backup_xlsx(ctx, people["admin"]))
+    assert str(err.value).startswith(
+        f"Cadangan tidak dipulihkan: \"sk.pdf\" (berkas {att.id}, informasi {att.item_id}) tidak ada (cadangan "
+        "tidak membawa isinya dan penyimpanan folder lokal")
+    assert empty(other.register)
+
+
+def test_a_drive_backup_with_bytes_restores_into_a_local_store_and_records_the_new_place(ctx, people, other, drive):
+    emu, port = drive
+    ctx.files = drive_store(port)
+    att = stored(ctx, people, PDF)
+    data = backup.backup_xlsx(ctx, people["admin"], include_files=True)
+    assert backup.read_meta(data)["files.bytes"] == "ya"
+    backup.restore_xlsx(other, SYSTEM_ACTOR, data)
+    moved = other.register.get_attachment(att.id)
+    assert moved.storage_ref == f"{ctx.office_id}/{att.sha256[:2]}/{att.sha256}"
+    assert other.file_store().get(moved.storage_ref) == PDF
+    last = other.register.events(other.office_id)[-1]
+    assert (last.action, last.entity_id, last.before, last.after) == (
+        "berkas.dipulihkan", att.id, {"storage_ref": att.storage_ref}, {"storage_ref": moved.storage_ref})
+    assert other.register.integrity_problems() == []
+    assert verify_chain(other.register.events(other.office_id), other.signer).ok
+
+
+def test_a_local_backup_restores_onto_a_google_sheet_with_its_files_uploaded_to_drive(ctx, people, drive):
+    import dataclasses
+    from tests.sheets_emulator import SheetsEmulator
+    from tests.test_register_contract import sheets_register
+    emu, port = drive
+    att = stored(ctx, people, SCAN, "pindaian.png")
+    sheet = dataclasses.replace(ctx, register=sheets_register(SheetsEmulator(), ctx.secret_key),
+                                files=drive_store(port))
+    sheet.register.init()
+    backup.restore_xlsx(sheet, SYSTEM_ACTOR, backup.backup_xlsx(ctx, people["admin"]))
+    moved = sheet.register.get_attachment(att.id)
+    assert emu.content(moved.storage_ref) == SCAN and moved.sha256 == att.sha256
+    assert sheet.register.events(sheet.office_id)[-1].action == "berkas.dipulihkan"
+    assert sheet.register.integrity_problems() == []

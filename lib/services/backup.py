@@ -10,56 +10,46 @@ Layout of ``sidip-backup/1``:
   32,767 characters, a carriage return, a control character, U+FFFE/U+FFFF): the value as
   ASCII JSON, in parts of at most 32,767 characters. The table cell shows a readable copy.
 
+``sidip-backup/2`` adds each row's MAC; ``sidip-backup/3`` adds the ``attachments`` table and the
+``_sidip_files`` sheet with the stored files' bytes (lib.services.backup_files).
+
 A restore refuses anything that is not exactly this: it never guesses.
 """
 from __future__ import annotations
 
 import io
 import json
-import re
-from datetime import date
 
 from lib.domain.audit import verify_chain
 from lib.domain.models import Actor, Event
 from lib.errors import SidipError
-from lib.files import check_id, check_office_id
-from lib.services import audit_trail
+from lib.services import audit_trail, backup_files
+from lib.services.backup_format import (  # noqa: F401 — TABLES and SCHEMA are this module's public names too
+    CELL_LIMIT, CELLS_COLUMNS, CELLS_SHEET, META_SHEET, NOT_BACKUP, OLD_SCHEMAS, SCHEMA, SIGNED, TABLES, UNSAFE,
+    apply_side_cells, check_count, check_ids, check_values, expected_columns, read_workbook, table_rows, tables_of)
 from lib.services.context import AppContext, require_role
 from lib.store import codec
-from lib.store.port import Register
-
-SCHEMA = "sidip-backup/2"   # every row but the events carries its MAC (_mac)
-OLD_SCHEMAS = ("sidip-backup/1",)
-WRITE_LEDGER = "_rows"  # events: the rows each action wrote (a backup of Google Sheets may leave it empty)  # rows unsigned: restored (and signed) as they are; events still verified
-META_SHEET = "_sidip"
-CELLS_SHEET = "_sidip_cells"
-CELLS_COLUMNS = ["sheet", "row", "column", "part", "json"]
-TABLES: tuple[str, ...] = Register.DUMP_TABLES
-CELL_LIMIT = 32767  # characters per cell in Excel; openpyxl silently cuts longer strings
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
-_NOT_BACKUP = "Berkas bukan XLSX cadangan SIDIP"
-
-
-def expected_columns(table: str, schema: str = SCHEMA) -> list[str]:
-    """The columns a table's sheet must have: the record's fields, or the fixed set, and the row MAC."""
-    if table == "events":
-        return codec.data_columns(table) + ([WRITE_LEDGER] if schema == SCHEMA else [])
-    return codec.data_columns(table) + ([codec.ROW_MAC] if schema == SCHEMA else [])
 
 
 # -- backup -------------------------------------------------------------------------------
-def backup_xlsx(ctx: AppContext, actor: Actor | None) -> bytes:
+def backup_xlsx(ctx: AppContext, actor: Actor | None, include_files: bool | None = None) -> bytes:
     """The whole register (every office) as one XLSX workbook, handed over: recorded in the audit log."""
-    content, _, event = prepare_backup(ctx, actor)
+    content, _, event = prepare_backup(ctx, actor, include_files)
     audit_trail.record_backup(ctx, event)
     return content
 
 
-def prepare_backup(ctx: AppContext, actor: Actor | None) -> tuple[bytes, dict[str, int], Event]:
+def prepare_backup(ctx: AppContext, actor: Actor | None,
+                   include_files: bool | None = None) -> tuple[bytes, dict[str, int], Event]:
     """The workbook, its row counts and its own event: the backup holds that record, which enters the register
-    through ``audit_trail.record_backup`` once the file is stored (a failed backup leaves none)."""
+    through ``audit_trail.record_backup`` once the file is stored (a failed backup leaves none).
+
+    ``include_files``: carry the stored files' bytes (None: yes for a local store, no for Google Drive)."""
     require_role(actor, "admin")
     tables = ctx.register.dump()
+    if include_files is None:
+        include_files = backup_files.carries_bytes_by_default(ctx.file_store())
+    blobs = backup_files.file_rows(ctx, tables.get("attachments", [])) if include_files else []
     event = audit_trail.pending_backup_event(ctx, actor, tables)
     from openpyxl import Workbook
     wb = Workbook()
@@ -77,7 +67,7 @@ def prepare_backup(ctx: AppContext, actor: Actor | None) -> tuple[bytes, dict[st
             for column in columns:
                 value = row.get(column)
                 value = "" if value is None else str(value)
-                if len(value) > CELL_LIMIT or _UNSAFE.search(value):
+                if len(value) > CELL_LIMIT or UNSAFE.search(value):
                     encoded = json.dumps(value)  # ASCII: safe in any cell
                     for part, start in enumerate(range(0, len(encoded), CELL_LIMIT)):
                         side.append([table, str(number), column, str(part), encoded[start:start + CELL_LIMIT]])
@@ -88,12 +78,17 @@ def prepare_backup(ctx: AppContext, actor: Actor | None) -> tuple[bytes, dict[st
     info = [["schema", SCHEMA], ["created_at", ctx.now().isoformat(timespec="seconds")],
             ["office_id", ctx.office_id],
             *[[f"rows.{table}", str(n)] for table, n in counts.items()],
-            [f"rows.{CELLS_SHEET}", str(len(side))], *audit_trail.meta_rows(ctx, tables.get("events", []))]
+            [f"rows.{CELLS_SHEET}", str(len(side))], [f"rows.{backup_files.FILES_SHEET}", str(len(blobs))],
+            ["files.bytes", "ya" if include_files else "tidak"], ["files.store", ctx.file_store().describe()],
+            *audit_trail.meta_rows(ctx, tables.get("events", []))]
     for number, row in enumerate(info, 1):
         _put_row(meta, number, row)
     cells = wb.create_sheet(CELLS_SHEET)
     for number, row in enumerate([CELLS_COLUMNS, *side], 1):
         _put_row(cells, number, row)
+    files = wb.create_sheet(backup_files.FILES_SHEET)
+    for number, row in enumerate([backup_files.FILES_COLUMNS, *blobs], 1):
+        _put_row(files, number, row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue(), counts, event
@@ -110,86 +105,66 @@ def _put_row(ws, number: int, values: list[str]) -> None:
 def _readable(value: str) -> str:
     """What the table cell shows when the exact value lives in _sidip_cells."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNSAFE.sub("\ufffd", text)[:CELL_LIMIT]
+    return UNSAFE.sub("\ufffd", text)[:CELL_LIMIT]
 
 
 # -- restore ------------------------------------------------------------------------------
 def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str, int]:
     """Load a backup into this (empty) register; returns the number of rows per table.
 
-    Refuses, changing nothing, a register that holds anything, a file that is not exactly a
-    ``sidip-backup/1`` workbook, and an audit log that does not verify with this register's key.
+    Refuses, changing nothing, a register that holds anything, a file that is not exactly a SIDIP
+    backup workbook (formats 1 to 3), an audit log that does not verify with this register's key, and a
+    stored file that is neither in the backup nor in this register's file store with its recorded hash.
     """
-    require_role(actor, "admin")
+    actor = require_role(actor, "admin")
     ctx.register.load({})  # loading nothing still refuses a register that is not empty
-    sheets = _read_workbook(data)
+    sheets = read_workbook(data)
     meta = _meta(sheets)
-    _check_sheets(sheets)
-    tables: dict[str, list[dict[str, str]]] = {}
-    numbers: dict[str, list[int]] = {}
+    schema = meta["schema"]
+    _check_sheets(sheets, schema)
+    tables: dict[str, list[dict[str, str]]] = {table: [] for table in TABLES}
+    numbers: dict[str, list[int]] = {table: [] for table in TABLES}
+    for table in tables_of(schema):
+        tables[table], numbers[table] = table_rows(table, sheets[table], expected_columns(table, schema))
+        check_count(meta, table, len(tables[table]))
+    side_rows, _ = table_rows(CELLS_SHEET, sheets[CELLS_SHEET], CELLS_COLUMNS)
+    check_count(meta, CELLS_SHEET, len(side_rows))
+    apply_side_cells(side_rows, tables, numbers)
     for table in TABLES:
-        tables[table], numbers[table] = _table_rows(table, sheets[table], expected_columns(table, meta["schema"]))
-        _check_count(meta, table, len(tables[table]))
-    side_rows, _ = _table_rows(CELLS_SHEET, sheets[CELLS_SHEET], CELLS_COLUMNS)
-    _check_count(meta, CELLS_SHEET, len(side_rows))
-    _apply_side_cells(side_rows, tables, numbers)
-    for table in TABLES:
-        _check_values(table, tables[table], numbers[table])
-        _check_ids(table, tables[table], numbers[table])
+        check_values(table, tables[table], numbers[table])
+        check_ids(table, tables[table], numbers[table])
     _check_chain(ctx, tables["events"])
-    if meta["schema"] == SCHEMA:  # format 1 predates chain heads and row MACs: its events chain still checks
+    if schema in SIGNED:  # format 1 predates chain heads and row MACs: its events chain still checks
         audit_trail.check_backup_events(ctx, meta, tables["events"])  # a cut events sheet is refused
         _check_row_signatures(ctx, tables, numbers)
+    blobs = _blobs(sheets, meta) if schema == SCHEMA else {}
+    backup_files.check_restorable(ctx, tables["attachments"], blobs)
+    moved = backup_files.put_back(ctx, tables["attachments"], blobs)  # files first: rows never point at nothing
     ctx.register.load(tables)
+    backup_files.record_moves(ctx, actor, moved)
     return {table: len(tables[table]) for table in TABLES}
 
 
-def _read_workbook(data: bytes) -> dict[str, list[list[str | None]]]:
-    from openpyxl import load_workbook
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as err:  # not a zip, not OOXML, a broken part: all the same to the admin
-        raise SidipError(f"{_NOT_BACKUP}: berkas tidak dapat dibuka sebagai buku kerja Excel.") from err
-    try:
-        return {ws.title: _sheet_values(ws) for ws in wb.worksheets}
-    except SidipError:
-        raise
-    except Exception as err:
-        raise SidipError(f"{_NOT_BACKUP}: isi buku kerja rusak.") from err
-    finally:
-        wb.close()
-
-
-def _sheet_values(ws) -> list[list[str | None]]:
-    rows = []
-    for cells in ws.iter_rows():
-        values = []
-        for cell in cells:
-            if cell.value is None:
-                values.append(None)
-                continue
-            if not isinstance(cell.value, str) or cell.data_type == "f":
-                what = "rumus" if cell.data_type == "f" else "angka atau tanggal"
-                raise SidipError(f"Lembar {ws.title} sel {cell.coordinate} berisi {what}, bukan teks: "
-                                 "cadangan yang diubah di aplikasi lembar kerja tidak dapat dipulihkan.")
-            values.append(cell.value)
-        rows.append(values)
-    return rows
+def _blobs(sheets, meta: dict[str, str]) -> dict[str, bytes]:
+    sheet = backup_files.FILES_SHEET
+    rows, _ = table_rows(sheet, sheets[sheet], backup_files.FILES_COLUMNS)
+    check_count(meta, sheet, len(rows))
+    return backup_files.read_blobs(rows)
 
 
 def read_meta(data: bytes) -> dict[str, str]:
     """The key/value rows of a backup's meta sheet (doctor --backup reads the chain heads there)."""
-    return _meta(_read_workbook(data))
+    return _meta(read_workbook(data))
 
 
 def _meta(sheets) -> dict[str, str]:
     if META_SHEET not in sheets:
-        raise SidipError(f"{_NOT_BACKUP}: lembar {META_SHEET} tidak ada.")
+        raise SidipError(f"{NOT_BACKUP}: lembar {META_SHEET} tidak ada.")
     meta = {row[0]: (row[1] if len(row) > 1 and row[1] is not None else "")
             for row in sheets[META_SHEET] if row and row[0]}
     if meta.get("schema") not in (SCHEMA, *OLD_SCHEMAS):
         raise SidipError(f"Format cadangan tidak dikenal: \"{meta.get('schema', '')}\". "
-                         f"SIDIP ini hanya memulihkan cadangan \"{SCHEMA}\" (dan \"{OLD_SCHEMAS[0]}\").")
+                         f"SIDIP ini hanya memulihkan cadangan \"{SCHEMA}\" (dan {', '.join(OLD_SCHEMAS)}).")
     return meta
 
 
@@ -197,7 +172,7 @@ def _check_row_signatures(ctx: AppContext, tables: dict, numbers: dict) -> None:
     """Every row must carry the MAC SIDIP gave it: a backup changed in a spreadsheet program is refused."""
     signer = codec.RowSigner(ctx.secret_key)
     for table in TABLES:
-        if table == "events":
+        if table == "events" or not numbers[table]:
             continue
         for row, number in zip(tables[table], numbers[table]):
             if not signer.valid(table, row):
@@ -206,111 +181,14 @@ def _check_row_signatures(ctx: AppContext, tables: dict, numbers: dict) -> None:
                                  "dipulihkan.")
 
 
-def _check_sheets(sheets) -> None:
-    wanted = (META_SHEET, *TABLES, CELLS_SHEET)
+def _check_sheets(sheets, schema: str) -> None:
+    wanted = (META_SHEET, *tables_of(schema), CELLS_SHEET) + ((backup_files.FILES_SHEET,) if schema == SCHEMA else ())
     missing = [name for name in wanted if name not in sheets]
     if missing:
         raise SidipError(f"Lembar tidak ada dalam cadangan: {', '.join(missing)}.")
     extra = [name for name in sheets if name not in wanted]
     if extra:
         raise SidipError(f"Lembar tidak dikenal dalam cadangan: {', '.join(extra)}.")
-
-
-def _table_rows(sheet: str, rows, expected: list[str]) -> tuple[list[dict[str, str]], list[int]]:
-    """The sheet's rows as dicts (header checked against ``expected``) and their row numbers."""
-    header = list(rows[0]) if rows else []
-    while header and header[-1] is None:
-        header.pop()
-    if None in header:
-        raise SidipError(f"Lembar {sheet}: kolom ke-{header.index(None) + 1} tidak berjudul.")
-    problems = []
-    missing = [c for c in expected if c not in header and c not in codec.ADDED_COLUMNS.get(sheet, ())
-               and c != WRITE_LEDGER]
-    extra = [c for c in header if c not in expected]
-    doubled = sorted({c for c in header if header.count(c) > 1})
-    if missing:
-        problems.append(f"kolom hilang: {', '.join(missing)}")
-    if extra:
-        problems.append(f"kolom tidak dikenal: {', '.join(extra)}")
-    if doubled:
-        problems.append(f"kolom ganda: {', '.join(doubled)}")
-    if problems:
-        raise SidipError(f"Lembar {sheet}: {'; '.join(problems)}.")
-    records, numbers = [], []
-    for number, values in enumerate(rows[1:], 2):
-        if all(v is None for v in values):
-            continue
-        if any(v is not None for v in values[len(header):]):
-            raise SidipError(f"Lembar {sheet} baris {number}: ada isian di luar kolom yang berjudul.")
-        padded = list(values) + [None] * (len(header) - len(values))
-        records.append({name: padded[i] or "" for i, name in enumerate(header)})
-        numbers.append(number)
-    return records, numbers
-
-
-def _check_count(meta: dict[str, str], sheet: str, found: int) -> None:
-    noted = meta.get(f"rows.{sheet}")
-    if noted is None:
-        raise SidipError(f"Lembar {META_SHEET} tidak mencatat jumlah baris lembar {sheet}.")
-    if noted != str(found):
-        raise SidipError(f"Lembar {sheet} berisi {found} baris, padahal {META_SHEET} mencatat {noted}: "
-                         "cadangan tidak utuh.")
-
-
-def _apply_side_cells(side_rows, tables, numbers) -> None:
-    """Put back the exact values kept in _sidip_cells."""
-    parts: dict[tuple[str, str, str], dict[int, str]] = {}
-    for row in side_rows:
-        key = (row["sheet"], row["row"], row["column"])
-        if not row["part"].isdigit() or int(row["part"]) in parts.setdefault(key, {}):
-            raise SidipError(f"Lembar {CELLS_SHEET} rusak: bagian \"{row['part']}\" untuk "
-                             f"{row['sheet']} baris {row['row']} kolom {row['column']} tidak sah.")
-        parts[key][int(row["part"])] = row["json"]
-    for (sheet, number, column), pieces in parts.items():
-        where = f"{sheet} baris {number} kolom {column}"
-        if sheet not in tables or not number.isdigit() or int(number) not in numbers[sheet] \
-                or column not in expected_columns(sheet):
-            raise SidipError(f"Lembar {CELLS_SHEET} rusak: sel {where} tidak ada.")
-        try:
-            if sorted(pieces) != list(range(len(pieces))):
-                raise ValueError("bagian hilang")
-            value = json.loads("".join(pieces[i] for i in range(len(pieces))))
-            if not isinstance(value, str):
-                raise ValueError("bukan teks")
-        except ValueError as err:
-            raise SidipError(f"Lembar {CELLS_SHEET} rusak: nilai sel {where} tidak dapat dibaca.") from err
-        tables[sheet][numbers[sheet].index(int(number))][column] = value
-
-
-def _check_values(table: str, rows: list[dict[str, str]], numbers: list[int]) -> None:
-    """Every row must read back as a record: a restore never leaves pages that crash."""
-    for number, row in zip(numbers, rows):
-        try:
-            if table in codec.RECORDS:
-                codec.from_row(codec.RECORDS[table], row)
-            elif table == "version_items":
-                int(row["nomor"]), json.loads(row["data"])
-            elif table == "holidays":
-                date.fromisoformat(row["day"])
-        except (ValueError, TypeError, KeyError) as err:
-            raise SidipError(f"Lembar {table} baris {number} berisi nilai yang tidak sah.") from err
-
-
-ID_COLUMNS = {"items": ("id",), "versions": ("id", "base_version_id"), "events": ("id",),
-              "version_items": ("version_id", "item_id")}
-
-
-def _check_ids(table: str, rows: list[dict[str, str]], numbers: list[int]) -> None:
-    """Ids become folder names when a version is published: only ids as SIDIP makes them come in."""
-    for number, row in zip(numbers, rows):
-        try:
-            if "office_id" in row:
-                check_office_id(row["office_id"])
-            for column in ID_COLUMNS.get(table, ()):
-                if row.get(column) or column == "id" or table == "version_items":
-                    check_id(row.get(column, ""), f"Kolom {column}")
-        except SidipError as err:
-            raise SidipError(f"Lembar {table} baris {number}: {err} Cadangan tidak dipulihkan.") from None
 
 
 def _check_chain(ctx: AppContext, rows: list[dict[str, str]]) -> None:
