@@ -9,14 +9,25 @@ from lib.domain.workdays import WorkCalendar, format_date_id
 from lib.domain.workflow import ClockSettings
 
 
-
 def _dates(series: pd.Series) -> pd.Series:
     """Format each distinct date once: a register of 100,000 items has only ~1,000 distinct dates."""
     names = {v: format_date_id(v.date()) for v in series.dropna().unique()}
     return series.map(names).astype(object).fillna("-")
 
 
-def explanation(start, cal: WorkCalendar, clock: ClockSettings) -> str:
+_EXPLAINED: dict[tuple, str] = {}  # (calendar, clock, start) -> text: the same for every view and every run
+
+
+def explanation(start, cal: WorkCalendar, clock: ClockSettings, fingerprint: str = "") -> str:
+    key = (fingerprint or cal.fingerprint, clock, start)
+    if key not in _EXPLAINED:
+        if len(_EXPLAINED) > 50_000:
+            _EXPLAINED.clear()
+        _EXPLAINED[key] = _explain(start, cal, clock)
+    return _EXPLAINED[key]
+
+
+def _explain(start, cal: WorkCalendar, clock: ClockSettings) -> str:
     e = cal.explain(start.date(), clock.sla_days, clock.count_from_next_day)
     skipped = "; ".join(f"{format_date_id(s.day)} ({s.name})" for s in e.skipped) or "tidak ada hari libur"
     return (f"Mulai {format_date_id(e.start)}, batas {format_date_id(e.due)} ({e.working_days} hari kerja). "
@@ -24,7 +35,8 @@ def explanation(start, cal: WorkCalendar, clock: ClockSettings) -> str:
 
 
 def request_table(req: pd.DataFrame, cal: WorkCalendar, clock: ClockSettings) -> pd.DataFrame:
-    explained = {s: explanation(s, cal, clock) for s in req["start"].dropna().unique()}
+    fingerprint = cal.fingerprint
+    explained = {s: explanation(s, cal, clock, fingerprint) for s in req["start"].dropna().unique()}
     return pd.DataFrame({
         "Judul": req["judul"], "Unit": req["unit"],
         "Status": req["status"].map(ITEM_STATES).fillna(req["status"]),

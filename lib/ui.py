@@ -151,6 +151,39 @@ def guard(page: str) -> Actor:
     return user.actor()
 
 
+# -- read-path cache ----------------------------------------------------------------------------
+def cached(fn, context: AppContext, actor: Actor | None, *args, then=None):
+    """``fn(context, actor, *args)``, computed once per register revision and reused by later runs.
+
+    The key holds the register's revision (a write, here or elsewhere, changes it), the office, the date
+    in the office's time zone (deadlines move at midnight) and the whole actor (username, roles, unit):
+    an answer is only ever served to the user it was computed for, never stale after a write. Results are
+    shared between runs without copying: callers must not mutate them. ``then`` (a presenter such as
+    ``views.item_rows``) is applied to the answer and cached too."""
+    if then is not None:
+        return cached(_presented, context, actor, then, fn, *args)
+    revision = context.register.revision(context.office_id)
+    if not revision:
+        return fn(context, actor, *args)
+    scope = None if actor is None else (actor.username, tuple(sorted(actor.roles)), actor.unit, actor.office_id)
+    key = (_name(fn), context.office_id, revision, context.today().isoformat(), scope,
+           repr(tuple(_name(a) if callable(a) else a for a in args)))
+    return _memo(key, fn, context, actor, args)
+
+
+def _name(fn) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def _presented(context: AppContext, actor: Actor | None, then, fn, *args):
+    return then(cached(fn, context, actor, *args))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=900)
+def _memo(key: tuple, _fn, _context, _actor, _args):
+    return _fn(_context, _actor, *_args)
+
+
 # -- plain text in Markdown-rendering elements -------------------------------------------------
 # st.markdown/write/caption/info/warning/error/success, labels and expander titles render Markdown
 # (and Streamlit's :color[..], :emoji: and $math$): user text put there must show as typed.
@@ -244,7 +277,6 @@ SHOW_ROWS = 5000
 
 def table_with_downloads(name: str, df, empty: str) -> None:
     """Every table can be downloaded whole as CSV and XLSX; files are made only when asked for."""
-    from lib.export.tables import csv_bytes, xlsx_bytes
     if df.empty:
         st.caption(empty)
         return
@@ -252,10 +284,15 @@ def table_with_downloads(name: str, df, empty: str) -> None:
     if len(df) > SHOW_ROWS:
         st.caption(f"Menampilkan {SHOW_ROWS:,} dari {len(df):,} baris; unduhan berisi semuanya.".replace(",", "."))
     left, right = st.columns(2)
-    left.download_button("Unduh CSV", lambda: csv_bytes(df), file_name=f"{name}.csv", mime="text/csv",
+    left.download_button("Unduh CSV", lambda: _table_file("csv_bytes", df), file_name=f"{name}.csv", mime="text/csv",
                          key=f"csv:{name}")
-    right.download_button("Unduh XLSX", lambda: xlsx_bytes(df, name), file_name=f"{name}.xlsx", key=f"xlsx:{name}",
+    right.download_button("Unduh XLSX", lambda: _table_file("xlsx_bytes", df, name), file_name=f"{name}.xlsx", key=f"xlsx:{name}",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _table_file(maker: str, *args) -> bytes:
+    from lib.export import tables  # pandas' Excel writer and openpyxl load only when a file is asked for
+    return getattr(tables, maker)(*args)
 
 
 def summary_pdf_maker(board, tables):

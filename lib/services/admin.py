@@ -151,10 +151,13 @@ def holiday_overrides(ctx: AppContext, actor: Actor) -> list[HolidayOverride]:
 
 
 # -- audit log --------------------------------------------------------------------------------
-def audit_log(ctx: AppContext, actor: Actor, text: str = "", action: str = "") -> list[Event]:
-    """Newest first. A desk officer sees only the events of their own unit's items."""
+def audit_log(ctx: AppContext, actor: Actor, text: str = "", action: str = "",
+              newest: int | None = None) -> list[Event]:
+    """Newest first; at most ``newest`` events. A desk officer sees only the events of their own unit's
+    items. Unfiltered, only the events shown are read from the register."""
     require_role(actor, "desk", "ppid", "atasan", "admin")
-    events = list(reversed(ctx.register.events(ctx.office_id)))
+    whole = not (actor.roles & {"ppid", "atasan", "admin"}) or text or action
+    events = list(reversed(ctx.register.events(ctx.office_id, None if whole else newest)))
     if not (actor.roles & {"ppid", "atasan", "admin"}):
         events = [e for e in events if e.entity == "item" and e.unit == actor.unit]
     if action:
@@ -162,7 +165,7 @@ def audit_log(ctx: AppContext, actor: Actor, text: str = "", action: str = "") -
     if text:
         needle = text.lower()
         events = [e for e in events if needle in _searchable(e)]
-    return events
+    return events[:newest] if newest is not None else events
 
 
 def _searchable(e: Event) -> str:
