@@ -357,3 +357,26 @@ def test_riwayat_shows_the_newest_events_and_finds_older_ones_by_search(app, peo
     at.text_input(key="riwayat:cari").input("nomor 0").run()
     first = next(e for e in app.register.events(app.office_id) if (e.after or {}).get("judul") == "Permintaan nomor 0")
     assert column(at, "Kode") == [first.entity_id] and values(at.caption) == []
+
+
+def test_a_sheets_register_revision_moves_at_once_after_its_own_write_and_with_the_cache_for_others():
+    import gspread
+
+    from lib.domain.models import Item
+    from lib.store.sheets_layout import CACHE_SECONDS
+    from tests.sheets_emulator import SheetsEmulator, col_letters
+    from tests.test_register_contract import OFFICE, ev, sheets_register
+    emu = SheetsEmulator(seed=1)
+    reg = sheets_register(emu)
+    first = reg.revision(OFFICE)
+    assert reg.revision(OFFICE) == first
+    reg.save_item(Item("i1", UNIT_A, "Renstra"), ev(), None)
+    own = reg.revision(OFFICE)
+    assert own != first
+    sid = emu.spreadsheet_ids()[-1]
+    column = col_letters(emu.get_values(sid, "informasi")[0].index("judul"))
+    gspread.Client(auth=None, session=emu.session()).http_client.values_update(
+        sid, f"'informasi'!{column}2", params={"valueInputOption": "RAW"}, body={"values": [["Diubah tangan"]]})
+    assert reg.revision(OFFICE) == own  # another's change shows with the cache's refill, as every read does
+    reg._cache = (reg._cache[0] - CACHE_SECONDS - 1, reg._cache[1])
+    assert reg.revision(OFFICE) not in (first, own)
