@@ -171,6 +171,16 @@ def cached(fn, context: AppContext, actor: Actor | None, *args, then=None):
     return _memo(key, fn, context, actor, args)
 
 
+def published(context: AppContext):
+    """The public list (no login, the same for everyone), read once per register revision."""
+    return cached(_latest_published, context, None)
+
+
+def _latest_published(context: AppContext, _actor):
+    from lib.services import publishing
+    return publishing.latest_published(context)
+
+
 def _name(fn) -> str:
     return f"{fn.__module__}.{fn.__qualname__}"
 
