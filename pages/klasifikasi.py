@@ -17,7 +17,7 @@ if not queue:
 waiting = [v for v in queue if v.item.status == "diajukan"]
 st.dataframe(ui.cached(items.visible_items, ctx, actor, ("diajukan", "diklasifikasi"), then=views.item_rows),
              hide_index=True)
-choice = st.selectbox("Pilih informasi", waiting + [v for v in queue if v not in waiting], key="klas:pilih",
+choice = st.selectbox("Pilih informasi", waiting + [v for v in queue if v.item.status != "diajukan"], key="klas:pilih",
                       placeholder="Pilih…",
                       format_func=lambda v: f"[{v.item.status}] {v.item.judul} — {v.item.unit}")
 item = choice.item
