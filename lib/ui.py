@@ -14,6 +14,7 @@ from lib.domain.models import ROLES, Actor, User
 from lib.errors import AuthError, SidipError, ValidationError
 from lib.services import auth
 from lib.services.context import AppContext
+from lib.ui_cache import cached, published  # noqa: F401 (pages call ui.cached, ui.published)
 
 COOKIE = "sidip_sesi"
 REISSUE_SECONDS = 60
@@ -244,7 +245,6 @@ SHOW_ROWS = 5000
 
 def table_with_downloads(name: str, df, empty: str) -> None:
     """Every table can be downloaded whole as CSV and XLSX; files are made only when asked for."""
-    from lib.export.tables import csv_bytes, xlsx_bytes
     if df.empty:
         st.caption(empty)
         return
@@ -252,10 +252,15 @@ def table_with_downloads(name: str, df, empty: str) -> None:
     if len(df) > SHOW_ROWS:
         st.caption(f"Menampilkan {SHOW_ROWS:,} dari {len(df):,} baris; unduhan berisi semuanya.".replace(",", "."))
     left, right = st.columns(2)
-    left.download_button("Unduh CSV", lambda: csv_bytes(df), file_name=f"{name}.csv", mime="text/csv",
+    left.download_button("Unduh CSV", lambda: _table_file("csv_bytes", df), file_name=f"{name}.csv", mime="text/csv",
                          key=f"csv:{name}")
-    right.download_button("Unduh XLSX", lambda: xlsx_bytes(df, name), file_name=f"{name}.xlsx", key=f"xlsx:{name}",
+    right.download_button("Unduh XLSX", lambda: _table_file("xlsx_bytes", df, name), file_name=f"{name}.xlsx", key=f"xlsx:{name}",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _table_file(maker: str, *args) -> bytes:
+    from lib.export import tables  # pandas' Excel writer and openpyxl load only when a file is asked for
+    return getattr(tables, maker)(*args)
 
 
 def summary_pdf_maker(board, tables):

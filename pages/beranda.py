@@ -7,7 +7,7 @@ from lib.services import completeness, home
 actor = ui.guard("beranda")
 st.title("Beranda")
 ui.flash()
-todo = home.todo(ui.ctx(), actor)
+todo = ui.cached(home.todo, ui.ctx(), actor)
 cols = st.columns(4)
 cols[0].metric("Perlu diajukan", len(todo.to_submit))
 cols[1].metric("Perlu diklasifikasi", len(todo.to_classify))
@@ -32,7 +32,7 @@ for show, heading, rows, empty in sections:
         else:
             st.caption(empty)
 if actor.roles & {"ppid", "atasan"}:
-    st.info(completeness.summary(ui.ctx(), actor) + " Lihat halaman Kelengkapan DIP.")
+    st.info(ui.cached(completeness.summary, ui.ctx(), actor) + " Lihat halaman Kelengkapan DIP.")
 for text in filter(None, (views.sent_back_text(v, ui.ctx().tz()) for v in todo.drafts)):
     st.warning(ui.plain(text))
 if actor.has("ppid") and (todo.stale_berkala or todo.exemptions_ending):

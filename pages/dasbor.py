@@ -21,7 +21,7 @@ kategori = right.selectbox("Kategori", cats, cats.index(query.kategori), format_
                            key="dasbor:kategori", placeholder="Pilih…")
 filters = dashboard.Filters(period, unit, kategori)
 st.query_params.from_dict(filters.to_query())  # the view can be shared as a link
-board = dashboard.build(ctx, actor, filters)
+board = dashboard.build(ctx, actor, filters, ui.cached(dashboard.prepare, ctx, actor))
 if board.empty:
     st.info("Belum ada permintaan atau informasi untuk dinilai. PPID memulai dengan membuka permintaan "
             "di halaman Permintaan & Pengajuan; dasbor terisi begitu unit menyerahkan informasi.")
@@ -38,7 +38,7 @@ tiles[4].metric("Hari sejak DIP diunggah", cur.days_since if cur.days_since is n
                 help=f"Siklus pemutakhiran {cur.cycle_months} bulan")
 if cur.overdue:
     st.warning(f"DIP belum dimutakhirkan dalam siklus {cur.cycle_months} bulan.")
-st.info(completeness.summary(ctx, actor) + " Rinciannya di halaman Kelengkapan DIP.")
+st.info(ui.cached(completeness.summary, ctx, actor) + " Rinciannya di halaman Kelengkapan DIP.")
 if cur.waiting_atasan or cur.waiting_upload:
     st.info(f"{cur.waiting_atasan} versi menunggu persetujuan Atasan PPID, {cur.waiting_upload} menunggu diunggah.")
 

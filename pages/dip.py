@@ -7,7 +7,6 @@ import streamlit as st
 
 from lib import ui, views
 from lib.domain.models import CATEGORIES, PUBLIC_CATEGORIES
-from lib.services import publishing
 
 # Our own fixed markup (no user text): the page's language for screen readers (Streamlit's shell says
 # "en"), and the cards' style: the title in bold, the facts smaller.
@@ -60,7 +59,7 @@ ctx = ui.ctx()
 st.html(CARD_STYLE, unsafe_allow_javascript=True)
 st.title("Daftar Informasi Publik")
 st.text(ctx.settings()["office_name"])
-published = publishing.latest_published(ctx)
+published = ui.published(ctx)
 if published is None:
     st.info("Daftar Informasi Publik belum diterbitkan. Silakan kembali lagi nanti.")
     st.stop()

@@ -16,7 +16,7 @@ left, right = st.columns([2, 1])
 scope = left.radio("Yang dinilai", ["draf", "terbit"], horizontal=True, key="lengkap:cakupan",
                    format_func={"draf": "DIP yang sedang disiapkan", "terbit": "DIP terakhir yang terbit"}.get)
 only_here = right.checkbox("Hanya yang berlaku untuk kantor ini", True, key="lengkap:berlaku")
-report = completeness.report(ctx, actor, scope)
+report = ui.cached(completeness.report, ctx, actor, scope)
 tiles = st.columns(len(report.groups) + 1)
 tiles[0].metric("Keseluruhan", "-" if report.overall is None else f"{report.overall * 100:.0f}%")
 for tile, g in zip(tiles[1:], report.groups.values()):
@@ -28,7 +28,7 @@ st.download_button("Unduh Laporan Kelengkapan DIP (PDF)", ui.completeness_pdf_ma
 
 if actor.has("ppid") and scope == "draf":
     st.subheader("Saran pencocokan")
-    pending = completeness.suggestions(ctx, actor)
+    pending = ui.cached(completeness.suggestions, ctx, actor)
     if not pending:
         st.caption("Tidak ada saran baru. Informasi terklasifikasi dicocokkan otomatis dengan kewajiban yang belum tercakup.")
     for n, p in enumerate(pending[:30]):

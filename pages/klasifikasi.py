@@ -10,15 +10,16 @@ st.title("Klasifikasi & Dokumentasi")
 st.caption("SOP langkah 2: tetapkan kategori, catat lokasi softcopy dan hardcopy, atau kembalikan ke unit.")
 ui.flash()
 
-queue = items.visible_items(ctx, actor, ("diajukan", "diklasifikasi"))
+queue = ui.cached(items.visible_items, ctx, actor, ("diajukan", "diklasifikasi"))
 if not queue:
     st.info("Belum ada informasi yang diajukan unit. Buka permintaan di halaman Permintaan & Pengajuan.")
     st.stop()
 waiting = [v for v in queue if v.item.status == "diajukan"]
 with st.expander("Klasifikasi banyak sekaligus (tabel)", expanded=grid_views.has_error(grid_views.CLASSIFY)):
     grid_views.classification_grid(ctx, actor)
-st.dataframe(views.item_rows(queue), hide_index=True)
-choice = st.selectbox("Pilih informasi", waiting + [v for v in queue if v not in waiting], key="klas:pilih",
+st.dataframe(ui.cached(items.visible_items, ctx, actor, ("diajukan", "diklasifikasi"), then=views.item_rows),
+             hide_index=True)
+choice = st.selectbox("Pilih informasi", waiting + [v for v in queue if v.item.status != "diajukan"], key="klas:pilih",
                       placeholder="Pilih…",
                       format_func=lambda v: f"[{v.item.status}] {v.item.judul} — {v.item.unit}")
 item = choice.item

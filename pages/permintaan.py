@@ -25,10 +25,11 @@ if actor.has("ppid"):
                     ui.reset_form(F)
                 st.rerun()
 
-open_views = items.visible_items(ctx, actor, ("diminta", "dikembalikan"))
+open_views = ui.cached(items.visible_items, ctx, actor, ("diminta", "dikembalikan"))
 st.subheader("Permintaan terbuka")
 if open_views:
-    st.dataframe(views.request_rows(open_views), hide_index=True)
+    st.dataframe(ui.cached(items.visible_items, ctx, actor, ("diminta", "dikembalikan"), then=views.request_rows),
+                 hide_index=True)
     share = st.selectbox("Bagikan pengingat lewat WhatsApp", open_views, format_func=views.item_label, key="wa:pilih",
                          placeholder="Pilih…")
     text = reminders.whatsapp_text(share, ctx.settings()["office_name"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,3 +19,26 @@ def test_the_dashboard_benchmark_fails_without_a_figure_when_the_page_raises(tmp
     assert done.returncode == 1
     assert "Halaman dasbor gagal pada 200 item: halaman rusak" in done.stderr
     assert "dashboard:" not in done.stdout and "Target" not in done.stdout
+
+
+def run_pages_bench(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "bench/pages.py", "--items", "200", "--uploaded", "100", "--events",
+                           "300", *args], cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_pages_benchmark_times_each_page_cold_and_warm_on_a_small_register():
+    done = run_pages_bench("--pages", "riwayat,dip")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert [ln.split(" | ")[0].strip() for ln in lines if " | " in ln][1:] == ["riwayat (ppid)", "riwayat (desk)", "dip"]
+    assert re.fullmatch(r"pages: worst_warm=(riwayat|dip):\d+\.\d\ds worst_cold=(riwayat|dip):\d+\.\d\ds", lines[-1])
+
+
+def test_the_pages_benchmark_fails_without_a_figure_when_a_page_raises(tmp_path):
+    page = tmp_path / "rusak.py"
+    page.write_text('raise RuntimeError("halaman rusak")\n')
+    done = run_pages_bench("--pages", "masuk", env={"SIDIP_BENCH_PAGE": str(page)})
+    assert done.returncode == 1
+    assert "Halaman masuk gagal: halaman rusak" in done.stderr
+    assert "pages:" not in done.stdout and "Targets" not in done.stdout

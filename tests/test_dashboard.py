@@ -146,3 +146,16 @@ def test_each_open_request_can_be_shared_to_whatsapp(tmp_path, history, monkeypa
     assert len(links) == 1
     url = links[0].proto.url
     assert url.startswith("https://wa.me/?text=") and "Daftar%20Calon%20Tetap" in url
+
+
+def test_a_dashboard_cut_from_the_whole_office_equals_one_computed_from_the_filtered_items(history, people):
+    from lib.domain import metrics
+    whole = dashboard.prepare(history, people["atasan"])
+    for filters in (Filters("tahun", unit=UNIT_A), Filters("tahun", unit=UNIT_B), Filters("tahun", kategori="berkala")):
+        board = dashboard.build(history, people["atasan"], filters, whole)
+        items_only = dashboard._filtered(metrics.prepare(history.register.item_frame(history.office_id)), filters)
+        alone = metrics.requests(items_only, history.calendar(), history.clock(), history.today())
+        assert board.requests[["id", "start", "due", "days_used", "state"]].to_dict("records") == alone[
+            ["id", "start", "due", "days_used", "state"]].to_dict("records")
+        assert board.stages["id"].tolist() == metrics.backlog(items_only, history.calendar(), history.today())[
+            "id"].tolist()

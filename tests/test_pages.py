@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import PASSWORD, UNIT_A, classification, submission
+from conftest import PASSWORD, UNIT_A, UNIT_B, classification, submission
 from lib.services import auth, items, publishing, versions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -316,3 +316,67 @@ def test_a_desk_user_with_a_unit_is_added(app, people):
     at = add_user(app, "desk.sekretariat", ["desk"], UNIT_A)
     assert not at.error
     assert app.register.get_user("desk.sekretariat").unit == UNIT_A
+
+
+# -- 5. cached reads: never stale after a write, never another user's ---------------------------------
+def test_the_register_revision_changes_with_every_write_and_differs_between_registers(app, people, tmp_path):
+    from lib.bootstrap import build_context
+    before = app.register.revision(app.office_id)
+    assert app.register.revision(app.office_id) == before
+    items.open_request(app, people["ppid"], UNIT_A, "Daftar aset")
+    after = app.register.revision(app.office_id)
+    other = build_context(tmp_path / "lain")
+    assert after != before and before and other.register.revision(other.office_id) not in (before, after)
+
+
+def test_a_page_rerun_shows_a_request_opened_since_its_first_run(app, people):
+    at = open_page(app, "permintaan", "desk")
+    assert "Daftar aset" not in column(at, "Judul")
+    items.open_request(app, people["ppid"], UNIT_A, "Daftar aset")
+    assert column(at.run(), "Judul") == ["Daftar aset"]
+
+
+def test_a_cached_request_list_is_never_shown_to_a_desk_officer_of_another_unit(app, people):
+    items.open_request(app, people["ppid"], UNIT_A, "Daftar aset Sekretariat")
+    items.open_request(app, people["ppid"], UNIT_B, "Rencana kerja Perencanaan")
+    assert column(open_page(app, "permintaan", "desk"), "Judul") == ["Daftar aset Sekretariat"]
+    assert column(open_page(app, "permintaan", "desk.b"), "Judul") == ["Rencana kerja Perencanaan"]
+    assert column(open_page(app, "permintaan", "desk"), "Judul") == ["Daftar aset Sekretariat"]
+
+
+def test_riwayat_shows_the_newest_events_and_finds_older_ones_by_search(app, people):
+    for n in range(6):
+        items.open_request(app, people["ppid"], UNIT_A, f"Permintaan nomor {n}")
+    source = (ROOT / "pages" / "riwayat.py").read_text().replace("SHOWN = 500", "SHOWN = 3")  # 3 of 6+ on screen
+    at = AppTest.from_string(source, default_timeout=30)
+    at.session_state["user"], at.session_state["epoch"] = "ppid", app.register.get_user("ppid").token_epoch
+    at.run()
+    newest = [e.entity_id for e in reversed(app.register.events(app.office_id))][:3]
+    assert column(at, "Kode") == newest
+    assert values(at.caption) == ["Menampilkan 3 peristiwa terbaru yang cocok; unduhan CSV berisi semuanya."]
+    at.text_input(key="riwayat:cari").input("nomor 0").run()
+    first = next(e for e in app.register.events(app.office_id) if (e.after or {}).get("judul") == "Permintaan nomor 0")
+    assert column(at, "Kode") == [first.entity_id] and values(at.caption) == []
+
+
+def test_a_sheets_register_revision_moves_at_once_after_its_own_write_and_with_the_cache_for_others():
+    import gspread
+
+    from lib.domain.models import Item
+    from lib.store.sheets_layout import CACHE_SECONDS
+    from tests.sheets_emulator import SheetsEmulator, col_letters
+    from tests.test_register_contract import OFFICE, ev, sheets_register
+    emu = SheetsEmulator(seed=1)
+    reg = sheets_register(emu)
+    first = reg.revision(OFFICE)
+    assert reg.revision(OFFICE) == first
+    reg.save_item(Item("i1", UNIT_A, "Renstra"), ev(), None)
+    own = reg.revision(OFFICE)
+    assert own != first
+    sid = emu.spreadsheet_ids()[-1]
+    column = col_letters(emu.get_values(sid, "informasi")[0].index("judul"))
+    gspread.Client(auth=None, session=emu.session()).http_client.values_update(
+        sid, f"'informasi'!{column}2", params={"valueInputOption": "RAW"}, body={"values": [["Diubah tangan"]]})
+    assert reg.revision(OFFICE) == own  # another's change shows with the cache's refill, as every read does
+    reg._cache = (reg._cache[0] - CACHE_SECONDS - 1, reg._cache[1])
+    assert reg.revision(OFFICE) not in (first, own)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "resources" / "kewajiban.csv"
@@ -81,11 +82,23 @@ def _norm(text: str) -> str:
 
 def score(o: Obligation, title: str, summary: str = "") -> float:
     """0–100: keyword hits in the title weigh most, then fuzzy similarity of title and summary."""
-    t, s = _norm(title), _norm(summary)
-    hits_title = sum(1 for k in o.keywords if _norm(k) and re.search(rf"\b{re.escape(_norm(k))}\b", t))
-    hits_summary = sum(1 for k in o.keywords if _norm(k) and re.search(rf"\b{re.escape(_norm(k))}\b", s))
-    similarity = max(fuzz.token_set_ratio(_norm(o.judul), t), 0.6 * fuzz.partial_ratio(_norm(o.judul), t))
-    return min(100.0, 40 * min(hits_title, 2) + 12 * min(hits_summary, 2) + 0.4 * similarity)
+    t, judul = _norm(title), _norm(o.judul)
+    similarity = max(fuzz.token_set_ratio(judul, t), 0.6 * fuzz.partial_ratio(judul, t))
+    return _combined(_keywords(o), f" {t} ", f" {_norm(summary)} ", similarity)
+
+
+def _keywords(o: Obligation) -> list[str]:
+    # Normalised text is words of [a-z0-9] joined by single spaces, so the word-bounded match
+    # re.search(rf"\b{k}\b", t) is the plain substring test " k " in " t ".
+    return [f" {k} " for k in map(_norm, o.keywords) if k]
+
+
+def _hits(keywords: list[str], title: str, summary: str) -> float:
+    return 40 * min(sum(1 for k in keywords if k in title), 2) + 12 * min(sum(1 for k in keywords if k in summary), 2)
+
+
+def _combined(keywords: list[str], title: str, summary: str, similarity: float) -> float:
+    return min(100.0, _hits(keywords, title, summary) + 0.4 * similarity)
 
 
 @dataclass(frozen=True)
@@ -99,13 +112,31 @@ def suggest(obligations: list[Obligation], items: list[dict], top: int = 3,
             minimum: float = SUGGEST_MIN) -> dict[str, list[Suggestion]]:
     """For each obligation that counts, its best items (``items``: dicts with id, judul, ringkasan)."""
     out = {}
+    titles = [_norm(i["judul"]) for i in items]  # each text normalised once, not once per obligation
+    padded = [(f" {t} ", f" {_norm(i.get('ringkasan', ''))} ") for t, i in zip(titles, items)]
     for o in obligations:
         if o.retired or o.evidence == "(lihat sub-item)":
             continue
-        ranked = sorted((Suggestion(o.id, i["id"], round(score(o, i["judul"], i.get("ringkasan", "")), 1))
-                         for i in items), key=lambda s: -s.score)
+        judul, keywords = _norm(o.judul), _keywords(o)
+        hits = [_hits(keywords, t, s) for t, s in padded]
+        # Similarity adds at most 40: an item whose keyword hits cannot reach ``minimum`` is never shown,
+        # and sorts after every item that is, so its fuzzy similarity need not be computed.
+        near = [n for n, h in enumerate(hits) if h + 40 >= minimum - 0.05]  # (0.05: rounding to 0.1)
+        similar = _similarities(judul, [titles[n] for n in near])
+        ranked = sorted((Suggestion(o.id, items[n]["id"], round(min(100.0, hits[n] + 0.4 * sim), 1))
+                         for n, sim in zip(near, similar)), key=lambda s: -s.score)
         out[o.id] = [s for s in ranked[:top] if s.score >= minimum]
     return out
+
+
+def _similarities(judul: str, titles: list[str]) -> list[float]:
+    """max(token_set_ratio, 0.6 * partial_ratio) of ``judul`` against every title, in rapidfuzz's C loop."""
+    if not titles:
+        return []
+    from rapidfuzz import process
+    token_set = process.cdist([judul], titles, scorer=fuzz.token_set_ratio, dtype=np.float64)[0]
+    partial = process.cdist([judul], titles, scorer=fuzz.partial_ratio, dtype=np.float64)[0]
+    return [max(a, 0.6 * b) for a, b in zip(token_set.tolist(), partial.tolist())]
 
 
 # -- coverage ---------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from lib.domain.models import Actor, Event
 from lib.domain.validation import check_length, clean_text, parse_date
 from lib.domain.workdays import HolidayOverride
 from lib.errors import ValidationError
-from lib.export.decree_pdf import PLACEHOLDERS as DECREE_PLACEHOLDERS  # noqa: F401 (the settings form lists them)
 from lib.services.context import DEFAULT_SETTINGS, AppContext, require_role
 
 TEXT_SETTINGS = ("office_name", "office_address", "office_place", "ppid_name", "ppid_position",
@@ -21,6 +20,15 @@ INT_SETTINGS = {"sla_days": (1, 60), "correction_days": (1, 60), "session_idle_m
                 "exemption_warning_months": (1, 36)}
 FILE_SETTINGS = ("letterhead",)  # set by uploading the file (services.letterhead), never typed
 LONG_TEXT_SETTINGS = {"ppid_appointment_decree": 600}
+def __getattr__(name: str):
+    """``DECREE_PLACEHOLDERS``, which the settings form lists, on first use: it lives beside the decree's
+    PDF code, and reportlab should not load for every page that imports this module (Riwayat)."""
+    if name == "DECREE_PLACEHOLDERS":
+        from lib.export.decree_pdf import PLACEHOLDERS
+        return PLACEHOLDERS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -151,10 +159,13 @@ def holiday_overrides(ctx: AppContext, actor: Actor) -> list[HolidayOverride]:
 
 
 # -- audit log --------------------------------------------------------------------------------
-def audit_log(ctx: AppContext, actor: Actor, text: str = "", action: str = "") -> list[Event]:
-    """Newest first. A desk officer sees only the events of their own unit's items."""
+def audit_log(ctx: AppContext, actor: Actor, text: str = "", action: str = "",
+              newest: int | None = None) -> list[Event]:
+    """Newest first; at most ``newest`` events. A desk officer sees only the events of their own unit's
+    items. Unfiltered, only the events shown are read from the register."""
     require_role(actor, "desk", "ppid", "atasan", "admin")
-    events = list(reversed(ctx.register.events(ctx.office_id)))
+    whole = not (actor.roles & {"ppid", "atasan", "admin"}) or text or action
+    events = list(reversed(ctx.register.events(ctx.office_id, None if whole else newest)))
     if not (actor.roles & {"ppid", "atasan", "admin"}):
         events = [e for e in events if e.entity == "item" and e.unit == actor.unit]
     if action:
@@ -162,7 +173,7 @@ def audit_log(ctx: AppContext, actor: Actor, text: str = "", action: str = "") -
     if text:
         needle = text.lower()
         events = [e for e in events if needle in _searchable(e)]
-    return events
+    return events[:newest] if newest is not None else events
 
 
 def _searchable(e: Event) -> str:

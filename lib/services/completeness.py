@@ -61,7 +61,7 @@ def report(ctx: AppContext, actor: Actor, scope: str = "draf") -> Report:
 def _classified(frame) -> list[tuple[str, str, list[str]]]:
     """Through the item frame: fast on a register of 100,000 items (the dashboard shows coverage too)."""
     df = frame[frame["status"] == "diklasifikasi"]
-    return [(i, t, json.loads(k) if k else []) for i, t, k in zip(df["id"], df["judul"], df["kewajiban"])]
+    return [(i, t, json.loads(k) if k and k != "[]" else []) for i, t, k in zip(df["id"], df["judul"], df["kewajiban"])]
 
 
 def summary(ctx: AppContext, actor: Actor) -> str:

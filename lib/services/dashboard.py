@@ -96,21 +96,42 @@ def _filtered(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return df
 
 
-def build(ctx: AppContext, actor: Actor, filters: Filters) -> Dashboard:
+@dataclass(frozen=True)
+class Prepared:
+    """The whole office before any filter: what every view of the dashboard is cut from. Every metric is
+    computed row by row, so filtering these rows gives what filtering the items first would."""
+    today: date
+    items: pd.DataFrame
+    requests: pd.DataFrame
+    stages: pd.DataFrame
+    exemptions: pd.DataFrame
+    currency: metrics.Currency
+    calendar: str
+
+
+def prepare(ctx: AppContext, actor: Actor) -> Prepared:
     require_role(actor, "atasan", "ppid", "admin")
     today, cal, clock, s = ctx.today(), ctx.calendar(), ctx.clock(), ctx.settings()
-    df = _filtered(metrics.prepare(ctx.register.item_frame(ctx.office_id, metrics.ITEM_COLUMNS)), filters)
-    req = metrics.requests(df, cal, clock, today, int(s["due_soon_days"]))
-    window = window_for(filters.period, today)
-    stages = metrics.backlog(df, cal, today)
+    df = metrics.prepare(ctx.register.item_frame(ctx.office_id, metrics.ITEM_COLUMNS))
+    return Prepared(today, df, metrics.requests(df, cal, clock, today, int(s["due_soon_days"])),
+                    metrics.backlog(df, cal, today),
+                    metrics.exemptions_ending(dik_frame(ctx), today, int(s["exemption_warning_months"])),
+                    _currency(ctx, today, int(s["update_cycle_months"])), cal.fingerprint)
+
+
+def build(ctx: AppContext, actor: Actor, filters: Filters, prepared: Prepared | None = None) -> Dashboard:
+    """The dashboard for ``filters``, cut from ``prepared`` (the page passes it cached) or a fresh one."""
+    require_role(actor, "atasan", "ppid", "admin")
+    p = prepared or prepare(ctx, actor)
+    df, req, stages = (_filtered(f, filters) for f in (p.items, p.requests, p.stages))
+    window = window_for(filters.period, p.today)
     closed = req[req["judged_calendar"] != ""]
     return Dashboard(
-        filters, window, today, _kpis(req, window), _kpis(req, metrics.previous_window(window)), req,
-        metrics.per_unit(req, window), metrics.monthly_trend(req, today), stages,
-        metrics.backlog_summary(stages), metrics.stale_berkala(df, today, int(s["berkala_refresh_months"])),
-        metrics.exemptions_ending(dik_frame(ctx), today, int(s["exemption_warning_months"])),
-        _currency(ctx, today, int(s["update_cycle_months"])), cal.fingerprint,
-        closed["judged_calendar"].value_counts().to_dict())
+        filters, window, p.today, _kpis(req, window), _kpis(req, metrics.previous_window(window)), req,
+        metrics.per_unit(req, window), metrics.monthly_trend(req, p.today), stages,
+        metrics.backlog_summary(stages),
+        metrics.stale_berkala(df, p.today, int(ctx.settings()["berkala_refresh_months"])), p.exemptions,
+        p.currency, p.calendar, closed["judged_calendar"].value_counts().to_dict())
 
 
 def _currency(ctx: AppContext, today: date, cycle: int) -> metrics.Currency:

@@ -76,8 +76,19 @@ class Register(ABC):
         """The admin's additions to and removals from the holiday calendar."""
 
     @abstractmethod
-    def events(self, office_id: str) -> list[Event]:
-        """The audit log of an office, in the order it was written."""
+    def events(self, office_id: str, newest: int | None = None) -> list[Event]:
+        """The audit log of an office, in the order it was written; only its last ``newest`` events
+        when given (Riwayat shows the latest few of a log of 50,000)."""
+
+    def revision(self, office_id: str) -> str:
+        """A cheap token that changes whenever what this register holds for the office may have changed.
+
+        Read-path caches key on it (with the office, the user's roles and unit, and the date): every
+        write appends an audit event, so the last event is the revision on a database; a register that
+        reads through a cache of its own returns the identity of that snapshot, so its freshness rule
+        applies. Distinct registers never share a token. "" means "unknown": callers do not cache.
+        """
+        return ""
 
     # -- writes: each stores its audit event atomically ---------------------------------
     @abstractmethod

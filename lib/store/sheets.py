@@ -91,6 +91,12 @@ class SheetsRegister(SheetsIntegrity, Register):
     def invalidate(self) -> None:
         self._cache = None
 
+    def revision(self, office_id: str) -> str:
+        """The snapshot every read is answered from: it changes on the cache's own refill (after a
+        write at once, others' changes within CACHE_SECONDS), hand edits to the Sheet included."""
+        self._tables()
+        return f"sheets:{self.sid}#{id(self._cache[1])}:{self._cache[0]}"
+
     def _batch(self, requests: list[dict], event_id: str = "", applied=None) -> None:
         """One all-or-nothing batchUpdate; after a lost response, the event id (or ``applied``, a check of
         what the write leaves behind) tells whether it applied."""
@@ -220,8 +226,9 @@ class SheetsRegister(SheetsIntegrity, Register):
         return sorted((HolidayOverride(date.fromisoformat(r["day"]), r["kind"], r["name"]) for r in rows),
                       key=lambda o: o.day)
 
-    def events(self, office_id: str) -> list[Event]:
-        return [self._record("events", r) for _, r in self._tables()["events"].rows if r.get("office_id") == office_id]
+    def events(self, office_id: str, newest: int | None = None) -> list[Event]:
+        rows = [r for _, r in self._tables()["events"].rows if r.get("office_id") == office_id]
+        return [self._record("events", r) for r in (rows if newest is None else rows[max(len(rows) - newest, 0):])]
 
     # -- writes -----------------------------------------------------------------------------
     def _signed_event(self, events: Table, event: Event, base: int | None, row: dict | None,

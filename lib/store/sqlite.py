@@ -142,9 +142,11 @@ class SqliteRegister(SqliteIntegrity, Register):
         import pandas as pd
         names = list(columns or codec.columns(Item))
         select = ", ".join(f'"{c}"' for c in names if c in codec.columns(Item))
-        rows = self._conn().execute(f"SELECT {select} FROM items WHERE office_id = ? "
-                                    "ORDER BY created_at, id", (office_id,)).fetchall()
-        return pd.DataFrame.from_records([tuple(r) for r in rows], columns=names)
+        cursor = self._conn().cursor()
+        cursor.row_factory = None  # plain tuples: a sqlite3.Row per row costs more than the query
+        rows = cursor.execute(f"SELECT {select} FROM items WHERE office_id = ? ORDER BY created_at, id",
+                              (office_id,)).fetchall()
+        return pd.DataFrame.from_records(rows, columns=names)
 
     def get_version(self, version_id: str) -> Version | None:
         return self._get("versions", Version, version_id)
@@ -184,9 +186,16 @@ class SqliteRegister(SqliteIntegrity, Register):
         rows = self._rows("SELECT * FROM holidays WHERE office_id = ? ORDER BY day", (office_id,))
         return [HolidayOverride(date.fromisoformat(r["day"]), r["kind"], r["name"]) for r in rows]
 
-    def events(self, office_id: str) -> list[Event]:
-        rows = self._rows("SELECT * FROM events WHERE office_id = ? ORDER BY seq", (office_id,))
+    def events(self, office_id: str, newest: int | None = None) -> list[Event]:
+        rows = (self._rows("SELECT * FROM events WHERE office_id = ? ORDER BY seq", (office_id,)) if newest is None
+                else self._rows("SELECT * FROM events WHERE office_id = ? ORDER BY seq DESC LIMIT ?",
+                                (office_id, newest))[::-1])
         return [codec.from_row(Event, {k: r[k] for k in r.keys() if k not in ("seq", WRITTEN)}) for r in rows]
+
+    def revision(self, office_id: str) -> str:
+        # Every write appends its event in the same transaction: the newest event names the state.
+        last = self._conn().execute("SELECT seq, id FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return f"{self.path.resolve()}#{last['seq']}:{last['id']}" if last else f"{self.path.resolve()}#0"
 
     # -- writes --------------------------------------------------------------------------
     def _append(self, conn, event: Event) -> Event:
