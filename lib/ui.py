@@ -284,3 +284,14 @@ def completeness_pdf_maker(report):
     from lib.completeness_views import report_pdf
     office, today = ctx().settings()["office_name"], ctx().today()
     return lambda: report_pdf(report, office, today)
+
+
+def reminders(lines: list[str], heading: str, advice: str, one_by_one: int = 5) -> None:
+    """A few reminders one warning each; many (a large office's 1,900 stale berkala items) as one
+    warning with the count above a table, so the page stays readable and fast."""
+    if len(lines) <= one_by_one:
+        for line in lines:
+            st.warning(plain(f"{heading}: {line}. {advice}"))
+        return
+    st.warning(f"{heading}: {len(lines):,} informasi. {advice}".replace(",", "."))
+    st.dataframe({"Informasi": lines}, hide_index=True)

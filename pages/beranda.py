@@ -37,11 +37,10 @@ for text in filter(None, (views.sent_back_text(v, ui.ctx().tz()) for v in todo.d
     st.warning(ui.plain(text))
 if actor.has("ppid") and (todo.stale_berkala or todo.exemptions_ending):
     st.subheader("Pengingat pemutakhiran")
-    for title in todo.stale_berkala:
-        st.warning(ui.plain(f"Informasi berkala belum dimutakhirkan lebih dari 6 bulan: {title}. "
-                            "Perbarui lalu tandai di halaman Klasifikasi."))
-    for text in todo.exemptions_ending:
-        st.warning(ui.plain(f"Masa pengecualian segera berakhir: {text}. Tinjau ulang uji konsekuensinya."))
+    ui.reminders(todo.stale_berkala, "Informasi berkala belum dimutakhirkan lebih dari 6 bulan",
+                    "Perbarui lalu tandai di halaman Klasifikasi.")
+    ui.reminders(todo.exemptions_ending, "Masa pengecualian segera berakhir",
+                    "Tinjau ulang uji konsekuensinya.")
 if actor.has("atasan"):
     st.subheader("DIP menunggu persetujuan Anda")
     for v in todo.to_approve:
