@@ -13,11 +13,13 @@ from lib.domain.models import Actor, SnapshotRow, Version
 from lib.domain.workflow import VERSION_TRANSITIONS, check_transition
 from lib.errors import ValidationError, WorkflowError
 from lib.export import EXPORTERS, render_all
-from lib.export.document import PublicDocument, Signer
+from lib.export.document import FILES_FOLDER, ITEM_FOLDER, PublicDocument, Signer, public_files
+from lib.export.html_item import item_pages
 from lib.files import PRIVATE_DIR, PRIVATE_FILE, check_id, inside, make_dir, write_atomic
 from lib.publish import TARGETS
 from lib.services import audit_trail
 from lib.services.context import AppContext, require_role
+from lib.services.public_files import PublicItem, files_digest, item_files, publication_root
 from lib.services.versions import (
     _fresh, _history, _rows, _save, document_digest, document_letterhead, document_settings, get_version,
 )
@@ -64,14 +66,17 @@ def _diff(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> dv.Vers
     return dv.diff(ctx.register.snapshot(version.base_version_id), rows)
 
 
-def document(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> PublicDocument:
-    """An established version prints the settings frozen into it; a draft, today's settings."""
+def document(ctx: AppContext, version: Version, rows: list[SnapshotRow], files_url: str | None = None) -> PublicDocument:
+    """An established version prints the settings frozen into it; a draft, today's settings.
+
+    ``files_url`` (a publication only): where berkas/ is published, "" when only relative links are known."""
     s = document_settings(ctx, version)
     return PublicDocument(version, rows, s["office_name"], draft=is_draft(version),
                           audit_digest=document_digest(ctx, version),
                           signer=_signer(ctx, version, s), diff=_diff(ctx, version, rows),
                           legal_bases=legal_bases(s), decree_text=s["decree_template"],
-                          settings=s, imported=is_imported(version), letterhead=document_letterhead(ctx, version))
+                          settings=s, imported=is_imported(version), letterhead=document_letterhead(ctx, version),
+                          publication=files_url is not None, files_url=files_url or "")
 
 
 def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str, kind: str = "dip") -> tuple[str, bytes]:
@@ -123,9 +128,11 @@ def signed_decree(ctx: AppContext, version: Version) -> bytes | None:
 
 
 # -- publishing -------------------------------------------------------------------------------
-def publication_files(ctx: AppContext, version: Version) -> dict[str, bytes]:
-    """Every format, the decree, the signed scan, and the audit log's head as the documents saw it."""
-    files = render_all(document(ctx, version, ctx.register.snapshot(version.id)))
+def publication_files(ctx: AppContext, version: Version, files_url: str = "") -> dict[str, bytes]:
+    """Every format, the decree, the signed scan, the audit log's head as the documents saw it, and a page
+    per public item (item/<id>.html) linking the item's files under ``files_url``/berkas/."""
+    doc = document(ctx, version, ctx.register.snapshot(version.id), files_url)
+    files = render_all(doc) | item_pages(doc)
     files[audit_trail.HEAD_FILE] = audit_trail.published_head_file(ctx, version)
     signed = signed_decree(ctx, version)
     if signed:
@@ -170,13 +177,27 @@ def upload(ctx: AppContext, actor: Actor, version_id: str, revision: int, target
         raise WorkflowError("Ada tautan yang tidak dapat dibuka: " + "; ".join(
             f"{r.url} ({r.message})" for r in dead[:10]) + ". Perbaiki, atau centang \"terbitkan meski ada "
             "tautan mati\" bila memang disengaja.")
-    done = TARGETS[target].publish(publication_files(ctx, old), old.id, target_config(ctx), progress)
+    done, shared = _publish(ctx, old, target, progress)
+    pages = [n for n in done.files if n.startswith(ITEM_FOLDER + "/")]
     record = {"url": done.url, "target": target, "tautan_mati": [r.url for r in dead],
-              "berkas": {n: {"ukuran": done.sizes.get(n), "sha256": h} for n, h in done.checksums.items()}}
+              "berkas": {n: {"ukuran": done.sizes.get(n), "sha256": h} for n, h in done.checksums.items()
+                         if n not in pages},
+              "halaman_informasi": len(pages), "berkas_informasi": {"jumlah": len(shared), "sha256": files_digest(shared)}}
     new = old.replace(status="diunggah", uploaded_at=ctx.now().isoformat(timespec="seconds"),
-                      uploaded_by=actor.username, upload_url=done.url, upload_files=done.files,
+                      uploaded_by=actor.username, upload_url=done.url,
+                      upload_files=[n for n in done.files if n not in pages],
                       history=[*old.history, _history(ctx, actor, "diunggah", **record)])
     return _save(ctx, actor, "dip_diunggah", old, new, note=json.dumps(record, ensure_ascii=False)[:2000])
+
+
+def _publish(ctx: AppContext, version: Version, target: str, progress):
+    """The items' files first (berkas/, one stable address per item and file, replaced whole so a file
+    that left the public list is withdrawn), then the version folder whose pages link to them."""
+    config = target_config(ctx)
+    shared = item_files(ctx, ctx.register.snapshot(version.id))
+    files = publication_files(ctx, version, (config.get("base_url") or "") if target != "manual" else "")
+    TARGETS[target].publish(shared, FILES_FOLDER, config, None, latest=False)
+    return TARGETS[target].publish(files, version.id, config, progress), shared
 
 
 @dataclass(frozen=True)
@@ -195,6 +216,16 @@ def latest_published(ctx: AppContext) -> PublicList | None:
     public = dv.dip_rows(rows) + [SnapshotRow(r.version_id, r.item_id, r.nomor, r.kategori,
                                               dv.dik_public(r)) for r in dv.dik_rows(rows)]
     return PublicList(version, public)
+
+
+def published_item(ctx: AppContext, item_id: str) -> PublicItem | None:
+    """For everyone, no login: one item of the last uploaded version. An exempt item shows its public DIK
+    fields only and never a file; an item not in that version is None."""
+    published = latest_published(ctx)
+    row = next((r for r in published.rows if r.item_id == item_id), None) if published else None
+    if row is None:
+        return None
+    return PublicItem(published.version, row, public_files(row), publication_root(published.version))
 
 
 def record_public_url(ctx: AppContext, actor: Actor, version_id: str, url: str, revision: int) -> Version:
