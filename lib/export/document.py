@@ -155,14 +155,18 @@ def size_text(size: int) -> str:
 
 def public_name(filename: str) -> str:
     """A name every web server and SFTP target accepts: ASCII letters, digits, '.', '_', '-'; never hidden."""
-    ascii_name = unicodedata.normalize("NFKD", filename.rpartition("/")[2]).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-._")
-    stem, dot, ext = name.rpartition(".")
+    stem, dot, ext = re.split(r"[/\\]", filename)[-1].rpartition(".")
     if not dot:
-        stem, ext = name, ""
+        stem, ext = ext, ""
     ext = re.sub(r"[^A-Za-z0-9]", "", ext)[:10].lower()
-    stem = (stem[:90].strip("-._") or "berkas")
+    stem = _ascii(stem)[:90].strip("-._") or "berkas"
     return f"{stem}.{ext}" if ext else stem
+
+
+def _ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))  # "é" -> "e"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-._")
 
 
 def public_files(row: SnapshotRow) -> list[PublicFile]:
