@@ -10,6 +10,7 @@ from pathlib import Path
 from lib.domain.audit import EventSigner
 from lib.errors import ConfigError
 from lib.services.context import AppContext
+from lib.store.filestore import LocalFileStore
 from lib.store.sqlite import SqliteRegister
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,4 +123,4 @@ def build_context(folder: Path | str | None = None) -> AppContext:
         raise SystemExit(f"SIDIP_BACKEND={backend} tidak dikenal; gunakan 'local' atau 'sheets'.")
     publish = os.environ.get("SIDIP_PUBLISH_DIR", str(Path(__file__).resolve().parent.parent / "static" / "dip"))
     return AppContext(register, EventSigner(key), key, publish_dir=publish, data_dir=str(folder),
-                      key_source=resolved.source)
+                      key_source=resolved.source, files=LocalFileStore(folder / "berkas"))

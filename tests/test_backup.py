@@ -13,7 +13,7 @@ from lib.bootstrap import build_context
 from lib.domain.audit import verify_chain
 from lib.domain.models import Item, new_id
 from lib.errors import PermissionDenied, SidipError
-from lib.services import admin, backup, items, publishing, versions
+from lib.services import admin, attachments, backup, items, publishing, versions
 from lib.services.context import SYSTEM_ACTOR
 from lib.store import codec
 from tests.conftest import UNIT_A, UNIT_B, classification, submission
@@ -44,6 +44,8 @@ def fill(ctx, people):
     publishing.upload(ctx, people["desk"], v.id, v.revision)
     admin.update_settings(ctx, people["admin"], {"office_name": "KPU Uji", "sla_days": "7"})
     admin.set_holiday_override(ctx, people["admin"], "2026-03-25", "libur", "Libur daerah")
+    first = ctx.register.list_items(ctx.office_id)[0]
+    attachments.attach(ctx, people["ppid"], first.id, "softcopy.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
 
 
 @pytest.fixture
@@ -62,7 +64,8 @@ def test_a_backup_restored_into_an_empty_register_equals_the_original_table_by_t
     fill(ctx, people)
     data = backup.backup_xlsx(ctx, people["admin"])
     original = ctx.register.dump()
-    assert list(original) == ["settings", "holidays", "users", "items", "versions", "version_items", "events"]
+    assert list(original) == ["settings", "holidays", "users", "items", "versions", "version_items", "attachments",
+                             "events"]
     assert all(original.values()), "every table holds data"
     assert original["events"][-1]["action"] == "cadangan_dibuat"  # the backup holds its own record
     counts = backup.restore_xlsx(other, SYSTEM_ACTOR, data)
@@ -118,7 +121,7 @@ def test_a_restore_into_a_register_that_is_not_empty_is_refused_and_changes_noth
         backup.restore_xlsx(ctx, people["admin"], data)
     assert str(err.value) == (
         f"Register tujuan tidak kosong: 2 pengaturan, 1 hari libur, 5 pengguna, 5 informasi, 1 versi DIP, "
-        f"4 baris versi DIP, {len(before['events'])} peristiwa audit. Cadangan hanya dapat dipulihkan "
+        f"4 baris versi DIP, 1 berkas, {len(before['events'])} peristiwa audit. Cadangan hanya dapat dipulihkan "
         "ke register baru yang kosong.")
     assert ctx.register.dump() == before
     backup.restore_xlsx(other, SYSTEM_ACTOR, data)
@@ -295,7 +298,7 @@ def test_the_cli_backs_up_and_restores_a_register_that_then_checks_out(tmp_path,
     assert out.stdout.startswith(f"Cadangan ditulis: {tmp_path / 'cadangan.xlsx'} (")
     counts = out.stdout.splitlines()[1:]
     assert [line.split(":")[0].strip() for line in counts] == [
-        "settings", "holidays", "users", "items", "versions", "version_items", "events"]
+        "settings", "holidays", "users", "items", "versions", "version_items", "attachments", "events"]
 
     done = cli(tmp_path / "baru", "restore", str(tmp_path / "cadangan.xlsx"))
     assert done.returncode == 0, done.stderr

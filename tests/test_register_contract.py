@@ -7,7 +7,7 @@ import gspread
 import pytest
 
 from lib.domain.audit import EventSigner, verify_chain
-from lib.domain.models import Event, Item, SnapshotRow, User, Version
+from lib.domain.models import Attachment, Event, Item, SnapshotRow, User, Version
 from lib.domain.workdays import HolidayOverride
 from lib.errors import ConflictError
 from lib.store.sheets import SheetsRegister
@@ -117,7 +117,9 @@ def test_a_dump_loads_into_an_empty_register_of_the_other_kind_and_back(register
     register.save_item(item.replace(judul="=A"), ev(), item.revision)
     register.save_user(User("budi", "Budi", frozenset({"desk"}), "h", unit="Sekretariat"), ev("budi", entity="user"), None)
     register.save_settings(OFFICE, {"sla_days": "7"}, ev("s", entity="settings"))
+    register.save_attachment(attachment("b1", "=laporan.pdf"), ev("b1", entity="attachment"), None)
     dumped = register.dump()
+    assert [r["filename"] for r in dumped["attachments"]] == ["=laporan.pdf"]
     local = SqliteRegister(tmp_path / "lain.sqlite3", EventSigner(KEY))
     local.init()
     other = sheets_register(SheetsEmulator()) if isinstance(register, SqliteRegister) else local
@@ -178,3 +180,34 @@ def test_a_snapshot_can_be_read_for_one_category_alone(register):
     register.save_version(Version("v1", 2026, status="ditetapkan"), ev("v1", entity="version"), None, rows)
     assert [r.item_id for r in register.snapshot("v1", kategori="dikecualikan")] == ["i2"]
     assert len(register.snapshot("v1")) == 3
+
+
+def attachment(att_id="b1", filename="Laporan 2025.pdf", item_id="i1", **extra) -> Attachment:
+    sha = "ab" + "0" * 62
+    return Attachment(att_id, item_id, OFFICE, filename, "application/pdf", 1234, sha, f"{OFFICE}/ab/{sha}",
+                      "budi", "2026-03-17T02:00:00+00:00", **extra)
+
+
+def test_an_attachment_round_trips_and_lists_by_item_oldest_first(register):
+    first = register.save_attachment(attachment("b1", "=SUM(A1) 0012.pdf"), ev("b1", entity="attachment"), None)
+    register.save_attachment(attachment("b2", "lain.pdf", item_id="i2"), ev("b2", entity="attachment"), None)
+    later = attachment("b3", "ganti.pdf", replaces="b1")
+    later.uploaded_at = "2026-03-18T02:00:00+00:00"
+    third = register.save_attachment(later, ev("b3", entity="attachment"), None)
+    assert first.revision == 1 and register.get_attachment("b1") == first
+    assert register.list_attachments(OFFICE, "i1") == [first, third]
+    assert [a.id for a in register.list_attachments(OFFICE)] == ["b1", "b2", "b3"]
+    assert register.list_attachments("kantor-lain") == [] and register.get_attachment("tidak-ada") is None
+
+
+def test_an_attachment_write_is_revision_checked_and_audited(register):
+    saved = register.save_attachment(attachment(), ev("b1", entity="attachment"), None)
+    replaced = register.save_attachment(saved.replace(status="diganti"), ev("b1", actor="sari", entity="attachment"),
+                                        saved.revision)
+    with pytest.raises(ConflictError, match="Berkas ini sudah diubah oleh sari pada "):
+        register.save_attachment(saved.replace(filename="x.pdf"), ev("b1", entity="attachment"), saved.revision)
+    with pytest.raises(ConflictError, match="sudah ada"):
+        register.save_attachment(attachment(), ev("b1", entity="attachment"), None)
+    assert register.get_attachment("b1") == replaced and replaced.status == "diganti"
+    assert [e.entity_id for e in register.events(OFFICE)] == ["b1", "b1"]
+    assert verify_chain(register.events(OFFICE), EventSigner(KEY)).ok and register.integrity_problems() == []

@@ -308,6 +308,39 @@ class Event:
     mac: str = ""
 
 
+ATTACHMENT_STATES: dict[str, str] = {"aktif": "Aktif", "diganti": "Diganti"}
+
+
+@dataclass
+class Attachment(Record):
+    """One stored softcopy file of an item: what it is (by content), its hash, who gave it and when.
+
+    The bytes live in a file store under ``storage_ref``; a replaced file is kept ("diganti") and its
+    successor names it in ``replaces``. An item's current files are its attachments still "aktif".
+    """
+
+    id: str
+    item_id: str
+    office_id: str = DEFAULT_OFFICE
+    filename: str = ""      # cleaned display name as uploaded, no folders
+    media_type: str = ""    # detected from the content, never from the name
+    size: int = 0
+    sha256: str = ""
+    storage_ref: str = ""   # key in the file store (local content key or Drive file id)
+    uploaded_by: str = ""
+    uploaded_at: str = field(default_factory=utc_now)
+    replaces: str = ""      # id of the attachment this one replaced
+    status: str = "aktif"
+    revision: int = 0
+    updated_at: str = field(default_factory=utc_now)
+    updated_by: str = ""
+
+    def frozen(self) -> dict:
+        """What a DIP version keeps of the file: enough to find the very bytes again by their hash."""
+        return {"id": self.id, "filename": self.filename, "media_type": self.media_type,
+                "size": self.size, "sha256": self.sha256}
+
+
 @dataclass(frozen=True)
 class SnapshotRow:
     """One row of an established version: the item as it was decreed, with its nomor."""

@@ -12,6 +12,7 @@ from lib.domain.models import DEFAULT_OFFICE, Actor, Event
 from lib.domain.workdays import WorkCalendar
 from lib.domain.workflow import ClockSettings
 from lib.errors import PermissionDenied
+from lib.store.filestore import FileStore
 from lib.store.port import Register
 
 DEFAULT_SETTINGS: dict[str, str] = {
@@ -53,6 +54,7 @@ DEFAULT_SETTINGS: dict[str, str] = {
     ], ensure_ascii=False),
     # The decree appointing this office's PPID, cited last under Mengingat; empty = not cited.
     "ppid_appointment_decree": "",
+    "batas_berkas_mb": "20",  # largest softcopy accepted, in MB (.streamlit/config.toml maxUploadSize matches)
     "letterhead": "",  # "kop-surat.png sha256:…" in the data folder; empty = no letterhead
     "decree_template": (
         "Menimbang: bahwa untuk melaksanakan ketentuan Pasal 9, Pasal 10, Pasal 11, dan Pasal 17 "
@@ -88,6 +90,14 @@ class AppContext:
     publish_dir: str = "static/dip"
     data_dir: str = "data"  # local files: setup code, attachments (whatever the register's kind)
     key_source: str = ""    # where the secret key came from (doctor says it)
+    files: FileStore | None = None  # the bytes of stored softcopies (built in lib/bootstrap.py)
+
+    def file_store(self) -> FileStore:
+        """The store of softcopy bytes; by default a private folder under the data folder."""
+        if self.files is None:
+            from lib.store.filestore import LocalFileStore
+            self.files = LocalFileStore(f"{self.data_dir}/berkas")
+        return self.files
 
     def settings(self) -> dict[str, str]:
         return {**DEFAULT_SETTINGS, **self.register.settings(self.office_id)}

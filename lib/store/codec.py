@@ -8,7 +8,7 @@ import types
 import typing
 from datetime import date
 
-from lib.domain.models import Decree, Event, Item, SnapshotRow, User, Version
+from lib.domain.models import Attachment, Decree, Event, Item, SnapshotRow, User, Version
 
 
 def _kind(tp) -> str:
@@ -84,7 +84,7 @@ def from_row(cls, row: typing.Mapping[str, str]):
     return cls(**values)
 
 
-RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event}
+RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event, "attachments": Attachment}
 # Columns added after the first release. A register or backup made before them lacks them: they
 # read as empty, Sheets gets them appended to its header, and a row signs them only when they hold
 # a value, so every signature made before they existed still verifies.

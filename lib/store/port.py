@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from lib.domain.models import Event, Item, SnapshotRow, User, Version
+from lib.domain.models import Attachment, Event, Item, SnapshotRow, User, Version
 from lib.domain.workdays import HolidayOverride
 
 
 class Register(ABC):
     """The office's register of items, versions, users, settings and the audit log."""
 
-    DUMP_TABLES = ("settings", "holidays", "users", "items", "versions", "version_items", "events")
+    DUMP_TABLES = ("settings", "holidays", "users", "items", "versions", "version_items", "attachments",
+                   "events")
 
     @abstractmethod
     def init(self) -> None:
@@ -50,6 +51,14 @@ class Register(ABC):
         when ``kategori`` is given (the dashboard reads only the DIK of a 70,000-row version)."""
 
     @abstractmethod
+    def list_attachments(self, office_id: str, item_id: str | None = None) -> list[Attachment]:
+        """Every stored file of an office (or of one item), current and replaced, oldest first."""
+
+    @abstractmethod
+    def get_attachment(self, attachment_id: str) -> Attachment | None:
+        """The attachment with this id, or None."""
+
+    @abstractmethod
     def get_user(self, username: str) -> User | None:
         """The user with this username, or None."""
 
@@ -78,6 +87,11 @@ class Register(ABC):
     def save_version(self, version: Version, event: Event, expected_revision: int | None,
                      snapshot: list[SnapshotRow] | None = None) -> Version:
         """Insert or update a version; ``snapshot`` (if given) replaces its frozen rows."""
+
+    @abstractmethod
+    def save_attachment(self, att: Attachment, event: Event, expected_revision: int | None) -> Attachment:
+        """Insert (expected_revision None) or update an attachment's record with its audit event;
+        stale revision -> ConflictError. The bytes are put in the file store before, never here."""
 
     @abstractmethod
     def save_user(self, user: User, event: Event, expected_revision: int | None) -> User:

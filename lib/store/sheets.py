@@ -15,7 +15,7 @@ import threading
 import time
 
 from lib.domain.audit import EventSigner
-from lib.domain.models import Event, Item, SnapshotRow, User, Version, utc_now
+from lib.domain.models import Attachment, Event, Item, SnapshotRow, User, Version, utc_now
 from lib.domain.workdays import HolidayOverride
 from lib.errors import ConflictError, SidipError, stale_error
 from lib.store import codec
@@ -190,6 +190,16 @@ class SheetsRegister(SheetsIntegrity, Register):
         snap = [codec.snapshot_row(r) for r in rows]
         return sorted(snap, key=_snapshot_order)
 
+    def list_attachments(self, office_id: str, item_id: str | None = None) -> list[Attachment]:
+        """Attachment rows edited by hand in the Sheet are not read (their hash or place could be forged)."""
+        rows = [r for _, r in self._tables()["attachments"].rows if r.get("office_id") == office_id
+                and item_id in (None, r.get("item_id")) and self._valid("attachments", r)]
+        return sorted((self._record("attachments", r) for r in rows), key=lambda a: (a.uploaded_at, a.id))
+
+    def get_attachment(self, attachment_id: str) -> Attachment | None:
+        _, row = self._tables()["attachments"].find("id", attachment_id)
+        return self._record("attachments", row) if row and self._valid("attachments", row) else None
+
     def get_user(self, username: str) -> User | None:
         """A user row edited by hand (role, hash) fails its MAC and is refused."""
         _, row = self._tables()["users"].find("username", username)
@@ -300,6 +310,9 @@ class SheetsRegister(SheetsIntegrity, Register):
 
     def save_user(self, user: User, event: Event, expected_revision: int | None) -> User:
         return self._save_record("users", user, event, expected_revision, "Pengguna")
+
+    def save_attachment(self, att: Attachment, event: Event, expected_revision: int | None) -> Attachment:
+        return self._save_record("attachments", att, event, expected_revision, "Berkas")
 
     def save_version(self, version, event, expected_revision, snapshot=None) -> Version:
         written = None

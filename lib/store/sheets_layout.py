@@ -4,18 +4,18 @@ from __future__ import annotations
 import hashlib
 import json
 
-from lib.domain.models import Event, Item, User, Version
+from lib.domain.models import Attachment, Event, Item, User, Version
 from lib.store import codec
 
 # Tab names and header words are Indonesian so staff can read the Sheet.
 TABS = {"items": "informasi", "versions": "versi", "users": "pengguna", "events": "riwayat",
-        "version_items": "isi_versi", "settings": "pengaturan", "holidays": "libur"}
+        "version_items": "isi_versi", "settings": "pengaturan", "holidays": "libur", "attachments": "berkas"}
 FIXED = codec.FIXED
-RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event}
-KEYS = {"items": "id", "versions": "id", "users": "username", "events": "id"}
-SIGNED = {"items", "versions", "users"}  # records: a MAC, the event that wrote them, replay checked
+RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event, "attachments": Attachment}
+KEYS = {"items": "id", "versions": "id", "users": "username", "events": "id", "attachments": "id"}
+SIGNED = {"items", "versions", "users", "attachments"}  # records: a MAC, the event that wrote them, replay checked
 PLAIN_SIGNED = set(FIXED)  # isi_versi, pengaturan, libur: a MAC too; an edited row is not read
-ENTITY = {"items": "item", "versions": "version", "users": "user"}  # the audit log's name for each signed tab
+ENTITY = {"items": "item", "versions": "version", "users": "user", "attachments": "attachment"}  # the audit log's name for each signed tab
 HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "created_at": "dibuat_pada",
                 "created_by": "dibuat_oleh", "updated_at": "diubah_pada", "updated_by": "diubah_oleh",
                 "revision": "revisi", "username": "nama_pengguna", "full_name": "nama_lengkap", "roles": "peran",
@@ -23,7 +23,9 @@ HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "create
                 "day": "tanggal", "kind": "jenis", "name": "nama", "version_id": "kode_versi",
                 "item_id": "kode_informasi", "data": "isi", "_mac": "_tanda", "_event": "_peristiwa",
                 "_base": "_revisi_dasar", "_row": "_baris",
-                "frozen": "dibekukan"}
+                "frozen": "dibekukan", "filename": "nama_berkas", "media_type": "jenis_isi", "size": "ukuran",
+                "storage_ref": "lokasi_simpan", "uploaded_by": "diunggah_oleh", "uploaded_at": "diunggah_pada",
+                "replaces": "menggantikan"}
 MAX_BATCH_ROWS = 5000
 CACHE_SECONDS = 50.0  # others' changes (other users, replicas, hand edits) show within a minute
 

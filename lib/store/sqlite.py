@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from lib.domain.audit import EventSigner
-from lib.domain.models import Event, Item, SnapshotRow, User, Version, utc_now
+from lib.domain.models import Attachment, Event, Item, SnapshotRow, User, Version, utc_now
 from lib.domain.workdays import HolidayOverride
 from lib.errors import ConflictError, SidipError, stale_error
 from lib.files import PRIVATE_DIR, PRIVATE_FILE, is_disk_error, make_dir, storage_full
@@ -20,10 +20,11 @@ from lib.store.sqlite_integrity import _ROW_KEYS, TABLE_WORDS, WRITTEN, SqliteIn
 
 SCHEMA_VERSION = "1"
 _HIDDEN = {False: (codec.ROW_MAC,), True: (WRITTEN,)}  # columns a record table / the events table adds
-_KEYS = {"items": "id", "versions": "id", "users": "username"}
+_KEYS = {"items": "id", "versions": "id", "users": "username", "attachments": "id"}
 _DUMP_ORDER = {"settings": '"office_id", "key"', "holidays": '"office_id", "day"', "users": '"username"',
                "items": '"office_id", "created_at", "id"', "versions": '"office_id", "created_at", "id"',
-               "version_items": '"version_id", "item_id"', "events": "seq"}
+               "version_items": '"version_id", "item_id"', "events": "seq",
+               "attachments": '"office_id", "uploaded_at", "id"'}
 
 
 def _table_sql(name: str, cls) -> str:
@@ -47,6 +48,7 @@ _EXTRA_SQL = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE INDEX IF NOT EXISTS items_office_created ON items (office_id, created_at, id)",
     "CREATE INDEX IF NOT EXISTS events_office ON events (office_id, seq)",
+    "CREATE INDEX IF NOT EXISTS attachments_item ON attachments (office_id, item_id, uploaded_at)",
 )
 
 
@@ -157,6 +159,15 @@ class SqliteRegister(SqliteIntegrity, Register):
         snap = [codec.snapshot_row(r) for r in rows]
         return sorted(snap, key=_snapshot_order)
 
+    def list_attachments(self, office_id: str, item_id: str | None = None) -> list[Attachment]:
+        where, args = ("office_id = ?", (office_id,)) if item_id is None else \
+            ("office_id = ? AND item_id = ?", (office_id, item_id))
+        rows = self._rows(f"SELECT * FROM attachments WHERE {where} ORDER BY uploaded_at, id", args)
+        return [codec.from_row(Attachment, dict(r)) for r in rows]
+
+    def get_attachment(self, attachment_id: str) -> Attachment | None:
+        return self._get("attachments", Attachment, attachment_id)
+
     def get_user(self, username: str) -> User | None:
         return self._get("users", User, username)
 
@@ -241,6 +252,12 @@ class SqliteRegister(SqliteIntegrity, Register):
         self._deleted(conn, "version_items", "version_id = ?", (version_id,))
         for r in rows:
             self._put(conn, "version_items", codec.snapshot_cells(r), "INSERT")
+
+    def save_attachment(self, att: Attachment, event: Event, expected_revision: int | None) -> Attachment:
+        with self._tx() as conn:
+            saved = self._upsert(conn, "attachments", att, expected_revision, "Berkas", event.actor)
+            self._append(conn, event)
+        return saved
 
     def save_user(self, user: User, event: Event, expected_revision: int | None) -> User:
         with self._tx() as conn:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from lib.domain.models import Event
 from lib.store import codec
 
-SIGNED_TABLES = ("settings", "holidays", "users", "items", "versions", "version_items")
+SIGNED_TABLES = ("settings", "holidays", "users", "items", "versions", "version_items", "attachments")
 WRITTEN = "_rows"  # on each event: [table, key, MAC] of every row its action wrote ("" = deleted)
 _ROW_KEYS = {"settings": ("office_id", "key"), "holidays": ("office_id", "day"), "users": ("username",),
-             "items": ("id",), "versions": ("id",), "version_items": ("version_id", "item_id")}
+             "items": ("id",), "versions": ("id",), "version_items": ("version_id", "item_id"),
+             "attachments": ("id",)}
 TABLE_WORDS = {"settings": "pengaturan", "holidays": "hari libur", "users": "pengguna",
                "items": "informasi", "versions": "versi DIP", "version_items": "baris versi DIP",
-               "events": "peristiwa audit"}
+               "attachments": "berkas", "events": "peristiwa audit"}
 
 
 def _row_name(table: str, row: dict) -> str:
