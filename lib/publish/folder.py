@@ -54,7 +54,7 @@ def nested_path(folder: Path, name: str) -> Path:
     """``folder/a/b/c`` for a name of at most MAX_DEPTH plain parts (item pages, items' files)."""
     parts = name.split("/") if isinstance(name, str) else [name]
     if len(parts) > MAX_DEPTH:
-        checked_path(folder, name.replace("/", "-"))  # refused with the same message: not a plain name
+        parts = [name]  # too deep: refused below as not a plain name
     path = folder
     for part in parts:
         path = checked_path(path, part)

@@ -30,7 +30,7 @@ def frozen_bytes(ctx: AppContext, row: SnapshotRow, f: PublicFile) -> bytes:
     title = row.data.get("judul") or row.item_id
     att = ctx.register.get_attachment(f.attachment_id) if f.attachment_id else None
     try:
-        data = ctx.files.get(att.storage_ref) if att else None
+        data = ctx.file_store().get(att.storage_ref) if att and att.office_id == ctx.office_id else None
     except (OSError, SidipError, KeyError):
         data = None
     if data is None:
