@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from lib.errors import SidipError
-from lib.services import admin, auth, items, publishing, versions
+from lib.services import admin, attachments, auth, items, publishing, versions
 from lib.services.context import AppContext
 
 UNITS = ("Sekretariat", "Subbagian Perencanaan, Data dan Informasi")
@@ -95,6 +95,7 @@ def _history(ctx: AppContext, p: dict) -> None:
         req = items.open_request(_at(ctx, 60), ppid, officer.unit, judul, "Untuk DIP tahunan")
         sub = items.submit(_at(ctx, 60 - answer_after), officer, req.id,
                            _submission(judul, officer.unit, tahun), req.revision)
+        _attach_softcopy(_at(ctx, 60 - answer_after), officer, sub)
         extra = VOTER_DATA_EXEMPTION if kategori == "dikecualikan" else {}
         items.classify(_at(ctx, 40), ppid, sub.id, _classification(sub, kategori, **extra), sub.revision)
     _publish(ctx, p, tahun)
@@ -126,3 +127,29 @@ def _current(ctx: AppContext, p: dict) -> None:
     items.submit(_at(ctx, 3), datin, wait.id, _submission(wait.judul, datin.unit, tahun), wait.revision)
     unprompted = _submission("Agenda Kegiatan Pimpinan", desk.unit, tahun)
     items.submit_new(_at(ctx, 1), desk, {**unprompted, "info_created_on": _at(ctx, 4).today()})
+    held = attachments.current_by_item(ctx)
+    for item in ctx.register.list_items(ctx.office_id):
+        if item.id not in held:
+            _attach_softcopy(ctx, ppid, item)
+
+
+def _attach_softcopy(ctx: AppContext, actor, item) -> None:
+    """Every demo item gets its softcopy, the exempt one too (kept by the PPID, never published)."""
+    name = "".join(c if c.isalnum() else "-" for c in item.judul.lower()).strip("-")[:60] + ".pdf"
+    attachments.attach(ctx, actor, item.id, name, softcopy_pdf(item.judul, item.unit))
+
+
+def softcopy_pdf(judul: str, unit: str) -> bytes:
+    """A one-page stand-in for the document itself, the same bytes for the same title."""
+    import io
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, invariant=1)
+    page.setTitle(judul)
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(56, 780, judul[:80])
+    page.setFont("Helvetica", 10)
+    page.drawString(56, 760, f"{unit[:90]} - softcopy contoh SIDIP")
+    page.save()
+    return out.getvalue()

@@ -30,14 +30,21 @@ def candidates(items: list[Item], office_id: str) -> Candidates:
     return Candidates(included, [i for i in classified if i.missing_dip_fields()])
 
 
-def build_snapshot(version: Version, items: list[Item]) -> list[SnapshotRow]:
-    """Freeze the items, numbered 1..n within each category in the order they were created."""
+def build_snapshot(version: Version, items: list[Item],
+                   files: dict[str, list[dict]] | None = None) -> list[SnapshotRow]:
+    """Freeze the items, numbered 1..n within each category in the order they were created.
+
+    ``files`` (item id -> its current files as ``Attachment.frozen()``) are frozen under "berkas": the
+    version names each file by its SHA-256, so the very bytes it was decreed with can be found again.
+    """
     rows: list[SnapshotRow] = []
     for category in CATEGORIES:
         in_cat = sorted((i for i in items if i.kategori == category),
                         key=lambda i: (i.created_at, i.id))
         for nomor, item in enumerate(in_cat, start=1):
             data = {name: getattr(item, name) for name in SNAPSHOT_FIELDS}
+            if files is not None:
+                data["berkas"] = list(files.get(item.id, []))
             rows.append(SnapshotRow(version.id, item.id, nomor, category, data))
     return rows
 

@@ -76,8 +76,10 @@ def preview(ctx: AppContext, actor: Actor, version_id: str) -> Preview:
 def _rows(ctx: AppContext, version: Version) -> tuple[list[SnapshotRow], list]:
     if version.status != "draf":
         return ctx.register.snapshot(version.id), []
+    from lib.services.attachments import current_by_item
     found = dv.candidates(ctx.register.list_items(ctx.office_id), ctx.office_id)
-    return dv.build_snapshot(version, found.included), found.incomplete
+    files = {item_id: [a.frozen() for a in atts] for item_id, atts in current_by_item(ctx).items()}
+    return dv.build_snapshot(version, found.included, files), found.incomplete
 
 
 def clean_decree(ctx: AppContext, data: dict) -> Decree:
