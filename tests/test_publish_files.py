@@ -102,3 +102,31 @@ def test_sftp_publishes_item_pages_and_files_in_subfolders_and_keeps_terkini_for
                                          "terkini.txt": b"v1"}
     with pytest.raises(SidipError, match="tidak boleh dipakai"):
         sftp.publish({"item/../../x": b""}, "v2", config_for(server))
+
+
+def test_after_the_demo_and_a_cli_publish_the_folder_holds_every_public_file_and_nothing_of_the_exempt_item(
+        ctx, monkeypatch, capsys):
+    from lib import cli
+    from lib.demo import fill_demo
+    from lib.services.context import SYSTEM_ACTOR
+    fill_demo(ctx)
+    root = Path(ctx.publish_dir)
+    for p in sorted(root.rglob("*"), reverse=True):  # the demo uploads once: start the folder afresh
+        p.unlink() if p.is_file() else p.rmdir()
+    monkeypatch.setattr(cli, "_actor", lambda ctx, name: ctx.register.get_user("ppid.demo").actor())
+    assert cli.cmd_publish(ctx, type("Args", (), {"version": "latest", "target": "folder", "as_user": None,
+                                                  "allow_dead_links": True})()) == 0
+    [version] = ctx.register.list_versions(ctx.office_id)
+    rows = ctx.register.snapshot(version.id)
+    html = (root / version.id / "dip.html").read_text()
+    for row in (r for r in rows if r.kategori != "dikecualikan"):
+        [f] = row.data["berkas"]
+        [published] = (root / "berkas" / row.item_id).iterdir()
+        assert published.read_bytes() == attachments.read(ctx, SYSTEM_ACTOR, f["id"])
+        assert f'href="../berkas/{row.item_id}/{published.name}"' in html and f'href="item/{row.item_id}.html"' in html
+    [exempt] = [r for r in rows if r.kategori == "dikecualikan"]
+    blob = everything(root)
+    for secret in (exempt.item_id, exempt.data["berkas"][0]["filename"], exempt.data["berkas"][0]["sha256"]):
+        assert secret.encode() not in blob
+    assert attachments.read(ctx, SYSTEM_ACTOR, exempt.data["berkas"][0]["id"]) not in blob
+    assert "diunggah" in capsys.readouterr().out

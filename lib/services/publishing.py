@@ -178,16 +178,39 @@ def upload(ctx: AppContext, actor: Actor, version_id: str, revision: int, target
             f"{r.url} ({r.message})" for r in dead[:10]) + ". Perbaiki, atau centang \"terbitkan meski ada "
             "tautan mati\" bila memang disengaja.")
     done, shared = _publish(ctx, old, target, progress)
-    pages = [n for n in done.files if n.startswith(ITEM_FOLDER + "/")]
-    record = {"url": done.url, "target": target, "tautan_mati": [r.url for r in dead],
-              "berkas": {n: {"ukuran": done.sizes.get(n), "sha256": h} for n, h in done.checksums.items()
-                         if n not in pages},
-              "halaman_informasi": len(pages), "berkas_informasi": {"jumlah": len(shared), "sha256": files_digest(shared)}}
+    record = _upload_record(done, shared, target, [r.url for r in dead])
     new = old.replace(status="diunggah", uploaded_at=ctx.now().isoformat(timespec="seconds"),
-                      uploaded_by=actor.username, upload_url=done.url,
-                      upload_files=[n for n in done.files if n not in pages],
+                      uploaded_by=actor.username, upload_url=done.url, upload_files=_documents(done),
                       history=[*old.history, _history(ctx, actor, "diunggah", **record)])
     return _save(ctx, actor, "dip_diunggah", old, new, note=json.dumps(record, ensure_ascii=False)[:2000])
+
+
+def republish(ctx: AppContext, actor: Actor, version_id: str, revision: int, target: str = "folder",
+              progress=None) -> Version:
+    """Write an uploaded version's files again (a cron re-run, a lost or restored web folder): the same
+    version, a fresh copy of its documents, item pages and items' files, recorded like the upload."""
+    old = _fresh(ctx, actor, version_id, revision)
+    require_role(actor, "desk", "ppid")
+    if old.status != "diunggah":
+        raise WorkflowError("Hanya versi yang sudah diunggah yang dapat diterbitkan ulang.")
+    done, shared = _publish(ctx, old, target, progress)
+    record = _upload_record(done, shared, target, [])
+    new = old.replace(upload_url=done.url, upload_files=_documents(done),
+                      history=[*old.history, _history(ctx, actor, "diunggah_ulang", **record)])
+    return _save(ctx, actor, "dip_diunggah_ulang", old, new, note=json.dumps(record, ensure_ascii=False)[:2000])
+
+
+def _documents(done) -> list[str]:
+    """The version's documents by name; item pages are counted, not listed (a register cell has a limit)."""
+    return [n for n in done.files if not n.startswith(ITEM_FOLDER + "/")]
+
+
+def _upload_record(done, shared: dict[str, bytes], target: str, dead: list[str]) -> dict:
+    documents = _documents(done)
+    return {"url": done.url, "target": target, "tautan_mati": dead,
+            "berkas": {n: {"ukuran": done.sizes.get(n), "sha256": done.checksums[n]} for n in documents},
+            "halaman_informasi": len(done.files) - len(documents),
+            "berkas_informasi": {"jumlah": len(shared), "sha256": files_digest(shared)}}
 
 
 def _publish(ctx: AppContext, version: Version, target: str, progress):
@@ -246,7 +269,7 @@ def record_public_url(ctx: AppContext, actor: Actor, version_id: str, url: str, 
 
 def _published_checksum(version: Version, name: str) -> str:
     """The checksum recorded when the files were prepared (re-rendering would differ: the audit digest moves)."""
-    uploads = [h for h in version.history if h.get("aksi") == "diunggah"]
+    uploads = [h for h in version.history if h.get("aksi") in ("diunggah", "diunggah_ulang")]
     if not uploads or name not in uploads[-1].get("berkas", {}):
         raise WorkflowError("Catatan unggah versi ini tidak memuat checksum; siapkan ulang berkasnya.")
     return uploads[-1]["berkas"][name]["sha256"]
