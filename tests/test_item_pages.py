@@ -56,8 +56,8 @@ def test_the_published_html_links_each_public_item_to_its_page_and_its_files(pub
     html = EXPORTERS["html"].render(published, "dip").decode()
     row = _row(published, "berkala")
     assert f'<a href="item/{row.item_id}.html">Halaman informasi</a>' in html
-    assert (f'<a href="../berkas/{row.item_id}/Renstra-2025-2029-final.pdf" download>Renstra 2025–2029 (final).pdf</a> '
-            "<small>(PDF, 1,5 KB)</small>") in html
+    assert (f'<a href="../berkas/{row.item_id}/Renstra-2025-2029-final.pdf" title="Renstra 2025–2029 (final).pdf" '
+            'download>Berkas PDF</a> <small>(PDF, 1,5 KB)</small>') in html
 
 
 def test_an_exempt_item_has_no_page_and_its_frozen_files_are_never_named(published):
@@ -77,7 +77,8 @@ def test_an_item_page_shows_the_seven_fields_its_files_and_its_version_and_decre
                   "Bentuk Informasi yang Tersedia", "Jangka Waktu Penyimpanan / Retensi Arsip"):
         assert f"<dt>{label}</dt>" in page
     assert "<h1>Rencana Strategis 2025-2029</h1>" in page
-    assert f'href="../../berkas/{row.item_id}/Renstra-2025-2029-final.pdf" download' in page
+    assert (f'<a href="../../berkas/{row.item_id}/Renstra-2025-2029-final.pdf" title="Renstra 2025–2029 (final).pdf" '
+            'download>Renstra 2025–2029 (final).pdf</a> <small>(PDF, 1,5 KB)</small>') in page
     assert ("Bagian dari Daftar Informasi Publik KPU Kabupaten Sarolangun Tahun 2026, ditetapkan dengan Keputusan PPID "
             "KPU Kabupaten Sarolangun Nomor 07/PPID/KPU-SRL/III/2026 tanggal 20 Maret 2026.") in page
     assert '<a href="../dip.pdf">Daftar Informasi Publik (PDF)</a>' in page

@@ -73,9 +73,12 @@ def _link(url: str) -> str:
     return f'<a href="{escape(url)}" title="{escape(url)}" rel="noopener">{escape(host)}</a>'
 
 
-def file_link(f: PublicFile, up: str) -> str:
-    """A published file: its name links to the copy under berkas/, with its type and size (``up``: path to the root)."""
-    return (f'<a href="{up}{escape(f.path)}" download>{escape(f.filename)}</a> '
+def file_link(f: PublicFile, up: str, short: bool = False) -> str:
+    """A published file linking to its copy under berkas/ (``up``: the path to the root), with type and size.
+
+    In the list's narrow Tautan column it reads "Berkas PDF" (the name in its title); on the item page, its name."""
+    text = f"Berkas {f.kind}" if short else f.filename
+    return (f'<a href="{up}{escape(f.path)}" title="{escape(f.filename)}" download>{escape(text)}</a> '
             f'<small>({escape(f.kind)}, {escape(f.size_text)})</small>')
 
 
@@ -97,7 +100,7 @@ def _extra(doc: PublicDocument, row, key: str) -> str:
     if key == "judul":
         return f'<a href="{ITEM_FOLDER}/{escape(row.item_id)}.html">Halaman informasi</a>'
     if key == "tautan":
-        return "<br>".join(file_link(f, "../") for f in public_files(row))
+        return "<br>".join(file_link(f, "../", short=True) for f in public_files(row))
     return ""
 
 
