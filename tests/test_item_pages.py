@@ -11,6 +11,7 @@ from lib.export.document import public_files, public_name, size_text
 from lib.export.html_item import item_pages
 from lib.services import publishing
 from tests.test_exports import doc  # noqa: F401  (the fixture: two public items and one exempt, approved)
+from tests.test_pages import app  # noqa: F401  (pages read the ctx fixture's register)
 
 PDF = {"id": "att-20260301000000000000-0000000a", "filename": "Renstra 2025–2029 (final).pdf",
        "media_type": "application/pdf", "size": 1536, "sha256": "a" * 64}
@@ -116,3 +117,52 @@ def test_a_draft_export_has_no_item_pages_or_file_links(published):
     html = EXPORTERS["html"].render(draft, "dip").decode()
     assert "Halaman informasi" not in html and "berkas/" not in html
     assert "berkas" not in json.loads(EXPORTERS["json"].render(draft, "dip"))["kategori"][0]["informasi"][0]
+
+
+# -- the public page's item view (Streamlit, headless) ---------------------------------------------
+def _item_view(item_id: str):
+    from streamlit.testing.v1 import AppTest
+    from tests.test_pages import ROOT
+    at = AppTest.from_file(str(ROOT / "pages" / "dip.py"), default_timeout=30)
+    at.query_params["item"] = item_id
+    return at.run()
+
+
+def test_the_public_page_opens_an_item_by_its_permalink_with_its_files_and_decree(app, people):  # noqa: F811
+    from lib.services import attachments, versions
+    from tests.softcopy_samples import pdf_bytes
+    from tests.test_exports import DECREE, EXEMPT, add
+    public = add(app, people, "Rencana Strategis 2025-2029")
+    exempt = add(app, people, "Data pribadi pemilih", "dikecualikan", **EXEMPT)
+    attachments.attach(app, people["ppid"], public.id, "Renstra.pdf", pdf_bytes("Renstra"))
+    attachments.attach(app, people["ppid"], exempt.id, "NIK-pemilih.pdf", pdf_bytes("NIK"))
+    v = versions.create_version(app, people["ppid"], 2026)
+    v = versions.establish(app, people["ppid"], v.id, DECREE, v.revision)
+    v = versions.approve(app, people["atasan"], v.id, "", v.revision)
+    v = publishing.upload(app, people["ppid"], v.id, v.revision)
+
+    at = _item_view(public.id)
+    assert not at.exception and [h.value for h in at.header] == ["Rencana Strategis 2025-2029"]
+    shown = [t.value for t in at.text]
+    size = attachments.files_of(app, people["ppid"], public.id)[0].size
+    assert shown == ["KPU Kabupaten Sarolangun", "Nomor: 1",
+                     "Kategori: Informasi yang Wajib Disediakan dan Diumumkan secara Berkala",
+                     "Ringkasan isi informasi: Laporan realisasi anggaran",
+                     "Pejabat / unit yang menguasai informasi: Sekretariat",
+                     "Penanggung jawab pembuatan / penerbitan informasi: Sekretaris",
+                     "Waktu dan tempat pembuatan informasi: Sarolangun, 2026",
+                     "Bentuk informasi yang tersedia: Softcopy dan hardcopy",
+                     "Jangka waktu penyimpanan / retensi arsip: 5 tahun", "Tahun: 2026",
+                     f"Renstra.pdf — PDF, {size_text(size)}",
+                     "DIP Tahun 2026, ditetapkan dengan Keputusan PPID Nomor 07/PPID/KPU-SRL/III/2026 tanggal 20 Maret 2026."]
+    [download] = [b for b in at.get("link_button") if b.proto.label.startswith("Unduh berkas")]
+    assert download.proto.label == f"Unduh berkas 1 (PDF, {size_text(size)})"
+    assert download.proto.url.endswith(f"/berkas/{public.id}/Renstra.pdf")
+
+    hidden = _item_view(exempt.id)
+    words = " ".join(t.value for t in hidden.text)
+    assert "Dasar pengecualian: Pasal 17 huruf h angka 2 UU 14/2008" in words and "NIK-pemilih" not in words
+    assert "Berkas" not in [s.value for s in hidden.subheader]
+
+    gone = _item_view("inf-20990101000000000000-00000000")
+    assert [i.value for i in gone.info] == ["Informasi ini tidak ada dalam Daftar Informasi Publik yang sedang berlaku."]
