@@ -72,3 +72,54 @@ def _permanent_default(item: Item) -> bool:
     """Offered ticked under g-j when no period is recorded; a recorded period keeps it unticked."""
     return item.pengecualian_permanen or (item.pasal17_huruf in MAY_BE_PERMANENT and not item.masa_pengecualian_tahun
                                           and not item.masa_pengecualian_teks)
+
+
+# -- softcopy files -----------------------------------------------------------------------------
+def file_picker(form: str, ctx) -> list:
+    """Inside a form: several softcopies at once; the type list only guides the browser's picker
+    (the content decides), and Streamlit's maxUploadSize stops anything over 200 MB on the way in."""
+    from lib.domain.filetypes import ALLOWED_EXTENSIONS, ALLOWED_WORDS
+    from lib.services.attachments import limit_mb
+    picked = st.file_uploader(f"Softcopy ({ALLOWED_WORDS}; paling besar {limit_mb(ctx)} MB per berkas)",
+                              type=list(ALLOWED_EXTENSIONS), accept_multiple_files=True,
+                              key=f"{ui.key(form, 'berkas')}:{st.session_state.get(f'upl:{form}', 0)}")
+    ui.field_error(form, "berkas")
+    return list(picked or [])
+
+
+def files_ok(form: str, ctx, uploads: list) -> bool:
+    """Before the item is saved: a bad file stops the save, and what was typed stays in the form."""
+    from lib.services import attachments
+    return not uploads or bool(ui.run_action(form, attachments.check_uploads, ctx, uploads))
+
+
+def save_files(form: str, ctx, actor, item_id: str, uploads: list) -> bool:
+    """After the item is saved: store its files; on success the picker is emptied."""
+    from lib.services import attachments
+    if not uploads:
+        return True
+    done = ui.run_action(form, attachments.attach_uploads, ctx, actor, item_id, uploads,
+                         success=f"{len(uploads)} berkas softcopy disimpan.")
+    if done is not None:
+        st.session_state[f"upl:{form}"] = st.session_state.get(f"upl:{form}", 0) + 1
+    return done is not None
+
+
+def file_list(ctx, actor, item: Item) -> None:
+    """The item's current files, each with its download, and the whole history in an expander."""
+    from lib import views
+    from lib.services import attachments
+    current = attachments.files_of(ctx, actor, item.id)
+    st.markdown("**Berkas softcopy**")
+    if not current:
+        st.caption("Belum ada berkas softcopy. Unggah lewat formulir di atas.")
+    for n, att in enumerate(current):
+        row = views.file_rows([att], ctx.tz())[0]
+        left, right = st.columns([4, 1])
+        left.text(f"{att.filename} · {row['Ukuran']} · {row['Jenis']} · {att.uploaded_by} · {row['Waktu']}")
+        right.download_button("Unduh", data=lambda a=att: attachments.read(ctx, actor, a.id), file_name=att.filename,
+                              mime=att.media_type, key=f"unduh-{item.id}-{n}", on_click="ignore")
+    history = attachments.files_of(ctx, actor, item.id, history=True)
+    if len(history) > len(current):
+        with st.expander(f"Riwayat berkas ({len(history)})"):
+            st.dataframe(views.file_rows(history, ctx.tz()), hide_index=True)

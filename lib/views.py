@@ -277,3 +277,12 @@ def public_card(row: SnapshotRow) -> PublicCard:
 def public_table_rows(rows: list[SnapshotRow]) -> list[dict]:
     """One category's table: the category is its heading, so the column goes."""
     return [{k: v for k, v in row.items() if k != "Kategori"} for row in snapshot_rows(rows, protected=False)]
+
+
+def file_rows(files, tz) -> list[dict]:
+    """An item's stored files as the forms list them."""
+    from lib.domain.filetypes import BY_MEDIA_TYPE, human_size
+    return [{"Nama berkas": a.filename, "Ukuran": human_size(a.size),
+             "Jenis": BY_MEDIA_TYPE[a.media_type].label if a.media_type in BY_MEDIA_TYPE else a.media_type,
+             "Diunggah oleh": a.uploaded_by, "Waktu": fstamp(a.uploaded_at, tz),
+             "Status": "Berlaku" if a.status == "aktif" else "Diganti"} for a in files]

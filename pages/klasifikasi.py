@@ -25,10 +25,13 @@ ui.form_error(F)
 with st.form(F):
     data = ui_forms.dip_fields(F, item)
     data.update(ui_forms.classification_fields(F, item))
+    uploads = ui_forms.file_picker(F, ctx)
     if st.form_submit_button("Simpan klasifikasi", type="primary"):
-        ui.run_action(F, items.classify, ctx, actor, item.id, data, item.revision,
-                      success="Informasi diklasifikasi dan didokumentasikan.")
+        if ui_forms.files_ok(F, ctx, uploads) and ui.run_action(F, items.classify, ctx, actor, item.id, data, item.revision,
+                         success="Informasi diklasifikasi dan didokumentasikan."):
+            ui_forms.save_files(F, ctx, actor, item.id, uploads)
         st.rerun()
+ui_forms.file_list(ctx, actor, item)
 
 if item.status == "diklasifikasi":
     refreshed = views.fdate(item.refreshed_on or item.classified_on)

@@ -58,12 +58,17 @@ if actor.has("desk"):
                 "Tanggal informasi dibuat (TTTT-BB-HH, opsional: bila diisi, tenggat 5 hari kerja dihitung)",
                 key=ui.key(F, "created"))
             ui.field_error(F, "info_created_on")
+        uploads = ui_forms.file_picker(F, ctx)
         if st.form_submit_button("Ajukan ke PPID", type="primary"):
-            if item is None:
+            if not ui_forms.files_ok(F, ctx, uploads):
+                done = None
+            elif item is None:
                 done = ui.run_action(F, items.submit_new, ctx, actor, data, success="Informasi diajukan ke PPID.")
             else:
                 done = ui.run_action(F, items.submit, ctx, actor, item.id, data, item.revision,
                                      success="Informasi diajukan ke PPID.")
-            if done:
+            if done and ui_forms.save_files(F, ctx, actor, done.id, uploads):
                 ui.reset_form(F)
             st.rerun()
+    if item is not None:
+        ui_forms.file_list(ctx, actor, item)

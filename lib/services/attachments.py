@@ -20,9 +20,14 @@ def limit_mb(ctx: AppContext) -> int:
 
 
 def attach(ctx: AppContext, actor: Actor, item_id: str, filename: str, data: bytes) -> Attachment:
-    """Store one more softcopy of an item; its type is judged by its content."""
+    """Store one more softcopy of an item; its type is judged by its content. The same bytes given again
+    (a form sent twice) return the file already current, with no second record."""
     item = _writable_item(ctx, actor, item_id)
-    att = _stored(ctx, actor, item, filename, data)
+    kind = filetypes.detect(data, filename, limit_mb(ctx))
+    held = [a for a in current(ctx.register.list_attachments(ctx.office_id, item.id)) if a.sha256 == sha256_of(data)]
+    if held:
+        return held[0]
+    att = _stored(ctx, actor, item, filename, data, kind)
     event = ctx.event(actor, "berkas.unggah", "attachment", att.id, unit=item.unit,
                       after={"item_id": item.id, **att.frozen()})
     return ctx.register.save_attachment(att, event, None)
@@ -34,7 +39,8 @@ def replace(ctx: AppContext, actor: Actor, attachment_id: str, filename: str, da
     item = _writable_item(ctx, actor, old.item_id)
     if old.status != "aktif" or old.id in _replaced_ids(ctx, item.id):
         raise SidipError(f"Berkas \"{old.filename}\" sudah diganti; ganti berkas yang berlaku sekarang.")
-    new = _stored(ctx, actor, item, filename, data).replace(replaces=old.id)
+    kind = filetypes.detect(data, filename, limit_mb(ctx))
+    new = _stored(ctx, actor, item, filename, data, kind).replace(replaces=old.id)
     event = ctx.event(actor, "berkas.ganti", "attachment", new.id, unit=item.unit,
                       before={"item_id": item.id, **old.frozen()}, after={"item_id": item.id, **new.frozen()})
     saved = ctx.register.save_attachment(new, event, None)
@@ -44,6 +50,26 @@ def replace(ctx: AppContext, actor: Actor, attachment_id: str, filename: str, da
                         before={"status": "aktif"}, after={"status": "diganti"}, note=f"diganti oleh {new.id}")
     ctx.register.save_attachment(old.replace(status="diganti"), retired, old.revision)
     return saved
+
+
+def check_uploads(ctx: AppContext, uploads) -> bool:
+    """Judge a form's files (size first, then content) before the item itself is saved, so a bad file
+    never leaves a saved item whose files are missing. Raises ValidationError; True when all pass."""
+    limit = limit_mb(ctx)
+    for upload in uploads:
+        filetypes.check_size(upload.size, limit, f"Berkas \"{filetypes.safe_filename(upload.name)}\"")
+    for upload in uploads:
+        filetypes.detect(upload.getvalue(), upload.name, limit)
+    return True
+
+
+def attach_uploads(ctx: AppContext, actor: Actor, item_id: str, uploads) -> list[Attachment]:
+    """Files from a form (objects with ``name``, ``size`` and ``getvalue()``): every size is checked
+    before any file is read, so a 200 MB upload is refused without holding it in memory twice."""
+    limit = limit_mb(ctx)
+    for upload in uploads:
+        filetypes.check_size(upload.size, limit, f"Berkas \"{filetypes.safe_filename(upload.name)}\"")
+    return [attach(ctx, actor, item_id, upload.name, upload.getvalue()) for upload in uploads]
 
 
 def files_of(ctx: AppContext, actor: Actor, item_id: str, history: bool = False) -> list[Attachment]:
@@ -78,8 +104,8 @@ def current_by_item(ctx: AppContext) -> dict[str, list[Attachment]]:
     return out
 
 
-def _stored(ctx: AppContext, actor: Actor, item: Item, filename: str, data: bytes) -> Attachment:
-    kind = filetypes.detect(data, filename, limit_mb(ctx))
+def _stored(ctx: AppContext, actor: Actor, item: Item, filename: str, data: bytes,
+            kind: filetypes.FileKind) -> Attachment:
     sha = sha256_of(data)
     ref = ctx.file_store().put(ctx.office_id, data, sha)
     return Attachment(new_id("brk"), item.id, ctx.office_id, filetypes.safe_filename(filename), kind.media_type,
