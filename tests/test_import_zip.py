@@ -1,12 +1,10 @@
 """Importing a ZIP that holds the list and the files it names; hostile ZIPs are refused whole."""
-import io
-import zipfile
-
 import pytest
 
 from lib.errors import SidipError, ValidationError
 from lib.reader import MAX_ENTRIES, read_zip
 from lib.services import attachments, importing
+from tests.softcopy_samples import _zip as zipped  # a deflated ZIP of {name: text or bytes}
 from tests.softcopy_samples import image_bytes, pdf_bytes, zip_bomb
 
 HEADER = "Judul Informasi;Ringkasan Isi Informasi;Jenis Informasi;Berkas;Tautan\n"
@@ -16,14 +14,6 @@ LIST = (HEADER + "Rencana Strategis;Renstra lima tahun;Berkala;renstra.pdf;\n"
         "Profil;Profil kantor;Berkala;;https://kpu.example.go.id/profil\n")
 MB = 1024 * 1024
 LK = pdf_bytes("LK")  # made once: a PDF's bytes carry the time it was made
-
-
-def zipped(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 def good_zip() -> bytes:
