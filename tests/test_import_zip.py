@@ -113,3 +113,16 @@ def test_only_the_ppid_imports_a_zip_with_files_and_a_refused_run_writes_nothing
     with pytest.raises(ValidationError, match="Impor ZIP yang melampirkan berkas dilakukan oleh PPID"):
         importing.run(ctx, people["admin"], result, ctx.units()[0], "dip.zip")
     assert nothing_written(ctx)
+
+
+def test_a_zip_imported_as_a_historical_version_freezes_each_items_file_into_it(ctx, people):
+    result = importing.preview(ctx, people["ppid"], "dip.zip", good_zip())
+    done = importing.run(ctx, people["ppid"], result, ctx.units()[0], "dip.zip",
+                         {"tahun": 2025, "nomor_keputusan": "01/PPID/2025", "tanggal_keputusan": "2025-01-10",
+                          "tempat_keputusan": "Sarolangun", "penandatangan": "Ketua PPID"})
+    frozen = {r.data["judul"]: [(f["filename"], f["media_type"]) for f in r.data["berkas"]]
+              for r in ctx.register.snapshot(done.version.id)}
+    assert frozen == {"Rencana Strategis": [("renstra.pdf", "application/pdf")],
+                      "Laporan Keuangan": [("LK 2025.pdf", "application/pdf")],
+                      "Foto Kegiatan": [("foto.png", "image/png")], "Profil": []}
+    assert [e.action for e in ctx.register.events(ctx.office_id)][-2:] == ["dip_historis_diimpor", "impor_dip"]

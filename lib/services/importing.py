@@ -111,15 +111,18 @@ def run(ctx: AppContext, actor: Actor, result: ImportPlan, unit: str, filename: 
     events = [ctx.event(actor, "informasi_diimpor", "item", i.id, unit=i.unit, after={"judul": i.judul,
               "kategori": i.kategori, "baris": r.row, "belum_lengkap": r.incomplete}, note=filename)
               for i, r in zip(items, result.rows)]
-    version, snapshot = _historical(ctx, actor, as_version, items) if as_version else (None, None)
-    summary = {"berkas": filename, "baris": len(items), "ditolak": len(result.rejected),
-               "versi": version.id if version else ""}
-    if version:
-        events.append(ctx.event(actor, "dip_historis_diimpor", "version", version.id,
-                                after={"tahun": version.tahun, "keputusan": version.decree.nomor}))
-    events.append(ctx.event(actor, "impor_dip", "import", filename, after=summary))
-    ctx.register.save_many(items, events, version, snapshot)
-    _attach_all(ctx, actor, result, items, progress)
+    version = _historical_version(ctx, actor, as_version) if as_version else None
+    if version and result.files and result.files.attach:
+        # The version freezes each item's files by hash: the items and their files are saved first.
+        ctx.register.save_many(items, events, None, None)
+        _attach_all(ctx, actor, result, items, progress)
+        ctx.register.save_many([], _closing_events(ctx, actor, result, filename, items, version), version,
+                               dv.build_snapshot(version, items, _frozen_files(ctx)))
+    else:
+        snapshot = dv.build_snapshot(version, items) if version else None
+        ctx.register.save_many(items, events + _closing_events(ctx, actor, result, filename, items, version),
+                               version, snapshot)
+        _attach_all(ctx, actor, result, items, progress)
     if progress:
         progress(1.0, "Selesai")
     return ImportResult(len(items), sum(bool(r.incomplete) for r in result.rows), version,
@@ -144,11 +147,25 @@ def _attach_all(ctx: AppContext, actor: Actor, result: ImportPlan, items: list[I
             progress(0.5 + n / len(result.files.attach) / 2, f"Melampirkan berkas {n}")
 
 
-def _historical(ctx: AppContext, actor: Actor, data: dict, items: list[Item]):
+def _closing_events(ctx: AppContext, actor: Actor, result: ImportPlan, filename: str, items: list[Item],
+                    version: Version | None) -> list:
+    summary = {"berkas": filename, "baris": len(items), "ditolak": len(result.rejected),
+               "versi": version.id if version else "", "berkas_dilampirkan": len(result.files.attach) if result.files else 0}
+    opening = [ctx.event(actor, "dip_historis_diimpor", "version", version.id,
+                         after={"tahun": version.tahun, "keputusan": version.decree.nomor})] if version else []
+    return [*opening, ctx.event(actor, "impor_dip", "import", filename, after=summary)]
+
+
+def _frozen_files(ctx: AppContext) -> dict[str, list[dict]]:
+    from lib.services.attachments import current_by_item
+    return {item_id: [a.frozen() for a in atts] for item_id, atts in current_by_item(ctx).items()}
+
+
+def _historical_version(ctx: AppContext, actor: Actor, data: dict) -> Version:
     """The imported rows as the version they were established as, outside SIDIP's approval."""
     check_transition(VERSION_TRANSITIONS, "import", actor, None)
     decree = clean_decree(ctx, data)
     version = Version(check_id(new_id("dip")), int(data["tahun"]), office_id=ctx.office_id, status="diimpor",
                       decree=decree, created_by=actor.username,
                       history=[{"aksi": "diimpor", "oleh": actor.username, "decree": {"nomor": decree.nomor}}])
-    return version, dv.build_snapshot(version, items)
+    return version
