@@ -14,6 +14,7 @@ from lib.export.document import dip_record
 from lib.services.public_files import PublicItem
 
 ITEM_PARAM = "item"
+LINK_WIDTH = 60  # px of the table's "Halaman" column
 # The seven columns of Perki 1/2021 (with the title above), then the year.
 SEVEN = (("ringkasan", "Ringkasan isi informasi"), ("pejabat_penguasa", "Pejabat / unit yang menguasai informasi"),
          ("penanggung_jawab", "Penanggung jawab pembuatan / penerbitan informasi"),
@@ -53,8 +54,11 @@ def card(row) -> None:
 def table(rows) -> None:
     """One category as a table of the seven columns, each row linking to its item's page."""
     shown = [r | {"Halaman": f"?{ITEM_PARAM}={row.item_id}"} for r, row in zip(views.public_table_rows(rows), rows)]
-    widths = {name: st.column_config.Column(width=w) for name, w in views.PUBLIC_TABLE_WIDTHS.items()}
-    widths["Halaman"] = st.column_config.LinkColumn("Halaman", display_text="Buka", width=60)
+    sizes = {name: w for name, w in views.PUBLIC_TABLE_WIDTHS.items() if shown and name in shown[0]}
+    widest = max(sizes, key=sizes.get, default="")
+    sizes[widest] = sizes.get(widest, LINK_WIDTH) - LINK_WIDTH  # the link column fits in the same width
+    widths = {name: st.column_config.Column(width=w) for name, w in sizes.items()}
+    widths["Halaman"] = st.column_config.LinkColumn("Halaman", display_text="Buka", width=LINK_WIDTH)
     st.dataframe(shown, hide_index=True, column_config=widths)
 
 

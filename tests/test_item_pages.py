@@ -56,7 +56,7 @@ def test_sizes_read_in_indonesian():
 def test_the_published_html_links_each_public_item_to_its_page_and_its_files(published):
     html = EXPORTERS["html"].render(published, "dip").decode()
     row = _row(published, "berkala")
-    assert f'<a href="item/{row.item_id}.html">Halaman informasi</a>' in html
+    assert f'<td class="judul"><a href="item/{row.item_id}.html">Rencana Strategis 2025-2029</a></td>' in html
     assert (f'<a href="../berkas/{row.item_id}/Renstra-2025-2029-final.pdf" title="Renstra 2025–2029 (final).pdf" '
             'download>Berkas PDF</a> <small>(PDF, 1,5 KB)</small>') in html
 
@@ -115,7 +115,7 @@ def test_the_published_json_lists_each_items_id_page_and_files(published):
 def test_a_draft_export_has_no_item_pages_or_file_links(published):
     draft = dataclasses.replace(published, publication=False)
     html = EXPORTERS["html"].render(draft, "dip").decode()
-    assert "Halaman informasi" not in html and "berkas/" not in html
+    assert 'href="item/' not in html and "berkas/" not in html
     assert "berkas" not in json.loads(EXPORTERS["json"].render(draft, "dip"))["kategori"][0]["informasi"][0]
 
 

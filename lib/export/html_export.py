@@ -86,22 +86,22 @@ def links_html(text: str) -> str:
     return "<br>".join(_link(u) for u in text.split("\n") if u.startswith(("http://", "https://")))
 
 
-def _cell(text: str, key: str, extra: str = "") -> str:
+def _cell(text: str, key: str, doc: PublicDocument | None = None, row=None) -> str:
     label = f' data-label="{escape(_CARD_LABELS[key])}"' if key in _CARD_LABELS else ""
     css = key + (" lebar" if key.startswith("konsekuensi") else "")
-    text = links_html(text) if key == "tautan" else escape(text)
-    return f'<td class="{css}"{label}>{"<br>".join(filter(None, [text, extra]))}</td>'
+    content = links_html(text) if key == "tautan" else escape(text)
+    if doc is not None and row is not None and doc.publication:
+        content = _published(content, key, row)
+    return f'<td class="{css}"{label}>{content}</td>'
 
 
-def _extra(doc: PublicDocument, row, key: str) -> str:
-    """In a publication: the title links to the item's page, the Tautan cell lists the item's files."""
-    if row is None or not doc.publication:
-        return ""
+def _published(content: str, key: str, row) -> str:
+    """In a publication the title links to the item's page and the Tautan cell lists the item's files."""
     if key == "judul":
-        return f'<a href="{ITEM_FOLDER}/{escape(row.item_id)}.html">Halaman informasi</a>'
+        return f'<a href="{ITEM_FOLDER}/{escape(row.item_id)}.html">{content}</a>'
     if key == "tautan":
-        return "<br>".join(file_link(f, "../", short=True) for f in public_files(row))
-    return ""
+        return "<br>".join(filter(None, [content, *(file_link(f, "../", short=True) for f in public_files(row))]))
+    return content
 
 
 def _table(caption: str, columns, keys, records: list[tuple[dict, object]], group: str,
@@ -109,7 +109,7 @@ def _table(caption: str, columns, keys, records: list[tuple[dict, object]], grou
     cols = "".join(f'<col style="width:{_WIDTHS.get(k, 10)}%">' for k in keys)
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
     short = escape(_SHORT.get(caption, caption))
-    body = "".join(f'<tr data-jenis="{short}">' + " ".join(_cell(r[k], k, doc and _extra(doc, row, k)) for k in keys)
+    body = "".join(f'<tr data-jenis="{short}">' + " ".join(_cell(r[k], k, doc, row) for k in keys)
                    + "</tr>" for r, row in records)
     if not records:
         body = (f'<tr class="kosong" data-jenis="{short}"><td colspan="{len(columns)}">'
