@@ -142,9 +142,14 @@ def cmd_export(ctx: AppContext, args) -> int:
 def cmd_publish(ctx: AppContext, args) -> int:
     from lib.services import publishing
     actor = _actor(ctx, args.as_user)
-    version = _pick_version(ctx, args.version, ("disetujui",))
-    done = publishing.upload(ctx, actor, version.id, version.revision, args.target,
-                             dead_links_ok=args.allow_dead_links)
+    approved = any(v.status == "disetujui" for v in ctx.register.list_versions(ctx.office_id))
+    version = _pick_version(ctx, args.version, ("disetujui", "diunggah") if args.version != "latest" else
+                            ("disetujui",) if approved else ("diunggah",))
+    if version.status == "diunggah":  # nothing new approved: the current version's files are written again
+        done = publishing.republish(ctx, actor, version.id, version.revision, args.target)
+    else:
+        done = publishing.upload(ctx, actor, version.id, version.revision, args.target,
+                                 dead_links_ok=args.allow_dead_links)
     print(f"{done.label} diunggah ke {done.upload_url or '(target manual: catat alamat publiknya)'}; "
           f"{len(done.upload_files)} berkas.")
     return 0

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
+from dataclasses import dataclass
 
 from lib.domain.validation import clean_text
 from lib.errors import SidipError
@@ -92,3 +95,95 @@ def _text(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return str(value).strip()
+
+
+# -- a ZIP holding the list and the files it names ------------------------------------------------------
+MAX_ENTRIES = 1000
+MAX_TOTAL_BYTES = 200 * 1024 * 1024   # everything unpacked, in memory: bounded whatever the headers say
+_LISTS = (".csv", ".xlsx", ".xlsm")
+_UNSAFE = re.compile(r"(^|/)\.\.(/|$)|^[A-Za-z]:|^/|[\x00-\x1f\x7f]")
+NOTHING = "Tidak ada yang diimpor."
+
+
+@dataclass(frozen=True)
+class ZipBundle:
+    list_name: str
+    list_data: bytes
+    files: dict[str, bytes]   # path inside the ZIP (common top folder removed) -> bytes; the list excluded
+
+
+def read_zip(data: bytes, file_limit: int) -> ZipBundle:
+    """The list and its files from a ZIP, refusing the whole ZIP when one entry is unsafe: a name leaving
+    its folder, too many entries, an entry larger than ``file_limit`` bytes (checked on the declared size
+    and again while reading), an encrypted or broken entry."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = _entries(archive, file_limit)
+        files = {name: _read_entry(archive, info, file_limit) for name, info in entries.items()}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError) as err:
+        raise ReadError(f"Berkas ZIP rusak atau tidak dapat dibaca ({type(err).__name__}). {NOTHING}") from err
+    name = _list_name(files)
+    return ZipBundle(name, files.pop(name), files)
+
+
+def _entries(archive: zipfile.ZipFile, file_limit: int) -> dict[str, zipfile.ZipInfo]:
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise ReadError(f"ZIP berisi {len(infos)} entri; paling banyak {MAX_ENTRIES}. {NOTHING}")
+    kept = {}
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        if _UNSAFE.search(name):
+            raise ReadError(f"ZIP berisi nama berkas yang tidak aman (\"{name[:80]!s}\"): nama tidak boleh keluar "
+                            f"dari foldernya. {NOTHING}")
+        if info.is_dir() or name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("."):
+            continue
+        _check_declared(info, name, file_limit)
+        if name.casefold() in (k.casefold() for k in kept):
+            raise ReadError(f"ZIP memuat \"{name[:80]}\" dua kali. {NOTHING}")
+        kept[name] = info
+    if sum(i.file_size for i in kept.values()) > MAX_TOTAL_BYTES:
+        raise ReadError(f"Isi ZIP lebih dari {MAX_TOTAL_BYTES // 1_048_576} MB setelah dibuka. {NOTHING}")
+    return _without_top_folder(kept)
+
+
+def _check_declared(info: zipfile.ZipInfo, name: str, file_limit: int) -> None:
+    if info.flag_bits & 0x1:
+        raise ReadError(f"\"{name[:80]}\" di dalam ZIP terkunci kata sandi; buat ZIP tanpa kata sandi. {NOTHING}")
+    if info.file_size > max(file_limit, MAX_BYTES):
+        raise ReadError(_too_large(name, file_limit))
+
+
+def _too_large(name: str, file_limit: int) -> str:
+    return (f"\"{name[:80]}\" di dalam ZIP lebih dari {file_limit // 1_048_576} MB setelah dibuka "
+            f"(mungkin ZIP bom). {NOTHING}")
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_limit: int) -> bytes:
+    """Read at most one byte past the limit: a header that lies about the size cannot make us read more."""
+    limit = max(file_limit, MAX_BYTES) if info.filename.lower().endswith(_LISTS) else file_limit
+    with archive.open(info) as entry:
+        data = entry.read(limit + 1)
+    if len(data) > limit:
+        raise ReadError(_too_large(info.filename, limit))
+    return data
+
+
+def _without_top_folder(entries: dict[str, zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+    """A zipped folder ("DIP 2025/…") reads as its content."""
+    tops = {name.split("/", 1)[0] for name in entries}
+    if len(tops) == 1 and all("/" in name for name in entries):
+        return {name.split("/", 1)[1]: info for name, info in entries.items()}
+    return entries
+
+
+def _list_name(files: dict[str, bytes]) -> str:
+    """The list: the one spreadsheet at the top of the ZIP (the one named DIP or daftar, if there are several)."""
+    lists = [n for n in files if "/" not in n and n.lower().endswith(_LISTS)]
+    if len(lists) > 1:
+        lists = [n for n in lists if re.search(r"dip|daftar", n, re.IGNORECASE)] or lists
+    if len(lists) != 1:
+        found = ", ".join(lists[:5]) or "tidak ada"
+        raise ReadError("ZIP harus memuat tepat satu daftar (CSV atau XLSX) di tingkat teratas, sebaiknya bernama "
+                        f"DIP atau daftar (ditemukan: {found}). {NOTHING}")
+    return lists[0]

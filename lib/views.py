@@ -215,6 +215,14 @@ def rejected_rows(result) -> list[dict]:
 
 
 # -- the public page (pages/dip.py) -----------------------------------------------------------------
+def file_match_rows(files) -> list[dict]:
+    """A ZIP import's files that go nowhere: named by a row but absent, or present but named by no row."""
+    return ([{"Baris": str(row), "Berkas": name, "Keterangan": "disebut di daftar, tidak ada di ZIP"}
+             for row, name in files.missing]
+            + [{"Baris": "-", "Berkas": name, "Keterangan": "ada di ZIP, tidak disebut baris mana pun"}
+               for name in files.unused])
+
+
 NO_MATCH = "Tidak ada informasi yang cocok dengan pencarian."
 _DOCUMENTS = {"dip": "Daftar Informasi Publik", "keputusan": "Keputusan PPID",
               "dik": "Daftar Informasi yang Dikecualikan"}

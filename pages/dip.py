@@ -5,8 +5,9 @@ on a laptop alike); "Tabel" gives the PPID the familiar sortable tables. User te
 """
 import streamlit as st
 
-from lib import ui, views
+from lib import ui, ui_public, views
 from lib.domain.models import CATEGORIES, PUBLIC_CATEGORIES
+from lib.services import publishing
 
 # Our own fixed markup (no user text): the page's language for screen readers (Streamlit's shell says
 # "en"), and the cards' style: the title in bold, the facts smaller.
@@ -18,47 +19,24 @@ CARD_STYLE = """<script>document.documentElement.lang = "id";</script>
 VIEWS = {"kartu": "Kartu", "tabel": "Tabel"}
 
 
-def downloads(version) -> None:
-    links = views.download_links(version)
-    main = [link for link in links if link[0].endswith("(PDF)")]
-    with st.container(horizontal=True):
-        for label, url in main:
-            st.link_button(label, url, icon=":material/download:")
-    with st.expander("Format lain (HTML, Excel, CSV, JSON)"):
-        for label, url in links:
-            if (label, url) not in main:
-                st.link_button(label, url)
-
-
-def card(row) -> None:
-    c = views.public_card(row)
-    with st.container(border=True, key=f"kartu-{row.item_id}", gap=None):
-        st.container(key=f"judul-{row.item_id}").text(c.title)
-        if c.summary:
-            st.text(c.summary)
-        facts = st.container(key=f"fakta-{row.item_id}", gap=None)
-        for line in c.details:
-            facts.text(line)
-        for label, url in c.links:
-            st.link_button(label, url, type="tertiary", icon=":material/open_in_new:")
-
-
 def category(kategori: str, rows: list, as_table: bool, searching: bool) -> None:
     st.header(CATEGORIES[kategori])
     if not rows:
         st.text("Tidak ada informasi" + (" yang cocok dengan pencarian." if searching else " pada kategori ini."))
     elif as_table:
-        widths = {name: st.column_config.Column(width=w) for name, w in views.PUBLIC_TABLE_WIDTHS.items()}
-        st.dataframe(views.public_table_rows(rows), hide_index=True, column_config=widths)
+        ui_public.table(rows)
     else:
         for row in rows:
-            card(row)
+            ui_public.card(row)
 
 
 ctx = ui.ctx()
 st.html(CARD_STYLE, unsafe_allow_javascript=True)
 st.title("Daftar Informasi Publik")
 st.text(ctx.settings()["office_name"])
+if st.query_params.get(ui_public.ITEM_PARAM):
+    ui_public.item_page(publishing.published_item(ctx, st.query_params[ui_public.ITEM_PARAM]))
+    st.stop()
 published = ui.published(ctx)
 if published is None:
     st.info("Daftar Informasi Publik belum diterbitkan. Silakan kembali lagi nanti.")
@@ -67,7 +45,7 @@ v = published.version
 st.text(f"{v.label}, ditetapkan dengan Keputusan PPID Nomor {v.decree.nomor} "
         f"tanggal {views.fdate(v.decree.tanggal)}.")
 if v.upload_url:
-    downloads(v)
+    ui_public.downloads(v)
 left, mid, right = st.columns([3, 2, 1])
 query = left.text_input("Cari informasi", key="dip:cari", placeholder="contoh: laporan keuangan")
 shown = mid.multiselect("Kategori", [*PUBLIC_CATEGORIES, "dikecualikan"], format_func=CATEGORIES.get,

@@ -8,10 +8,11 @@ from lib.services import importing, publishing
 actor = ui.guard("impor")
 ctx = ui.ctx()
 st.title("Impor DIP yang sudah ada")
-st.caption("Unggah DIP kantor Anda (XLSX atau CSV). SIDIP membaca judul kolomnya, menampilkan hasil uji coba, "
-           "dan baru mengimpor setelah Anda setuju. Impor bersifat semua-atau-tidak-sama-sekali.")
+st.caption("Unggah DIP kantor Anda (XLSX atau CSV), atau ZIP berisi daftar itu beserta berkas softcopy yang "
+           "disebut di kolom Berkas. SIDIP membaca judul kolomnya, menampilkan hasil uji coba, dan baru mengimpor "
+           "setelah Anda setuju. Impor bersifat semua-atau-tidak-sama-sekali.")
 ui.flash()
-upload = st.file_uploader("Berkas DIP", type=["xlsx", "csv"], key=ui.key("impor", "berkas"))
+upload = st.file_uploader("Berkas DIP", type=["xlsx", "csv", "zip"], key=ui.key("impor", "berkas"))
 ui.form_error("impor")
 if upload is None:
     st.info("Pilih berkas untuk memulai. Baris judul, baris nomor kolom, baris kelompok kategori dan blok tanda "
@@ -44,6 +45,10 @@ cols[-2].metric("Perlu dilengkapi", sum(bool(r.incomplete) for r in result.rows)
 cols[-1].metric("Ditolak", len(result.rejected))
 if result.rows:
     st.dataframe(views.plan_rows(result), hide_index=True)
+if result.files is not None:
+    st.markdown(f"**Berkas softcopy: {len(result.files.attach)} akan dilampirkan**")
+    if result.files.missing or result.files.unused:
+        st.dataframe(views.file_match_rows(result.files), hide_index=True)
 if result.rejected or result.ignored:
     st.markdown("**Baris yang ditolak atau diabaikan, beserta alasannya**")
     st.dataframe(views.rejected_rows(result), hide_index=True)
@@ -71,5 +76,6 @@ if st.button(f"Impor {len(result.rows)} baris", type="primary", key="impor:jalan
     if done:
         ui.reset_form("impor")  # a fresh uploader: the same file cannot be imported twice by a second click
         st.session_state["flash_ok"] = (f"{done.items} informasi diimpor; {done.incomplete} perlu dilengkapi di "
-                                        "halaman Klasifikasi." + (" Versi historis dicatat." if done.version else ""))
+                                        "halaman Klasifikasi." + (" Versi historis dicatat." if done.version else "")
+                                        + (f" {done.files} berkas dilampirkan." if done.files else ""))
     st.rerun()

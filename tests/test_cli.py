@@ -68,7 +68,7 @@ def test_demo_fills_every_state_and_the_audit_chain_checks_out(tmp_path):
     assert again.returncode == 1 and "hanya untuk register kosong" in again.stderr
 
 
-def test_export_writes_each_format_of_the_latest_version_and_publish_refuses_without_approval(tmp_path):
+def test_export_writes_each_format_of_the_latest_version_and_publish_rewrites_the_uploaded_one(tmp_path):
     assert cli(tmp_path, "demo").returncode == 0
     for fmt in ("html", "pdf", "xlsx", "csv", "json", "keputusan"):
         out = cli(tmp_path, "export", "--format", fmt, "--list", "dik", "--out", str(tmp_path))
@@ -76,8 +76,8 @@ def test_export_writes_each_format_of_the_latest_version_and_publish_refuses_wit
     names = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
     assert names == ["dik.csv", "dik.html", "dik.json", "dik.pdf", "dik.xlsx", "keputusan.pdf"]
     assert b"Data pribadi pemilih" in (tmp_path / "dik.html").read_bytes()
-    refused = cli(tmp_path, "publish")
-    assert refused.returncode == 1 and "Belum ada versi DIP yang disetujui." in refused.stderr
+    again = cli(tmp_path, "publish")  # nothing new approved: the demo's uploaded version is written again
+    assert again.returncode == 0 and "DIP Tahun" in again.stdout and " diunggah ke " in again.stdout
     missing = cli(tmp_path, "export", "--format", "pdf", "--version", "dip-tidak-ada", "--out", str(tmp_path))
     assert missing.returncode == 1 and "Versi dip-tidak-ada tidak ditemukan." in missing.stderr
 

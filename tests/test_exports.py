@@ -198,7 +198,9 @@ def test_a_manual_upload_is_checked_against_the_files_prepared(ctx, people, doc,
     v = publishing.upload(ctx, people["ppid"], doc.version.id, doc.version.revision, target="manual")
     assert v.upload_url == ""
     prepared = tmp_path / "publik" / "manual" / v.id
-    assert sorted(p.name for p in prepared.iterdir()) == sorted(v.upload_files)
+    assert sorted(p.name for p in prepared.iterdir() if p.is_file()) == sorted(v.upload_files)
+    assert sorted(p.name for p in (prepared / "item").iterdir()) == sorted(f"{r.item_id}.html" for r in doc.rows
+                                                                          if r.kategori != "dikecualikan")
     cms = tmp_path / "cms"
     cms.mkdir()
     (cms / "dip.html").write_bytes((prepared / "dip.html").read_bytes())

@@ -47,6 +47,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                             "pertimbangan kepentingan publik", "akibat apabila ditutup"),
     "masa_pengecualian": ("jangka waktu pengecualian", "masa pengecualian", "jangka waktu dikecualikan",
                           "lama pengecualian"),
+    "berkas": ("berkas", "nama berkas", "nama file", "file", "berkas softcopy", "file softcopy", "lampiran",
+               "nama berkas softcopy", "berkas lampiran"),
     "abaikan": ("status publikasi", "status", "aksi", "keterangan publikasi"),
 }
 FIELD_NAMES = {"abaikan": "(diabaikan)", "dasar_pengecualian": "Dasar pengecualian (Pasal 17 / UU lain)",
@@ -54,7 +56,7 @@ FIELD_NAMES = {"abaikan": "(diabaikan)", "dasar_pengecualian": "Dasar pengecuali
                "masa_pengecualian": "Jangka waktu pengecualian", "catatan_ppid": "Keterangan (catatan PPID)", "cetak": "Bentuk: Cetak (centang)", "rekam": "Bentuk: Rekam (centang)",
                "online": "Bentuk: Online (centang)", "tempat": "Tempat pembuatan", "waktu": "Waktu pembuatan",
                "nomor": "Nomor", "judul": "Judul informasi", "kategori": "Kategori", "tahun": "Tahun",
-               "tautan": "Tautan", **DIP_FIELDS}
+               "tautan": "Tautan", "berkas": "Berkas (nama file di dalam ZIP)", **DIP_FIELDS}
 TICKS = {"cetak": "Cetak", "rekam": "Rekam", "online": "Online"}
 _TICK_MARKS = {"v", "√", "✓", "✔", "x", "ya", "ada", "1", "y"}
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from lib.domain.grounds import looks_like_ground, parse_ground, parse_period
+from lib.domain.import_files import FileMatch, looks_like_file, names_in
 from lib.domain.models import CATEGORIES, DIP_FIELDS, TEXT_LIMITS, exemption_gaps
 from lib.domain.import_headers import (
     FIELD_NAMES, TICKS, _TICK_MARKS, Mapping, _cell, category_of, find_header, normalise,
@@ -48,6 +49,8 @@ class ImportPlan:
     rows: list[PlannedRow]
     rejected: list[Rejected]
     ignored: list[Rejected]       # signature block, empty and column-number rows: not data
+    files: FileMatch | None = None                        # a ZIP import: which entry goes to which row
+    file_data: dict[str, bytes] = field(default_factory=dict, repr=False)  # a ZIP import: entry -> bytes
 
     def counts(self) -> dict[str, int]:
         return {k: sum(r.fields["kategori"] == k for r in self.rows) for k in CATEGORIES}
@@ -158,6 +161,9 @@ def _finish(row: PlannedRow, group: str | None, rows: list, rejected: list) -> N
     out["bentuk"] = _bentuk(f)
     out["waktu_tempat"], out["tahun"] = _place_and_year(f, row)
     out["tautan"] = _links(f.get("tautan", ""), row)
+    named = names_in(f.get("berkas", "")) + [t for t in _tokens(f.get("tautan", "")) if looks_like_file(t)]
+    if named:
+        out["berkas"] = list(dict.fromkeys(named))  # attached from the ZIP, never stored as item text
     if kategori == "dikecualikan":
         out |= _exemption(f, row)
     row.fields = out
@@ -198,8 +204,14 @@ def _place_and_year(f: dict, row: PlannedRow) -> tuple[str, int | None]:
     return combined, int(found.group(1)) if found else None
 
 
+def _tokens(text: str) -> list[str]:
+    """Addresses split at any space; a line that is a file's path stays whole (its name may have spaces)."""
+    lines = [line.strip() for line in text.split("\n")]
+    return [t for line in lines for t in ([line] if looks_like_file(line) else line.split()) if t]
+
+
 def _links(text: str, row: PlannedRow) -> str:
-    links = [t.strip() for t in re.split(r"[\n\s]+", text) if t.strip()]
+    links = [t for t in _tokens(text) if not looks_like_file(t)]  # a file's path is a file to attach
     good = [u for u in links if u.lower().startswith(("http://", "https://"))]
     for bad in (u for u in links if u not in good):
         row.warnings.append(f"Tautan \"{bad[:60]}\" bukan alamat http/https lengkap; tidak diimpor.")

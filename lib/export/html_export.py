@@ -11,7 +11,10 @@ from urllib.parse import urlparse
 from lib.domain.models import CATEGORIES
 from lib.domain.workdays import format_date_id
 from lib.export import Exporter, register
-from lib.export.document import DIK_COLUMNS, DIK_KEYS, DIP_COLUMNS, DIP_KEYS, LISTS, PublicDocument
+from lib.export.document import (
+    DIK_COLUMNS, DIK_KEYS, DIP_COLUMNS, DIP_KEYS, ITEM_FOLDER, LISTS, PublicDocument, PublicFile, dip_record,
+    public_files,
+)
 
 NO_MATCH = "Tidak ada informasi yang cocok dengan pencarian."
 
@@ -70,21 +73,44 @@ def _link(url: str) -> str:
     return f'<a href="{escape(url)}" title="{escape(url)}" rel="noopener">{escape(host)}</a>'
 
 
-def _cell(text: str, key: str) -> str:
+def file_link(f: PublicFile, up: str, short: bool = False) -> str:
+    """A published file linking to its copy under berkas/ (``up``: the path to the root), with type and size.
+
+    In the list's narrow Tautan column it reads "Berkas PDF" (the name in its title); on the item page, its name."""
+    text = f"Berkas {f.kind}" if short else f.filename
+    return (f'<a href="{up}{escape(f.path)}" title="{escape(f.filename)}" download>{escape(text)}</a> '
+            f'<small>({escape(f.kind)}, {escape(f.size_text)})</small>')
+
+
+def links_html(text: str) -> str:
+    return "<br>".join(_link(u) for u in text.split("\n") if u.startswith(("http://", "https://")))
+
+
+def _cell(text: str, key: str, doc: PublicDocument | None = None, row=None) -> str:
     label = f' data-label="{escape(_CARD_LABELS[key])}"' if key in _CARD_LABELS else ""
     css = key + (" lebar" if key.startswith("konsekuensi") else "")
-    if key == "tautan" and text:
-        text = "<br>".join(_link(u) for u in text.split("\n") if u.startswith(("http://", "https://")))
-    else:
-        text = escape(text)
-    return f'<td class="{css}"{label}>{text}</td>'
+    content = links_html(text) if key == "tautan" else escape(text)
+    if doc is not None and row is not None and doc.publication:
+        content = _published(content, key, row)
+    return f'<td class="{css}"{label}>{content}</td>'
 
 
-def _table(caption: str, columns, keys, records: list[dict], group: str) -> str:
+def _published(content: str, key: str, row) -> str:
+    """In a publication the title links to the item's page and the Tautan cell lists the item's files."""
+    if key == "judul":
+        return f'<a href="{ITEM_FOLDER}/{escape(row.item_id)}.html">{content}</a>'
+    if key == "tautan":
+        return "<br>".join(filter(None, [content, *(file_link(f, "../", short=True) for f in public_files(row))]))
+    return content
+
+
+def _table(caption: str, columns, keys, records: list[tuple[dict, object]], group: str,
+           doc: PublicDocument | None = None) -> str:
     cols = "".join(f'<col style="width:{_WIDTHS.get(k, 10)}%">' for k in keys)
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
     short = escape(_SHORT.get(caption, caption))
-    body = "".join(f'<tr data-jenis="{short}">' + " ".join(_cell(r[k], k) for k in keys) + "</tr>" for r in records)
+    body = "".join(f'<tr data-jenis="{short}">' + " ".join(_cell(r[k], k, doc, row) for k in keys)
+                   + "</tr>" for r, row in records)
     if not records:
         body = (f'<tr class="kosong" data-jenis="{short}"><td colspan="{len(columns)}">'
                 "Tidak ada informasi pada kategori ini.</td></tr>")
@@ -115,8 +141,9 @@ def _signature(doc: PublicDocument) -> str:
 
 def _body(doc: PublicDocument, kind: str) -> str:
     if kind == "dik":
-        return _table(LISTS["dik"], DIK_COLUMNS, DIK_KEYS, doc.dik_records(), "dik")
-    return "".join(_table(label, DIP_COLUMNS, DIP_KEYS, rows, label) for label, rows in doc.dip_groups())
+        return _table(LISTS["dik"], DIK_COLUMNS, DIK_KEYS, [(r, None) for r in doc.dik_records()], "dik")
+    return "".join(_table(label, DIP_COLUMNS, DIP_KEYS, [(dip_record(r), r) for r in rows], label, doc)
+                   for label, rows in doc.dip_row_groups())
 
 
 def _filter(doc: PublicDocument, kind: str) -> str:

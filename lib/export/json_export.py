@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from lib.export import Exporter, register
-from lib.export.document import LISTS, PublicDocument
+from lib.export.document import ITEM_FOLDER, LISTS, PublicDocument, public_files
 
 
 def _version(doc: PublicDocument) -> dict:
@@ -15,13 +15,24 @@ def _version(doc: PublicDocument) -> dict:
                 "penandatangan": d.penandatangan, "jabatan": d.jabatan}}
 
 
+def _item(doc: PublicDocument, row) -> dict:
+    """The seven columns; a publication adds the item's id, its page and its files (paths from the version folder)."""
+    record = doc.record(row)
+    if not doc.publication:
+        return record
+    files = [{"nama": f.filename, "jenis": f.kind, "media_type": f.media_type, "ukuran": f.size, "sha256": f.sha256,
+              "alamat": doc.file_url(f) if doc.files_url else f"../{f.path}"} for f in public_files(row)]
+    return record | {"id": row.item_id, "halaman": f"{ITEM_FOLDER}/{row.item_id}.html", "berkas": files}
+
+
 def render(doc: PublicDocument, kind: str) -> bytes:
     body = {"schema": "sidip-dip/1", "jenis": kind, "judul": doc.title(kind), "kantor": doc.office_name,
             "draf": doc.draft, "versi": _version(doc), "jejak_audit": doc.audit_digest}
     if kind == "dik":
         body["informasi"] = doc.dik_records()
     else:
-        body["kategori"] = [{"nama": label, "informasi": rows} for label, rows in doc.dip_groups()]
+        body["kategori"] = [{"nama": label, "informasi": [_item(doc, r) for r in rows]}
+                            for label, rows in doc.dip_row_groups()]
     return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=False).encode("utf-8")
 
 

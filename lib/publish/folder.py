@@ -17,13 +17,15 @@ from lib.files import PUBLIC_DIR, PUBLIC_FILE, inside, is_disk_error, make_dir, 
 from lib.publish import Published, Target, describe, register
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")  # no '/', no '..', no hidden names
+MAX_DEPTH = 3  # berkas/<item id>/<file name>
 
 
-def publish(files: dict[str, bytes], slug: str, config: dict, progress=None) -> Published:
+def publish(files: dict[str, bytes], slug: str, config: dict, progress=None, latest: bool = True) -> Published:
+    """``latest=False`` publishes a folder that is not a version (the items' files) and leaves terkini.txt."""
     root = make_dir(config["root"], PUBLIC_DIR)
     final = checked_path(root, slug)
     for name in files:
-        checked_path(final, name)
+        nested_path(final, name)
     staging = root / f".staging-{slug}-{secrets.token_hex(4)}"
     try:
         make_dir(staging, PUBLIC_DIR)
@@ -34,7 +36,8 @@ def publish(files: dict[str, bytes], slug: str, config: dict, progress=None) -> 
         if is_disk_error(err):
             raise storage_full(f"berkas publikasi {slug}") from err
         raise
-    _point_latest(root, slug)
+    if latest:
+        _point_latest(root, slug)
     return describe(files, f"{config['base_url'].rstrip('/')}/{slug}/dip.html")
 
 
@@ -47,9 +50,22 @@ def checked_path(folder: Path, name: str) -> Path:
     return inside(folder, name)
 
 
+def nested_path(folder: Path, name: str) -> Path:
+    """``folder/a/b/c`` for a name of at most MAX_DEPTH plain parts (item pages, items' files)."""
+    parts = name.split("/") if isinstance(name, str) else [name]
+    if len(parts) > MAX_DEPTH:
+        parts = [name]  # too deep: refused below as not a plain name
+    path = folder
+    for part in parts:
+        path = checked_path(path, part)
+    return path
+
+
 def _write_all(staging: Path, files: dict[str, bytes], progress) -> None:
     for n, (name, content) in enumerate(files.items(), start=1):
-        write_atomic(staging / name, content, PUBLIC_FILE)
+        path = nested_path(staging, name)
+        make_dir(path.parent, PUBLIC_DIR)
+        write_atomic(path, content, PUBLIC_FILE)
         if progress:
             progress(n / len(files), name)
 

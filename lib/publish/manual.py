@@ -18,9 +18,9 @@ from lib.publish import Published, Target, folder, register
 MAX_BYTES = 20 * 1024 * 1024
 
 
-def publish(files: dict[str, bytes], slug: str, config: dict, progress=None) -> Published:
+def publish(files: dict[str, bytes], slug: str, config: dict, progress=None, latest: bool = True) -> Published:
     root = str(Path(config["root"]) / "manual")
-    done = folder.publish(files, slug, {"root": root, "base_url": ""}, progress)
+    done = folder.publish(files, slug, {"root": root, "base_url": ""}, progress, latest)
     return dataclasses.replace(done, url="")  # only the officer knows where the CMS will put them
 
 

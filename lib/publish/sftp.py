@@ -27,14 +27,17 @@ REQUIRED = ("sftp_host", "sftp_user", "sftp_remote_dir", "base_url")
 KEPT = "Berkas yang sudah terbit tidak berubah."
 _WHY = {errno.ENOENT: "tidak ditemukan", errno.EACCES: "akses ditolak oleh server"}
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+MAX_DEPTH = 3  # berkas/<item id>/<file name>
 
 
-def publish(files: dict[str, bytes], slug: str, config: dict, progress=None) -> Published:
+def publish(files: dict[str, bytes], slug: str, config: dict, progress=None, latest: bool = True) -> Published:
+    """``latest=False`` publishes a folder that is not a version (the items' files) and leaves terkini.txt."""
     _check(files, slug, config)
     remote = config["sftp_remote_dir"].rstrip("/") or "/"
     with _session(config) as sftp:
         _upload_and_switch(sftp, files, slug, remote, progress)
-        _point_latest(sftp, remote, slug)
+        if latest:
+            _point_latest(sftp, remote, slug)
     return describe(files, f"{config['base_url'].rstrip('/')}/{slug}/dip.html")
 
 
@@ -51,10 +54,22 @@ def _upload_and_switch(sftp, files: dict[str, bytes], slug: str, remote: str, pr
 
 def _upload(sftp, folder: str, files: dict[str, bytes], progress) -> None:
     sftp.mkdir(folder)
+    made: set[str] = set()
     for n, (name, content) in enumerate(files.items(), start=1):
+        _make_parents(sftp, folder, name, made)
         _named(name, _put, sftp, f"{folder}/{name}", content)
         if progress:
             progress(n / len(files), name)
+
+
+def _make_parents(sftp, folder: str, name: str, made: set[str]) -> None:
+    """item/<id>.html and berkas/<item>/<file>: subfolders of the fresh staging folder, each made once."""
+    parts = name.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        sub = "/".join(parts[:depth])
+        if sub not in made:
+            _named(sub, sftp.mkdir, f"{folder}/{sub}")
+            made.add(sub)
 
 
 def _put(sftp, path: str, content: bytes) -> None:
@@ -152,8 +167,9 @@ def _check(files: dict[str, bytes], slug: str, config: dict) -> None:
         missing.append("sftp_password atau sftp_key_path")
     if missing:
         raise SidipError("Pengaturan SFTP belum lengkap: " + ", ".join(missing) + " belum diisi.")
-    for name in (slug, *files):  # they become remote paths: no '/', no '..', no hidden names
-        if not _SLUG.fullmatch(name):
+    # they become remote paths: plain parts only (the slug one, a file up to MAX_DEPTH), no '..', no hidden names
+    for name, parts in [(slug, [slug]), *((f, f.split("/")) for f in files)]:
+        if len(parts) > MAX_DEPTH or not all(_SLUG.fullmatch(p) for p in parts):
             raise SidipError(f"Nama \"{name}\" tidak boleh dipakai sebagai nama berkas di server.")
 
 

@@ -13,11 +13,13 @@ from lib.domain.models import Actor, SnapshotRow, Version
 from lib.domain.workflow import VERSION_TRANSITIONS, check_transition
 from lib.errors import ValidationError, WorkflowError
 from lib.export import EXPORTERS, render_all
-from lib.export.document import PublicDocument, Signer
+from lib.export.document import FILES_FOLDER, ITEM_FOLDER, PublicDocument, Signer, public_files
+from lib.export.html_item import item_pages
 from lib.files import PRIVATE_DIR, PRIVATE_FILE, check_id, inside, make_dir, write_atomic
 from lib.publish import TARGETS
 from lib.services import audit_trail
 from lib.services.context import AppContext, require_role
+from lib.services.public_files import PublicItem, files_digest, item_files, publication_root
 from lib.services.versions import (
     _fresh, _history, _rows, _save, document_digest, document_letterhead, document_settings, get_version,
 )
@@ -64,14 +66,17 @@ def _diff(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> dv.Vers
     return dv.diff(ctx.register.snapshot(version.base_version_id), rows)
 
 
-def document(ctx: AppContext, version: Version, rows: list[SnapshotRow]) -> PublicDocument:
-    """An established version prints the settings frozen into it; a draft, today's settings."""
+def document(ctx: AppContext, version: Version, rows: list[SnapshotRow], files_url: str | None = None) -> PublicDocument:
+    """An established version prints the settings frozen into it; a draft, today's settings.
+
+    ``files_url`` (a publication only): where berkas/ is published, "" when only relative links are known."""
     s = document_settings(ctx, version)
     return PublicDocument(version, rows, s["office_name"], draft=is_draft(version),
                           audit_digest=document_digest(ctx, version),
                           signer=_signer(ctx, version, s), diff=_diff(ctx, version, rows),
                           legal_bases=legal_bases(s), decree_text=s["decree_template"],
-                          settings=s, imported=is_imported(version), letterhead=document_letterhead(ctx, version))
+                          settings=s, imported=is_imported(version), letterhead=document_letterhead(ctx, version),
+                          publication=files_url is not None, files_url=files_url or "")
 
 
 def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str, kind: str = "dip") -> tuple[str, bytes]:
@@ -123,9 +128,11 @@ def signed_decree(ctx: AppContext, version: Version) -> bytes | None:
 
 
 # -- publishing -------------------------------------------------------------------------------
-def publication_files(ctx: AppContext, version: Version) -> dict[str, bytes]:
-    """Every format, the decree, the signed scan, and the audit log's head as the documents saw it."""
-    files = render_all(document(ctx, version, ctx.register.snapshot(version.id)))
+def publication_files(ctx: AppContext, version: Version, files_url: str = "") -> dict[str, bytes]:
+    """Every format, the decree, the signed scan, the audit log's head as the documents saw it, and a page
+    per public item (item/<id>.html) linking the item's files under ``files_url``/berkas/."""
+    doc = document(ctx, version, ctx.register.snapshot(version.id), files_url)
+    files = render_all(doc) | item_pages(doc)
     files[audit_trail.HEAD_FILE] = audit_trail.published_head_file(ctx, version)
     signed = signed_decree(ctx, version)
     if signed:
@@ -170,13 +177,50 @@ def upload(ctx: AppContext, actor: Actor, version_id: str, revision: int, target
         raise WorkflowError("Ada tautan yang tidak dapat dibuka: " + "; ".join(
             f"{r.url} ({r.message})" for r in dead[:10]) + ". Perbaiki, atau centang \"terbitkan meski ada "
             "tautan mati\" bila memang disengaja.")
-    done = TARGETS[target].publish(publication_files(ctx, old), old.id, target_config(ctx), progress)
-    record = {"url": done.url, "target": target, "tautan_mati": [r.url for r in dead],
-              "berkas": {n: {"ukuran": done.sizes.get(n), "sha256": h} for n, h in done.checksums.items()}}
+    done, shared = _publish(ctx, old, target, progress)
+    record = _upload_record(done, shared, target, [r.url for r in dead])
     new = old.replace(status="diunggah", uploaded_at=ctx.now().isoformat(timespec="seconds"),
-                      uploaded_by=actor.username, upload_url=done.url, upload_files=done.files,
+                      uploaded_by=actor.username, upload_url=done.url, upload_files=_documents(done),
                       history=[*old.history, _history(ctx, actor, "diunggah", **record)])
     return _save(ctx, actor, "dip_diunggah", old, new, note=json.dumps(record, ensure_ascii=False)[:2000])
+
+
+def republish(ctx: AppContext, actor: Actor, version_id: str, revision: int, target: str = "folder",
+              progress=None) -> Version:
+    """Write an uploaded version's files again (a cron re-run, a lost or restored web folder): the same
+    version, a fresh copy of its documents, item pages and items' files, recorded like the upload."""
+    old = _fresh(ctx, actor, version_id, revision)
+    require_role(actor, "desk", "ppid")
+    if old.status != "diunggah":
+        raise WorkflowError("Hanya versi yang sudah diunggah yang dapat diterbitkan ulang.")
+    done, shared = _publish(ctx, old, target, progress)
+    record = _upload_record(done, shared, target, [])
+    new = old.replace(upload_url=done.url, upload_files=_documents(done),
+                      history=[*old.history, _history(ctx, actor, "diunggah_ulang", **record)])
+    return _save(ctx, actor, "dip_diunggah_ulang", old, new, note=json.dumps(record, ensure_ascii=False)[:2000])
+
+
+def _documents(done) -> list[str]:
+    """The version's documents by name; item pages are counted, not listed (a register cell has a limit)."""
+    return [n for n in done.files if not n.startswith(ITEM_FOLDER + "/")]
+
+
+def _upload_record(done, shared: dict[str, bytes], target: str, dead: list[str]) -> dict:
+    documents = _documents(done)
+    return {"url": done.url, "target": target, "tautan_mati": dead,
+            "berkas": {n: {"ukuran": done.sizes.get(n), "sha256": done.checksums[n]} for n in documents},
+            "halaman_informasi": len(done.files) - len(documents),
+            "berkas_informasi": {"jumlah": len(shared), "sha256": files_digest(shared)}}
+
+
+def _publish(ctx: AppContext, version: Version, target: str, progress):
+    """The items' files first (berkas/, one stable address per item and file, replaced whole so a file
+    that left the public list is withdrawn), then the version folder whose pages link to them."""
+    config = target_config(ctx)
+    shared = item_files(ctx, ctx.register.snapshot(version.id))
+    files = publication_files(ctx, version, (config.get("base_url") or "") if target != "manual" else "")
+    TARGETS[target].publish(shared, FILES_FOLDER, config, None, latest=False)
+    return TARGETS[target].publish(files, version.id, config, progress), shared
 
 
 @dataclass(frozen=True)
@@ -197,6 +241,16 @@ def latest_published(ctx: AppContext) -> PublicList | None:
     return PublicList(version, public)
 
 
+def published_item(ctx: AppContext, item_id: str) -> PublicItem | None:
+    """For everyone, no login: one item of the last uploaded version. An exempt item shows its public DIK
+    fields only and never a file; an item not in that version is None."""
+    published = latest_published(ctx)
+    row = next((r for r in published.rows if r.item_id == item_id), None) if published else None
+    if row is None:
+        return None
+    return PublicItem(published.version, row, public_files(row), publication_root(published.version))
+
+
 def record_public_url(ctx: AppContext, actor: Actor, version_id: str, url: str, revision: int) -> Version:
     """Manual target: the officer uploaded the files to the CMS; SIDIP fetches the page and checks it."""
     from lib.domain.validation import clean_text
@@ -215,7 +269,7 @@ def record_public_url(ctx: AppContext, actor: Actor, version_id: str, url: str, 
 
 def _published_checksum(version: Version, name: str) -> str:
     """The checksum recorded when the files were prepared (re-rendering would differ: the audit digest moves)."""
-    uploads = [h for h in version.history if h.get("aksi") == "diunggah"]
+    uploads = [h for h in version.history if h.get("aksi") in ("diunggah", "diunggah_ulang")]
     if not uploads or name not in uploads[-1].get("berkas", {}):
         raise WorkflowError("Catatan unggah versi ini tidak memuat checksum; siapkan ulang berkasnya.")
     return uploads[-1]["berkas"][name]["sha256"]
