@@ -14,6 +14,7 @@ from lib.export.document import dip_record
 from lib.services.public_files import PublicItem
 
 ITEM_PARAM = "item"
+CARDS_PER_PAGE = 50
 LINK_WIDTH = 60  # px of the table's "Halaman" column
 # The seven columns of Perki 1/2021 (with the title above), then the year.
 SEVEN = (("ringkasan", "Ringkasan isi informasi"), ("pejabat_penguasa", "Pejabat / unit yang menguasai informasi"),
@@ -33,6 +34,20 @@ def downloads(version) -> None:
         for label, url in links:
             if (label, url) not in main:
                 st.link_button(label, url)
+
+
+def cards(kategori: str, rows: list) -> None:
+    """A category's cards, ``page_size`` at a time: a list of thousands stays quick to open on a phone,
+    and "Tampilkan lebih banyak" adds the next ones (the search narrows the list first)."""
+    key, page_size = f"dip:kartu-tampil:{kategori}", CARDS_PER_PAGE
+    limit = max(st.session_state.get(key, page_size), page_size)
+    for row in rows[:limit]:
+        card(row)
+    if len(rows) > limit:
+        st.caption(f"Ditampilkan {limit:,} dari {len(rows):,} informasi.".replace(",", "."))
+        if st.button("Tampilkan lebih banyak", key=f"{key}:tombol"):
+            st.session_state[key] = limit + page_size
+            st.rerun()
 
 
 def card(row) -> None:

@@ -26,8 +26,7 @@ def category(kategori: str, rows: list, as_table: bool, searching: bool) -> None
     elif as_table:
         ui_public.table(rows)
     else:
-        for row in rows:
-            ui_public.card(row)
+        ui_public.cards(kategori, rows)
 
 
 ctx = ui.ctx()

@@ -380,3 +380,27 @@ def test_a_sheets_register_revision_moves_at_once_after_its_own_write_and_with_t
     assert reg.revision(OFFICE) == own  # another's change shows with the cache's refill, as every read does
     reg._cache = (reg._cache[0] - CACHE_SECONDS - 1, reg._cache[1])
     assert reg.revision(OFFICE) not in (first, own)
+
+
+def test_the_public_page_shows_a_long_category_a_page_of_cards_at_a_time(app, people, monkeypatch):
+    from lib import ui_public
+    monkeypatch.setattr(ui_public, "CARDS_PER_PAGE", 2)
+    ppid = people["ppid"]
+    for title in ("Laporan Keuangan 2025", "Renstra 2025", "Profil Kantor"):
+        classified(app, people, title)
+    v = versions.create_version(app, ppid, 2026)
+    decree = {"nomor_keputusan": "02/PPID/III/2026", "tanggal_keputusan": date(2026, 3, 17),
+              "tempat_keputusan": "Sarolangun", "penandatangan": "Ketua PPID", "alasan_kelengkapan": "Uji"}
+    v = versions.establish(app, ppid, v.id, decree, v.revision)
+    v = versions.approve(app, people["atasan"], v.id, "Setuju", v.revision)
+    publishing.upload(app, ppid, v.id, v.revision)
+
+    at = open_page(app, "dip")
+    titles = [t for t in values(at.text) if t[:2] in ("1.", "2.", "3.")]
+    assert titles == ["1. Laporan Keuangan 2025", "2. Renstra 2025"]
+    assert "Ditampilkan 2 dari 3 informasi." in values(at.caption)
+    [more] = [b for b in at.button if b.label == "Tampilkan lebih banyak"]
+    more.click().run()
+    titles = [t for t in values(at.text) if t[:2] in ("1.", "2.", "3.")]
+    assert titles == ["1. Laporan Keuangan 2025", "2. Renstra 2025", "3. Profil Kantor"]
+    assert not [b for b in at.button if b.label == "Tampilkan lebih banyak"] and not at.exception
