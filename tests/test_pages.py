@@ -404,3 +404,18 @@ def test_the_public_page_shows_a_long_category_a_page_of_cards_at_a_time(app, pe
     titles = [t for t in values(at.text) if t[:2] in ("1.", "2.", "3.")]
     assert titles == ["1. Laporan Keuangan 2025", "2. Renstra 2025", "3. Profil Kantor"]
     assert not [b for b in at.button if b.label == "Tampilkan lebih banyak"] and not at.exception
+
+
+def test_many_reminders_read_as_one_warning_with_the_count_above_a_table_and_a_few_one_by_one():
+    def script(n):
+        from lib import ui
+        ui.reminders([f"Informasi {i}" for i in range(n)], "Informasi berkala belum dimutakhirkan", "Perbarui.")
+
+    many = AppTest.from_function(script, args=(1900,)).run()
+    assert values(many.warning) == ["Informasi berkala belum dimutakhirkan: 1.900 informasi. Perbarui."]
+    assert many.dataframe[0].value["Informasi"].tolist()[:2] == ["Informasi 0", "Informasi 1"]
+    assert len(many.dataframe[0].value) == 1900
+    few = AppTest.from_function(script, args=(2,)).run()
+    assert values(few.warning) == ["Informasi berkala belum dimutakhirkan: Informasi 0. Perbarui.",
+                                   "Informasi berkala belum dimutakhirkan: Informasi 1. Perbarui."]
+    assert not few.dataframe
