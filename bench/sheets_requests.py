@@ -65,6 +65,7 @@ import gspread  # noqa: E402
 from gspread.utils import ValueInputOption, rowcol_to_a1  # noqa: E402
 
 import lib.store.sheets as sheets_module  # noqa: E402
+import lib.store.sheets_cache as sheets_cache  # noqa: E402
 from lib.domain.audit import EventSigner  # noqa: E402
 from lib.domain.models import DEFAULT_OFFICE, Event, Item, SnapshotRow, User  # noqa: E402
 from lib.errors import ConflictError, stale_error  # noqa: E402
@@ -691,14 +692,14 @@ class Day:
     def running(self):
         """The adapter's cache clock is the simulated one (only lib.store.sheets sees it), new item and
         version ids follow the script, and the emulator answers in compact JSON."""
-        saved = (sheets_module.time, item_service.new_id, version_service.new_id, emulator_module.json)
-        sheets_module.time = types.SimpleNamespace(monotonic=self.clock)
+        saved = (sheets_cache.time, item_service.new_id, version_service.new_id, emulator_module.json)
+        sheets_cache.time = types.SimpleNamespace(monotonic=self.clock)
         item_service.new_id = version_service.new_id = self._new_id
         emulator_module.json = _CompactJson()
         try:
             yield self
         finally:
-            (sheets_module.time, item_service.new_id, version_service.new_id, emulator_module.json) = saved
+            (sheets_cache.time, item_service.new_id, version_service.new_id, emulator_module.json) = saved
 
     def run(self, steps: list[Step]) -> Result:
         started = time.perf_counter()
