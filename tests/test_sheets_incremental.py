@@ -99,6 +99,18 @@ def test_a_truncated_log_falls_back_to_a_whole_read(emu, writer, clock):
     assert reader.event_reads["fallback"] == 1
 
 
+def test_a_log_cut_below_the_rows_held_and_its_grid_shrunk_falls_back_to_a_whole_read(emu, writer, clock):
+    add_items(writer, "i1", "i2", "i3", "i4")
+    reader = reader_of(emu)
+    reader.events(OFFICE)
+    ws = worksheet(emu, "riwayat")
+    ws.delete_rows(3, 5)
+    ws.resize(rows=2)  # the held last row (5) is now beyond the grid: Google answers 400 to that range
+    clock[0] += 61
+    assert [e.entity_id for e in reader.events(OFFICE)] == ["i1"]
+    assert reader.event_reads["fallback"] == 1
+
+
 def test_a_row_deleted_in_the_middle_of_the_log_falls_back_to_a_whole_read(emu, writer, clock):
     add_items(writer, "i1", "i2", "i3")
     reader = reader_of(emu)

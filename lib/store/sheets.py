@@ -213,7 +213,7 @@ class SheetsRegister(SheetsReads, SheetsIntegrity, Register):
     def _save_record(self, tab: str, obj, event: Event, expected: int | None, what: str, written=None):
         key = getattr(obj, KEYS[tab])
         with self._lock:
-            tables = self._read((tab, "events"))
+            tables = self._recent((tab, "events"))
             index, current = tables[tab].find(KEYS[tab], key)
             if tables["events"].find("id", event.id)[0] is not None:  # a retried action: already applied
                 return self._record(tab, current)

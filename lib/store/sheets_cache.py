@@ -17,10 +17,11 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from lib.store.sheets_client import call
+from lib.store.sheets_client import SheetsUnavailable, _status, call
 from lib.store.sheets_layout import CACHE_SECONDS, LIGHT, TABS, WARM_SECONDS, Table, column_letter
 
 NEVER = float("-inf")
+RECENT_SECONDS = 2.0  # a read this recent is as good as a fresh one for a write (the confirming read decides)
 
 
 class TableView:
@@ -79,8 +80,14 @@ class SheetsReads:
         held = None if full or "events" not in self._cache else self._cache["events"][1]
         ranges = [self._events_range(held) if t == "events" and held is not None else f"'{TABS[t]}'"
                   for t in wanted]
-        body = call(self.policy, self._http().values_batch_get, self.sid, ranges,
-                    {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
+        try:
+            body = call(self.policy, self._http().values_batch_get, self.sid, ranges,
+                        {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
+        except SheetsUnavailable as err:  # rows deleted below the held count: the range now exceeds the grid
+            if held is None or _status(err.__cause__) != 400 or "events" not in wanted:
+                raise
+            self.event_reads["fallback"] += 1
+            return self._read(tabs, full=True, warm=warm)
         answers = [vr.get("values", []) for vr in body.get("valueRanges", [])]
         tables = {}
         for t, values in zip(wanted, answers):
@@ -95,6 +102,15 @@ class SheetsReads:
                 self._layout[t] = sorted(table.positions, key=table.positions.get)
             self._cache[t] = (now, table)
         return {t: tables[t] for t in tabs}
+
+    def _recent(self, tabs: tuple[str, ...]) -> dict[str, Table]:
+        """For a write: the tabs as read within ``RECENT_SECONDS`` (by this run, or the confirming read of the
+        write just before), else a fresh read. A writer who slips in between is caught by the confirming read,
+        exactly as one between the read and the write always was."""
+        now = time.monotonic()
+        if all(t in self._cache and now - self._cache[t][0] <= RECENT_SECONDS for t in tabs):
+            return {t: self._cache[t][1] for t in tabs}
+        return self._read(tabs)
 
     @staticmethod
     def _events_range(held: Table) -> str:
