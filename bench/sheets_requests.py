@@ -1,46 +1,57 @@
-"""Benchmark: Google Sheets requests of one scripted working day, SIDIP's adapter against two common patterns.
+"""Benchmark: Google Sheets requests of one scripted working day, SIDIP's adapter against three gspread patterns.
 
-Run: python bench/sheets_requests.py [--items 1000] [--seed N]   (prints figures; not a test)
+Run: python bench/sheets_requests.py [--items 1000] [--staff 20] [--seed N] [--no-scale]   (prints figures)
 
-The day (08:00–16:00 WIB, simulated: a fake clock is driven, nothing sleeps) on the local Sheets emulator
+The day (08:00-16:00 WIB, simulated: a fake clock is driven, nothing sleeps) on the local Sheets emulator
 (tests/sheets_emulator.py) through the real gspread 6.2.1 client:
 
 * a Sheet with 1,000 items (about 700 classified) and their audit trail (~2,600 events);
-* 20 staff — 12 desk, 5 PPID, 2 Atasan PPID, 1 admin — served by 2 app replicas (staff alternate); a
-  Streamlit server shares one register object (st.cache_resource) between its sessions, so one replica is
-  one register with one cache, not one per browser;
-* 40 page views per person spread over the day (800), with a busiest minute at 10:00 when 10 of them open a
-  page within 30 seconds; a page view is the register reads that page needs (the session's user row,
-  then items / versions / snapshot / settings / holidays / events as the page uses them);
-* 100 actions in the SOP's mix, through the real services: 30 requests opened, 34 submissions and
-  resubmissions, 24 classifications, 8 returns, then a DIP version created, established (decree and
-  snapshot), approved and uploaded; an action on an item comes at least 2 minutes after the item's
-  previous change (nobody acts on a change before their page could show it);
+* 20 staff (12 desk, 5 PPID, 2 Atasan PPID, 1 admin) served by 2 app replicas (staff alternate); a Streamlit
+  server shares one register object (st.cache_resource) between its sessions: one replica, one cache;
+* each person logs in before their first step (the login form, the run that checks the password through
+  lib.services.auth, the home page after st.rerun) and out after their last (the run with the sidebar
+  button, then the login form);
+* 40 page views per person (800), with a busiest minute at 10:00 when half the staff open a page within
+  30 seconds; every run reads what app.py's frame reads (the session's user row, settings for the idle
+  timeout, the user list for needs_setup) and then what its page reads;
+* 100 actions in the SOP's mix through the real services (requests opened, submissions, classifications,
+  returns, then a DIP version created, established, approved and uploaded); before each the user opens its
+  page, the click runs the page again (the action sits below its reads) and st.rerun() shows the result;
+  an action on an item comes at least 2 minutes after the item's previous change;
 * 8 hand edits typed into the Sheet (made in the emulator's model: the Sheets UI is not an API request).
 
-The same day runs three ways, with the same freshness rule: a page shows the user's own change at once and
-anyone else's (another user, the other replica, a hand edit) within 60 seconds (tests/test_sheets_freshness.py
-checks the rule for all three):
+The same day runs four ways, with the same freshness rule: a page shows the user's own change at once and
+anyone else's within 60 seconds (tests/test_sheets_freshness.py checks the rule for all four):
 
-(s) SIDIP: lib.store.sheets.SheetsRegister as is (one values.batchGet of every tab, cached 10 s per replica
-    and dropped after its own write; an action = fresh read + one batchUpdate + confirming read).
-(a) naive gspread: per page view (or action) open_by_key, then per tab the page needs worksheet(title) and
-    get_all_records(); a change: append_row for a new row, or find() the row and write each changed cell
-    (update_cell's single-cell values.update, sent RAW so text stays text), then append_row for the event.
+(s) SIDIP: lib.store.sheets.SheetsRegister as is (see lib/store/sheets_cache.py: each tab read when a call
+    first needs it, with the stale small tabs and recently used ones in one values.batchGet, cached 50 s per
+    replica, stale after its own write; the audit log read incrementally; an action = read + one
+    batchUpdate + a confirming read that also refills the cache for the rerun).
+(c) cached gspread: a competent gspread user: spreadsheet and worksheets opened once per replica, each tab
+    cached 50 s (get_all_values), a write reads its tab fresh, writes the row with one values.update (or
+    append_row), appends the event, and clears the cache.
+(a) naive gspread: per script run open_by_key, then per tab worksheet(title) and get_all_records(); a change:
+    append_row, or find() and one update per changed cell, then append_row for the event.
 (b) st-gsheets-connection 0.1.0 (reproduced, not installed: it pins gspread<6): read(worksheet=...) is
-    open_by_key + worksheet + one values.get (get_as_dataframe), cached per replica with ttl=60 s
-    (st.cache_data: shared by the sessions of a server); a change reads the tabs fresh (ttl=0), then
-    update(worksheet=..., data=df) rewrites each whole tab it touches (items or versions, the snapshot, and
-    the events tab): open_by_key + worksheet + clear + resize (set_with_dataframe's _resize_to_minimum
-    always sends one) + values.update of every cell; then st.cache_data.clear() so the user's next page
-    shows the change. Its set_format_with_dataframe also sends one spreadsheets.batchUpdate (repeatCell) per
-    tab rewritten; the emulator does not emulate repeatCell, so that request is NOT sent or counted (shown
-    as "not sent"): the pattern's figure is a lower bound.
+    open_by_key + worksheet + one values.get, cached with ttl=60 s; a change reads its tabs fresh and rewrites
+    each whole tab (clear + resize + values.update), then st.cache_data.clear(). Its format batchUpdate
+    (repeatCell) is not emulated and not sent: counted as "not sent", the figure is a lower bound.
 
-Counted on the emulator: requests (emu.request_count()), cells read / written (emu.counters()), and
-requests per simulated minute. The last line is the summary:
-``requests: sidip=N naive=N gsheets_connection=N ratio_naive=X ratio_gsheets=Y cells_written_ratio_gsheets=Z
-peak_per_minute=P`` (ratios against SIDIP; P = SIDIP's busiest minute).
+Quota: Google's 60 read and 60 write requests a minute per user; the replicas share one service account, so
+one budget. A request beyond it gets the 429 Google sends. Retries as each library does them: SIDIP's own
+(lib/store/sheets_client.py: 5 tries, jittered backoff up to 8 s, then an Indonesian message), gspread's
+BackOffHTTPClient for both gspread patterns (2, 4, 8 ... 128 s, retried as long as the 429s last), none for
+st-gsheets-connection (gspread 5's plain client: the user sees the error). A user shown an error does the
+step again a minute later. Backoff moves the simulated clock: the day ends late.
+
+Counted on the emulator: requests, cells read / written (emu.counters()), requests per simulated minute (429s
+included), 429s, errors users saw, the time the day ended. The patterns must end the day with the same items,
+versions and user rows, or no summary is printed (exit 1). Then the scripted office is scaled (same mix,
+same per-person script, no quota, a smaller register) until each pattern's busiest minute reaches 60.
+Last line: ``requests: sidip=N cached_gspread=N naive=N gsheets_connection=N ratio_cached_gspread=X
+ratio_naive=X ratio_gsheets=X cells_read_ratio_best=X cells_written_ratio_gsheets=X peak_per_minute=N
+max_staff_sidip=N max_staff_cached_gspread=N`` (ratios: the other pattern's figure / SIDIP's;
+cells_read_ratio_best: the lowest cells read of the three baselines / SIDIP's; P = SIDIP's busiest minute).
 """
 from __future__ import annotations
 
