@@ -977,9 +977,11 @@ class Day:
         table = Table("versions", self.emu.get_values(self.world.sid, TABS["versions"]))
         return ",".join(f"{r['id']}:{r['status']}" for _, r in table.rows)
 
-    def final_users(self) -> dict[str, tuple[str, str]]:
+    def final_users(self) -> dict[str, tuple[str, str, str]]:
+        """What a user row says at the end (logged out: token epoch; failed logins; lock), not how often it was
+        written: a login done again after a 429 claims one more attempt, and so one more revision."""
         table = Table("users", self.emu.get_values(self.world.sid, TABS["users"]))
-        return {r["username"]: (r["revision"], r["token_epoch"]) for _, r in table.rows}
+        return {r["username"]: (r["token_epoch"], r["failed_logins"], r["locked_until"]) for _, r in table.rows}
 
     def final_state(self) -> tuple:
         return self.final_items(), self.final_version(), self.final_users()
@@ -1029,7 +1031,7 @@ def report(results: dict[str, Result], steps: list[Step], world: World, limits: 
                  f"emulated; one per tab rewritten): {b.requests + b.not_sent:,} requests in all; "
                  f"{_n(b.cells_cleared)} cells cleared before rewriting.")
     lines.append("  All four ended the day with the same items (status, revision, ringkasan), version status and "
-                 "user rows (revision, token epoch).")
+                 "user rows (token epoch, failed logins, lock).")
     views = kinds["page"]
     lines.append("  Page views served without a request: " + ", ".join(
         f"{r.pattern} {r.cached_views} of {views}" for r in (s, c, a, b)) + ".")
