@@ -887,7 +887,7 @@ class Day:
     def _attempt(self, step: Step):
         """A step that ends in an error (quota exhausted after the library's retries, or none) is done again by
         the user a minute later; a change that had applied before the error then reads as already made."""
-        ids = Counter(self._ids)
+        ids, self._done = Counter(self._ids), {}
         for tries in range(10):
             self._ids = Counter(ids)  # done again, a new request gets the id the script gave it
             try:
@@ -902,6 +902,12 @@ class Day:
                     raise
                 return None
         raise RuntimeError(f"{self.pattern.name}: {step.label} at {step.t:.0f} s never got through")
+
+    def _once(self, phase: str, fn, *args):
+        """A change the step already made before an error is not made again when the user goes on."""
+        if phase not in self._done:
+            self._done[phase] = fn(*args)
+        return self._done[phase]
 
     def _run(self, register, user: str, page: str) -> dict:
         """One script run of a logged-in user: app.py's frame (current_user, keep_alive's settings, needs_setup's
@@ -932,14 +938,14 @@ class Day:
         if s.kind == "login":  # the form, the run that checks the password, st.rerun() to the home page
             self._login_page(register)
             self._login_page(register)
-            auth.login(ctx, s.user, PASSWORD)
+            self._once("login", auth.login, ctx, s.user, PASSWORD)
             return self._run(register, s.user, "beranda")
         if s.kind == "logout":  # the sidebar button's run, then the login form
             self._run(register, s.user, "beranda")
-            auth.logout(ctx, self.people[s.user].actor())
+            self._once("logout", auth.logout, ctx, self.people[s.user].actor())
             return self._login_page(register)
         self._run(register, s.user, ACTION_PAGE[s.kind])  # the click's run reaches the action below the page
-        out = self._act(s, ctx)
+        out = self._once("act", self._act, s, ctx)
         self._run(register, s.user, ACTION_PAGE[s.kind])  # st.rerun(): the page shows the change
         return out
 
