@@ -42,3 +42,27 @@ def test_the_pages_benchmark_fails_without_a_figure_when_a_page_raises(tmp_path)
     assert done.returncode == 1
     assert "Halaman masuk gagal: halaman rusak" in done.stderr
     assert "pages:" not in done.stdout and "Targets" not in done.stdout
+
+
+def test_the_sheets_benchmark_prints_no_summary_when_the_patterns_end_the_day_differently(capsys, monkeypatch):
+    from tests.test_sheets_freshness import bench
+
+    class Forgetful(bench.CachedGspread):
+        """A baseline that loses its item updates: its day cannot be compared with SIDIP's."""
+        @staticmethod
+        def make_register(emu, sid, key, clock):
+            return Forgetful(bench._client(emu), sid, clock)
+
+        def _write(self, tab, key, current, row, event_row):
+            if tab != "items" or current is None:
+                super()._write(tab, key, current, row, event_row)
+
+    day = bench.plan_day
+    monkeypatch.setattr(bench, "plan_day", lambda world, seed: [s for s in day(world, seed) if s.t < 1500])
+    monkeypatch.setattr(bench, "PATTERNS", {"sidip": bench.Sidip, "cached_gspread": Forgetful})
+    code = bench.main(["--items", "30", "--staff", "4", "--no-scale"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "requests:" not in out and "Targets" not in out
+    assert "The patterns ended the day in different states; no summary" in err
+    assert "cached_gspread: 3 items differ from sidip's, e.g. inf-seed-0004 ('diajukan', '1', " in err

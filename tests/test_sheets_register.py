@@ -1,5 +1,6 @@
 """Google Sheets register specifics: hand edits, the request budget, faults and several processes."""
 import multiprocessing
+import types
 
 import gspread
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from lib.domain.audit import EventSigner, verify_chain
 from lib.domain.models import Item, User
 from lib.errors import ConflictError
+from lib.store import sheets_cache
 from lib.store.sheets import SheetsRegister
 from lib.store.sheets_client import RetryPolicy, SheetsUnavailable
 from tests.sheets_emulator import FaultPlan, SheetsEmulator, forwarding_session
@@ -57,13 +59,18 @@ def test_a_hand_edited_item_is_recorded_in_the_audit_log_never_silently_trusted(
     assert [e.action for e in reg.events(OFFICE)].count("diubah_di_luar_aplikasi") == 1
 
 
-def test_an_action_costs_at_most_three_requests_and_a_page_one(emu, reg):
+def test_an_action_costs_three_requests_the_page_after_it_none_and_a_page_a_minute_later_one(emu, reg, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(sheets_cache, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
     item = reg.save_item(Item("i1", "Sekretariat", "A"), ev(), None)
     emu.reset_counters()
     reg.save_item(item.replace(judul="B"), ev(), item.revision)
     assert emu.request_count() == 3
     emu.reset_counters()
-    reg.list_items(OFFICE), reg.list_versions(OFFICE), reg.events(OFFICE), reg.settings(OFFICE)
+    page = lambda: (reg.list_items(OFFICE), reg.list_versions(OFFICE), reg.events(OFFICE), reg.settings(OFFICE))
+    assert page()[0][0].judul == "B" and emu.request_count() == 0  # the confirming read refilled the cache
+    clock[0] += 61
+    page()
     assert emu.request_count() == 1
 
 

@@ -1,8 +1,8 @@
 """Google Sheets as the shared register (gspread 6.x), with the same contract as the local register.
 
-Budget: one ``values.batchGet`` reads every tab (cached briefly, dropped after each write); an action is a
-fresh read, one all-or-nothing ``spreadsheets.batchUpdate`` (the row and its audit event together) and one
-confirming read. Concurrency across processes: every write appends its event with the revision it started
+Budget: one ``values.batchGet`` reads the tabs a call needs, with the stale small ones, and the audit log's
+new rows (see ``sheets_cache``: cached briefly, stale after each write); an action is a fresh read, one
+all-or-nothing ``spreadsheets.batchUpdate`` (the row and its audit event together) and one confirming read. Concurrency across processes: every write appends its event with the revision it started
 from; the first such event in the sheet's (Google-ordered) append order wins, a loser repairs the row it
 may have overwritten and is told who changed it. Rows are found by id, never by a remembered row number;
 values are written as strings (``userEnteredValue.stringValue``), so user text never becomes a formula.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-import time
 
 from lib.domain.audit import EventSigner
 from lib.domain.models import Attachment, Event, Item, SnapshotRow, User, Version, utc_now
@@ -20,6 +19,7 @@ from lib.domain.workdays import HolidayOverride
 from lib.errors import ConflictError, SidipError, stale_error
 from lib.store import codec
 from lib.store.port import Register, stale_item
+from lib.store.sheets_cache import SheetsReads
 from lib.store.sheets_client import RetryPolicy, call
 from lib.store.sheets_integrity import SheetsIntegrity
 from lib.store.sheets_layout import (
@@ -28,7 +28,7 @@ from lib.store.sheets_layout import (
 )
 
 
-class SheetsRegister(SheetsIntegrity, Register):
+class SheetsRegister(SheetsReads, SheetsIntegrity, Register):
     """Adapter over one spreadsheet. ``client`` is a ``gspread.Client`` (its session may be injected)."""
 
     def __init__(self, client, spreadsheet_id: str, signer: EventSigner, key: bytes,
@@ -37,7 +37,7 @@ class SheetsRegister(SheetsIntegrity, Register):
         self.policy = policy or RetryPolicy()
         self._rows = codec.RowSigner(key)
         self._lock = threading.Lock()
-        self._cache: tuple[float, dict[str, Table]] | None = None
+        self._init_cache()
         self._sheet_ids: dict[str, int] = {}
         self._layout: dict[str, list[str]] = {}  # column names in the order the Sheet's header holds them
 
@@ -50,18 +50,6 @@ class SheetsRegister(SheetsIntegrity, Register):
             meta = call(self.policy, self._http().spreadsheets_get, self.sid, {"fields": "sheets.properties"})
             self._sheet_ids = {s["properties"]["title"]: s["properties"]["sheetId"] for s in meta.get("sheets", [])}
         return self._sheet_ids
-
-    def _read(self, tabs=tuple(TABS)) -> dict[str, Table]:
-        ranges = [f"'{TABS[t]}'" for t in tabs]
-        body = call(self.policy, self._http().values_batch_get, self.sid, ranges,
-                    {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
-        tables = {t: Table(t, vr.get("values", [])) for t, vr in zip(tabs, body.get("valueRanges", []))}
-        if any(table.missing for table in tables.values()):
-            self._add_columns(tables)
-            return self._read(tabs)
-        for t, table in tables.items():
-            self._layout[t] = sorted(table.positions, key=table.positions.get)
-        return tables
 
     def _add_columns(self, tables: dict[str, Table]) -> None:
         """A Sheet made by an earlier release: append the new columns' header words after the last one."""
@@ -82,20 +70,12 @@ class SheetsRegister(SheetsIntegrity, Register):
                                                      {"values": [_cell(self._rows.mac(tab, r))]} for _, r in table.rows]}})
         call(self.policy, self._http().batch_update, self.sid, {"requests": requests})
 
-    def _tables(self) -> dict[str, Table]:
-        now = time.monotonic()
-        if self._cache is None or now - self._cache[0] > CACHE_SECONDS:
-            self._cache = (now, self._read())
-        return self._cache[1]
-
-    def invalidate(self) -> None:
-        self._cache = None
-
     def revision(self, office_id: str) -> str:
-        """The snapshot every read is answered from: it changes on the cache's own refill (after a
-        write at once, others' changes within CACHE_SECONDS), hand edits to the Sheet included."""
-        self._tables()
-        return f"sheets:{self.sid}#{id(self._cache[1])}:{self._cache[0]}"
+        """Every change writes an audit event: the log's length and newest event, as read under the
+        freshness rule (an own write at once, others' within CACHE_SECONDS; the log is read incrementally)."""
+        log = self._tab("events")
+        newest = log.rows[-1][1].get("id", "") if log.rows else ""
+        return f"sheets:{self.sid}#{len(log.rows)}:{newest}"
 
     def _batch(self, requests: list[dict], event_id: str = "", applied=None) -> None:
         """One all-or-nothing batchUpdate; after a lost response, the event id (or ``applied``, a check of
@@ -106,7 +86,7 @@ class SheetsRegister(SheetsIntegrity, Register):
             call(self.policy, self._http().batch_update, self.sid, {"requests": requests},
                  on_retry=applied or event_written)
         finally:
-            self.invalidate()
+            self._stale()
 
     def _row_mac(self, tab: str, row: dict) -> str:
         return self._rows.mac(tab, row)
@@ -143,7 +123,7 @@ class SheetsRegister(SheetsIntegrity, Register):
 
     def schema_problems(self) -> list[str]:
         """For ``doctor``: missing tabs, wrong or missing header words."""
-        problems, tables = [], self._read()
+        problems, tables = [], self._read(full=True)
         for tab, table in tables.items():
             absent = [HEADER_WORDS.get(c, c) for c in columns(tab) if c not in table.positions]
             if absent:
@@ -251,7 +231,7 @@ class SheetsRegister(SheetsIntegrity, Register):
     def _save_record(self, tab: str, obj, event: Event, expected: int | None, what: str, written=None):
         key = getattr(obj, KEYS[tab])
         with self._lock:
-            tables = self._read((tab, "events"))
+            tables = self._recent((tab, "events"))
             index, current = tables[tab].find(KEYS[tab], key)
             if tables["events"].find("id", event.id)[0] is not None:  # a retried action: already applied
                 return self._record(tab, current)
@@ -276,7 +256,7 @@ class SheetsRegister(SheetsIntegrity, Register):
         """The first event claiming this revision wins; a loser puts the winner's row back and is refused."""
         if expected is None:
             return
-        tables = self._read((tab, "events"))
+        tables = self._read((tab, "events"), warm=True)  # also refills what the next page run needs
         self._undo_misplaced(tab, key, tables)
         claims = [r for _, r in tables["events"].rows
                   if r.get("entity_id") == key and r.get("_base") == str(expected) and r.get("_row")]
@@ -387,7 +367,7 @@ class SheetsRegister(SheetsIntegrity, Register):
             tables = self._read(("settings", "events"))
             index, current = self._setting_row(tables["settings"], office_id, key)
             if (current["value"] if current else None) != expected:
-                self.invalidate()  # the caller reads again: let it see what we just saw
+                self._stale()  # the caller reads again: let it see what we just saw
                 return False
             row = {"office_id": office_id, "key": key, "value": str(value)}
             claim = {**self._signed_event(tables["events"], event, None, row, [self._ledger_entry("settings", row, row)]),
@@ -555,13 +535,13 @@ class SheetsRegister(SheetsIntegrity, Register):
 
     # -- backup ---------------------------------------------------------------------------
     def dump(self) -> dict[str, list[dict[str, str]]]:
-        tables = self._read()
+        tables = self._read(full=True)
         order = getattr(Register, "DUMP_TABLES", tuple(TABS))
         plain = {t: [c for c in columns(t) if not c.startswith("_") or c in ("_mac", "_rows")] for t in TABS}
         return {t: [{c: r.get(c, "") for c in plain[t]} for _, r in tables[t].rows] for t in order}
 
     def load(self, tables: dict[str, list[dict[str, str]]]) -> None:
-        current = self._read()
+        current = self._read(full=True)
         if any(current[t].rows for t in ("users", "items", "versions", "events")):
             raise SidipError("Register tujuan tidak kosong: pulihkan hanya ke Google Sheet yang baru disiapkan.")
         writes = []

@@ -16,7 +16,7 @@ from lib.store.sheets_layout import ENTITY, KEYS, PLAIN_SIGNED, SIGNED, TABS, Ta
 
 
 class SheetsIntegrity:
-    """Mixin of SheetsRegister: needs ``_tables()``, ``_rows`` (a RowSigner), ``_key`` and ``_row_mac``."""
+    """Mixin of SheetsRegister: needs ``_tables()``, ``_read()``, ``_rows`` (a RowSigner), ``_key`` and ``_row_mac``."""
 
     def tampered(self, tab: str) -> list[dict]:
         """Rows edited by hand in the Sheet (their MAC no longer matches) or an older signed row pasted back."""
@@ -63,7 +63,7 @@ class SheetsIntegrity:
 
     def integrity_problems(self) -> list[str]:
         """For ``doctor``: every signed tab's rows edited by hand, older rows pasted back, rows deleted."""
-        tables, lines = self._tables(), []
+        tables, lines = self._read(full=True), []  # doctor: the whole log, old rows edited since included
         for tab in sorted(SIGNED):
             present = {r.get(KEYS[tab]) for _, r in tables[tab].rows}
             for _, row in tables[tab].rows:

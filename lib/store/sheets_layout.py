@@ -1,6 +1,7 @@
 """The Google Sheets register's layout: tab names, Indonesian header words, columns, a tab as read."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 
@@ -28,6 +29,8 @@ HEADER_WORDS = {"id": "kode", "office_id": "kantor", "status": "status", "create
                 "replaces": "menggantikan"}
 MAX_BATCH_ROWS = 5000
 CACHE_SECONDS = 50.0  # others' changes (other users, replicas, hand edits) show within a minute
+LIGHT = ("users", "settings", "holidays", "versions")  # small tabs: refreshed with whatever else is read
+WARM_SECONDS = 300.0  # a stale tab used this recently is refreshed with the one asked for (one request a page)
 
 
 def columns(tab: str) -> list[str]:
@@ -60,6 +63,15 @@ def _snapshot_key(rows: list[dict]) -> list[tuple]:
     return sorted(tuple(r.get(c, "") for c in FIXED["version_items"]) for r in rows)
 
 
+def column_letter(n: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _cell(value: str) -> dict:
     return {"userEnteredValue": {"stringValue": value}}
 
@@ -70,12 +82,30 @@ class Table:
     def __init__(self, tab: str, values: list[list[str]]):
         names = {HEADER_WORDS.get(c, c): c for c in columns(tab)}
         head = values[0] if values else []
-        self.tab = tab
+        self.tab, self.head = tab, head
         self.positions = {names.get(h, h): i for i, h in enumerate(head)}
         self.missing = [c for c in columns(tab) if c not in self.positions] if head else []
         self.last_writes = None  # (events tab only) filled on first use by SheetsRegister._last_writes
-        self.rows = [(n + 1, {c: (r[i] if i < len(r) else "") for c, i in self.positions.items()})
-                     for n, r in enumerate(values[1:])]
+        self.rows = [(n + 1, self._row(r)) for n, r in enumerate(values[1:])]
+
+    def _row(self, cells: list[str]) -> dict:
+        return {c: (cells[i] if i < len(cells) else "") for c, i in self.positions.items()}
+
+    def extended(self, values: list[list[str]]) -> "Table | None":
+        """(The audit log) this table with the rows read from its last held row on, or None when they do not
+        follow on: the first row is not the one held there, or a new event names a predecessor never seen."""
+        if not values or (self._row(values[0]) != self.rows[-1][1] if self.rows else values[0] != self.head):
+            return None
+        known, start, rows = {r.get("id") for _, r in self.rows}, (self.rows[-1][0] if self.rows else 0), []
+        for n, cells in enumerate(values[1:], start + 1):
+            row = self._row(cells)
+            if row.get("prev_id") and row["prev_id"] not in known:
+                return None
+            known.add(row.get("id"))
+            rows.append((n, row))
+        grown = copy.copy(self)
+        grown.rows, grown.last_writes = self.rows + rows, None
+        return grown
 
     def find(self, key: str, value: str) -> tuple[int | None, dict | None]:
         for index, row in self.rows:
