@@ -546,7 +546,13 @@ class PlainRegister(Register):
     def _unused(self, *args, **kwargs):
         raise NotImplementedError("not part of the scripted day")
 
-    save_settings = save_holiday_override = save_many = append_event = dump = load = _unused
+    def list_attachments(self, office_id, item_id=None):
+        return []  # the scripted day attaches no files: the baselines keep no tab for them
+
+    def get_attachment(self, attachment_id):
+        return None
+
+    save_settings = save_holiday_override = save_many = append_event = dump = load = save_attachment = _unused
 
 
 class NaiveGspread(PlainRegister):

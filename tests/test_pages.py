@@ -378,7 +378,7 @@ def test_a_sheets_register_revision_moves_at_once_after_its_own_write_and_with_t
     gspread.Client(auth=None, session=emu.session()).http_client.values_update(
         sid, f"'informasi'!{column}2", params={"valueInputOption": "RAW"}, body={"values": [["Diubah tangan"]]})
     assert reg.revision(OFFICE) == own  # another's change shows with the cache's refill, as every read does
-    reg._cache = (reg._cache[0] - CACHE_SECONDS - 1, reg._cache[1])
+    reg._cache = {tab: (when - CACHE_SECONDS - 1, table) for tab, (when, table) in reg._cache.items()}
     assert reg.revision(OFFICE) not in (first, own)
 
 

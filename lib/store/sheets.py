@@ -71,11 +71,12 @@ class SheetsRegister(SheetsReads, SheetsIntegrity, Register):
         call(self.policy, self._http().batch_update, self.sid, {"requests": requests})
 
     def revision(self, office_id: str) -> str:
-        """Every change writes an audit event: the log's length and newest event, as read under the
-        freshness rule (an own write at once, others' within CACHE_SECONDS; the log is read incrementally)."""
+        """The audit log's length and newest event (every change writes one) and when it was read: it moves
+        at once after an own write and at each refill (others' changes, hand edits included, within
+        CACHE_SECONDS); reading it costs a request only when the cache is due anyway."""
         log = self._tab("events")
         newest = log.rows[-1][1].get("id", "") if log.rows else ""
-        return f"sheets:{self.sid}#{len(log.rows)}:{newest}"
+        return f"sheets:{self.sid}#{len(log.rows)}:{newest}@{self._cache['events'][0]}"
 
     def _batch(self, requests: list[dict], event_id: str = "", applied=None) -> None:
         """One all-or-nothing batchUpdate; after a lost response, the event id (or ``applied``, a check of
