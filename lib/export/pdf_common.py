@@ -37,6 +37,26 @@ ROW_LIMIT = 5 * cm
 _PAD = 6  # reportlab's default cell padding, left and right (3 above and below)
 
 
+class Para(Paragraph):
+    """A paragraph that breaks its lines once per width and remembers them.
+
+    A table cell is wrapped several times at the same width (to measure its row, to cut a tall cell, to
+    draw it); reportlab breaks the lines again each time. Lines depend on the width only, so the lines,
+    width and height of an earlier wrap at that width are put back as they were: the same lines drawn."""
+
+    def wrap(self, availWidth, availHeight):
+        wraps = self.__dict__.setdefault("_wraps", {})
+        known = wraps.get(availWidth)
+        if known is None:
+            size = super().wrap(availWidth, availHeight)
+            if hasattr(self, "blPara"):  # a width too narrow to hold anything breaks nothing
+                wraps[availWidth] = (size, self.blPara, self._wrapWidths)
+            return size
+        size, self.blPara, self._wrapWidths = known
+        self.width, self.height = size
+        return size
+
+
 def markup(text: str) -> str:
     """User text as paragraph markup: right-to-left lines shaped and in visual order, escaped, line breaks
     kept, and each character the main font lacks set in the first installed fallback font that has it."""
@@ -56,20 +76,20 @@ def _with_fallback(text: str) -> str:
 
 def para(text, style: str = "body") -> Paragraph:
     """User text is escaped: markup typed into a field prints as text."""
-    return Paragraph(markup(text), STYLES[style])
+    return Para(markup(text), STYLES[style])
 
 
 def titled(title: str, body: str) -> Paragraph:
     """A bold title over its text, both escaped."""
     rest = "<br/>" + markup(body) if body else ""
-    return Paragraph(f"<b>{markup(title)}</b>{rest}", STYLES["cell"])
+    return Para(f"<b>{markup(title)}</b>{rest}", STYLES["cell"])
 
 
 def link_cell(text: str) -> Paragraph:
     """Clickable links, each escaped; long addresses break anywhere (reportlab splits long words)."""
     urls = [u for u in (text or "").split("\n") if u.startswith(("http://", "https://"))]
     body = "<br/>".join(f'<link href="{escape(u, {chr(34): "&quot;"})}" color="blue">{markup(u)}</link>' for u in urls)
-    return Paragraph(body, STYLES["cell"])
+    return Para(body, STYLES["cell"])
 
 
 def _cells(record) -> list:
