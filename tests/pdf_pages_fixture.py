@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from lib.domain.models import Decree, SnapshotRow, Version
 from lib.domain.versions import SNAPSHOT_FIELDS
-from lib.export import EXPORTERS
+from lib.export import EXPORTERS, render_all
 from lib.export.decree_pdf import render_decree
 from lib.export.document import PublicDocument, Signer
 from lib.services.context import DEFAULT_SETTINGS
@@ -89,7 +89,10 @@ def pages(pdf: bytes) -> list[dict]:
              "text": p.extract_text()} for p in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def files(doc: PublicDocument) -> dict[str, bytes]:
+def files(doc: PublicDocument, together: bool = False) -> dict[str, bytes]:
+    """The three PDFs each rendered on its own, or ``together`` as a publication renders them (render_all)."""
+    if together:
+        return {name: pdf for name, pdf in render_all(doc).items() if name.endswith(".pdf")}
     return {"dip.pdf": EXPORTERS["pdf"].render(doc, "dip"), "dik.pdf": EXPORTERS["pdf"].render(doc, "dik"),
             "keputusan.pdf": render_decree(doc)}
 

@@ -1,6 +1,8 @@
 """Shared reportlab pieces: styles, escaped paragraphs, tables with category rows, page furniture."""
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from itertools import groupby
 from xml.sax.saxutils import escape
 
@@ -122,35 +124,73 @@ def _lines(ends: list[int]) -> TableStyle:
                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6"))])
 
 
-def _table(columns, records, widths) -> Table:
+def table_body(columns, records, widths) -> tuple[list[list], list[int]]:
+    """The rows of one table (header first, a tall record over several rows) and the last row of each record."""
     rows, ends = [[para(c, "head") for c in columns]], [0]
     for record in records:
         rows += tall_rows(_cells(record), widths)
         ends.append(len(rows) - 1)
     if not records:
         rows.append([para("Tidak ada informasi pada kategori ini.", "cell")] + [""] * (len(columns) - 1))
+    return rows, ends
+
+
+def _table(rows: list[list], ends: list[int], widths) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(_lines(ends))
-    if not records:  # the "nothing here" line spans the table
+    if len(ends) == 1:  # no records: the "nothing here" line spans the table
         table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
     return table
 
 
 def grouped_table(columns, groups, widths, closing: list | None = None) -> list:
-    """One table per category, its heading kept with its first rows; the column header repeats on every page.
+    """One table per category (label, records), as ``grouped_tables`` lays them out."""
+    return grouped_tables([(label, *table_body(columns, records, widths)) for label, records in groups], widths, closing)
+
+
+def grouped_tables(groups: list[tuple[str, list[list], list[int]]], widths, closing: list | None = None) -> list:
+    """One table per category (label, rows and record ends from ``table_body``), its heading kept with its
+    first rows; the column header repeats on every page.
 
     Separate tables (not full-width spanned rows) keep a heading from being stranded at a page foot, and
     keep reportlab's layout linear in the number of rows. ``closing`` (the signature block) travels with
     the last rows of the last table, so it never stands alone on a page."""
     out = []
-    for n, (label, records) in enumerate(groups, start=1):
-        table = _table(columns, records, widths)
+    for n, (label, rows, ends) in enumerate(groups, start=1):
+        table = _table(rows, ends, widths)
         lead = [para(label, "group")] if label else []
         if n == len(groups) and closing:  # the heading, the last rows and the signature travel together
             out += [WithTail(table, closing, lead=lead)]
         else:  # room for the heading, the column header and a first row, or a new page
             out += [CondPageBreak(3.5 * cm), *lead, table, Spacer(1, 0.3 * cm)]
     return out
+
+
+_shared = threading.local()
+
+
+@contextmanager
+def shared_layout():
+    """Within this block the cells of a list are set (parsed, broken into lines, cut) once and reused by
+    every PDF made of the same list: the list itself and the decree that carries it as an attachment.
+    The cells are the same objects at the same column widths, so they print the same lines.
+    Per thread: two renders never share a cell at the same time."""
+    outer = getattr(_shared, "cells", None)
+    _shared.cells = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _shared.cells = outer
+
+
+def once(key, make):
+    """``make()``, or within ``shared_layout`` what it made before for the same ``key``."""
+    cache = getattr(_shared, "cells", None)
+    if cache is None:
+        return make()
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
 
 class WithTail(Flowable):
