@@ -116,10 +116,24 @@ def _pieces(cell, width: float, limit: float) -> list:
     return out + [cell]
 
 
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as (first, last) runs of consecutive rows: [0, 1, 2, 5] -> [(0, 2), (5, 5)]."""
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and runs[-1][1] == r - 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    return [(a, b) for a, b in runs]
+
+
 def _lines(ends: list[int]) -> TableStyle:
-    """Lines between records only, so a record that runs over several rows reads as one cell."""
+    """Lines between records only, so a record that runs over several rows reads as one cell.
+
+    One command per run of one-row records: a table split at a page break copies every command of the
+    rows after it, so one command per record made long lists slow to lay out."""
     return TableStyle([("BOX", (0, 0), (-1, -1), 0.4, colors.grey), ("LINEAFTER", (0, 0), (-2, -1), 0.4, colors.grey),
-                       *(("LINEBELOW", (0, r), (-1, r), 0.4, colors.grey) for r in ends),
+                       *(("LINEBELOW", (0, a), (-1, b), 0.4, colors.grey) for a, b in _runs(ends)),
                        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6"))])
 
