@@ -59,7 +59,7 @@ def _titles(ws: Worksheet, doc: PublicDocument, kind: str, width: int) -> None:
 
 def _row(ws: Worksheet, values, widths, fill=None, bold=False) -> None:
     ws.append(list(values))
-    row = ws.max_row
+    row = ws._current_row  # the row just appended (max_row scans every cell: slow on long lists)
     first = ws.cell(row, 1)
     first.border, first.alignment = _BOX, _WRAP
     first.font = Font(bold=bold)
