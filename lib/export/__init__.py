@@ -37,11 +37,14 @@ def register(exporter: Exporter) -> Exporter:
 def render_all(doc: PublicDocument) -> dict[str, bytes]:
     """Every format of both lists, plus the decree: the files one publication consists of.
 
-    A version established outside SIDIP has no decree rendered by SIDIP (its scan is published instead)."""
+    A version established outside SIDIP has no decree rendered by SIDIP (its scan is published instead).
+    The lists' PDF cells are set once for the list PDFs and the decree's attachments (``shared_layout``)."""
     from lib.export.decree_pdf import render_decree
-    files = {e.filename(kind): e.render(doc, kind) for e in EXPORTERS.values() for kind in ("dip", "dik")}
-    if not doc.imported:
-        files["keputusan.pdf"] = render_decree(doc)
+    from lib.export.pdf_common import shared_layout
+    with shared_layout():
+        files = {e.filename(kind): e.render(doc, kind) for e in EXPORTERS.values() for kind in ("dip", "dik")}
+        if not doc.imported:
+            files["keputusan.pdf"] = render_decree(doc)
     return files
 
 

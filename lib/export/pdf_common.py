@@ -1,6 +1,8 @@
 """Shared reportlab pieces: styles, escaped paragraphs, tables with category rows, page furniture."""
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from itertools import groupby
 from xml.sax.saxutils import escape
 
@@ -37,6 +39,26 @@ ROW_LIMIT = 5 * cm
 _PAD = 6  # reportlab's default cell padding, left and right (3 above and below)
 
 
+class Para(Paragraph):
+    """A paragraph that breaks its lines once per width and remembers them.
+
+    A table cell is wrapped several times at the same width (to measure its row, to cut a tall cell, to
+    draw it); reportlab breaks the lines again each time. Lines depend on the width only, so the lines,
+    width and height of an earlier wrap at that width are put back as they were: the same lines drawn."""
+
+    def wrap(self, availWidth, availHeight):
+        wraps = self.__dict__.setdefault("_wraps", {})
+        known = wraps.get(availWidth)
+        if known is None:
+            size = super().wrap(availWidth, availHeight)
+            if hasattr(self, "blPara"):  # a width too narrow to hold anything breaks nothing
+                wraps[availWidth] = (size, self.blPara, self._wrapWidths)
+            return size
+        size, self.blPara, self._wrapWidths = known
+        self.width, self.height = size
+        return size
+
+
 def markup(text: str) -> str:
     """User text as paragraph markup: right-to-left lines shaped and in visual order, escaped, line breaks
     kept, and each character the main font lacks set in the first installed fallback font that has it."""
@@ -56,20 +78,20 @@ def _with_fallback(text: str) -> str:
 
 def para(text, style: str = "body") -> Paragraph:
     """User text is escaped: markup typed into a field prints as text."""
-    return Paragraph(markup(text), STYLES[style])
+    return Para(markup(text), STYLES[style])
 
 
 def titled(title: str, body: str) -> Paragraph:
     """A bold title over its text, both escaped."""
     rest = "<br/>" + markup(body) if body else ""
-    return Paragraph(f"<b>{markup(title)}</b>{rest}", STYLES["cell"])
+    return Para(f"<b>{markup(title)}</b>{rest}", STYLES["cell"])
 
 
 def link_cell(text: str) -> Paragraph:
     """Clickable links, each escaped; long addresses break anywhere (reportlab splits long words)."""
     urls = [u for u in (text or "").split("\n") if u.startswith(("http://", "https://"))]
     body = "<br/>".join(f'<link href="{escape(u, {chr(34): "&quot;"})}" color="blue">{markup(u)}</link>' for u in urls)
-    return Paragraph(body, STYLES["cell"])
+    return Para(body, STYLES["cell"])
 
 
 def _cells(record) -> list:
@@ -94,43 +116,95 @@ def _pieces(cell, width: float, limit: float) -> list:
     return out + [cell]
 
 
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as (first, last) runs of consecutive rows: [0, 1, 2, 5] -> [(0, 2), (5, 5)]."""
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and runs[-1][1] == r - 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    return [(a, b) for a, b in runs]
+
+
 def _lines(ends: list[int]) -> TableStyle:
-    """Lines between records only, so a record that runs over several rows reads as one cell."""
+    """Lines between records only, so a record that runs over several rows reads as one cell.
+
+    One command per run of one-row records: a table split at a page break copies every command of the
+    rows after it, so one command per record made long lists slow to lay out."""
     return TableStyle([("BOX", (0, 0), (-1, -1), 0.4, colors.grey), ("LINEAFTER", (0, 0), (-2, -1), 0.4, colors.grey),
-                       *(("LINEBELOW", (0, r), (-1, r), 0.4, colors.grey) for r in ends),
+                       *(("LINEBELOW", (0, a), (-1, b), 0.4, colors.grey) for a, b in _runs(ends)),
                        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6"))])
 
 
-def _table(columns, records, widths) -> Table:
+def table_body(columns, records, widths) -> tuple[list[list], list[int]]:
+    """The rows of one table (header first, a tall record over several rows) and the last row of each record."""
     rows, ends = [[para(c, "head") for c in columns]], [0]
     for record in records:
         rows += tall_rows(_cells(record), widths)
         ends.append(len(rows) - 1)
     if not records:
         rows.append([para("Tidak ada informasi pada kategori ini.", "cell")] + [""] * (len(columns) - 1))
+    return rows, ends
+
+
+def _table(rows: list[list], ends: list[int], widths) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(_lines(ends))
-    if not records:  # the "nothing here" line spans the table
+    if len(ends) == 1:  # no records: the "nothing here" line spans the table
         table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
     return table
 
 
 def grouped_table(columns, groups, widths, closing: list | None = None) -> list:
-    """One table per category, its heading kept with its first rows; the column header repeats on every page.
+    """One table per category (label, records), as ``grouped_tables`` lays them out."""
+    return grouped_tables([(label, *table_body(columns, records, widths)) for label, records in groups], widths, closing)
+
+
+def grouped_tables(groups: list[tuple[str, list[list], list[int]]], widths, closing: list | None = None) -> list:
+    """One table per category (label, rows and record ends from ``table_body``), its heading kept with its
+    first rows; the column header repeats on every page.
 
     Separate tables (not full-width spanned rows) keep a heading from being stranded at a page foot, and
     keep reportlab's layout linear in the number of rows. ``closing`` (the signature block) travels with
     the last rows of the last table, so it never stands alone on a page."""
     out = []
-    for n, (label, records) in enumerate(groups, start=1):
-        table = _table(columns, records, widths)
+    for n, (label, rows, ends) in enumerate(groups, start=1):
+        table = _table(rows, ends, widths)
         lead = [para(label, "group")] if label else []
         if n == len(groups) and closing:  # the heading, the last rows and the signature travel together
             out += [WithTail(table, closing, lead=lead)]
         else:  # room for the heading, the column header and a first row, or a new page
             out += [CondPageBreak(3.5 * cm), *lead, table, Spacer(1, 0.3 * cm)]
     return out
+
+
+_shared = threading.local()
+
+
+@contextmanager
+def shared_layout():
+    """Within this block the cells of a list are set (parsed, broken into lines, cut) once and reused by
+    every PDF made of the same list: the list itself and the decree that carries it as an attachment.
+    The cells are the same objects at the same column widths, so they print the same lines.
+    Per thread: two renders never share a cell at the same time."""
+    outer = getattr(_shared, "cells", None)
+    _shared.cells = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _shared.cells = outer
+
+
+def once(key, make):
+    """``make()``, or within ``shared_layout`` what it made before for the same ``key``."""
+    cache = getattr(_shared, "cells", None)
+    if cache is None:
+        return make()
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
 
 class WithTail(Flowable):

@@ -10,7 +10,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from lib.export import Exporter, register
 from lib.export.document import DIK_COLUMNS, DIK_KEYS, DIP_COLUMNS, DIP_KEYS, PublicDocument
-from lib.export.pdf_common import grouped_table, link_cell, numbered_canvas, para, signature, titled
+from lib.export.pdf_common import grouped_tables, link_cell, numbered_canvas, once, para, signature, table_body, titled
 
 # Judul is printed above the summary, so the PDF shows the seven Perki columns.
 _DIP_PDF_COLUMNS = ("No", "Judul dan Ringkasan Isi Informasi", *DIP_COLUMNS[3:8], "Tautan")
@@ -19,12 +19,21 @@ _DIK_WIDTHS = [1.0, 5.4, 3.8, 5.6, 5.6, 2.6, 2.4]  # the same 26.4 cm as the DIP
 
 
 def lampiran(doc: PublicDocument, kind: str, closing: list | None = None) -> list:
-    """The list as flowables (also used as the decree's attachment), ``closing`` kept with its last rows."""
+    """The list as flowables (also used as the decree's attachment), ``closing`` kept with its last rows.
+
+    Within ``shared_layout`` the cells of a list with the same records are set once (see there)."""
+    groups = [("", doc.dik_records())] if kind == "dik" else doc.dip_groups()
+    key = (kind, tuple((label, tuple(tuple(r.values()) for r in records)) for label, records in groups))
+    widths = [w * cm for w in (_DIK_WIDTHS if kind == "dik" else _DIP_WIDTHS)]
+    return grouped_tables(once(key, lambda: _bodies(kind, groups, widths)), widths, closing)
+
+
+def _bodies(kind: str, groups: list[tuple[str, list[dict]]], widths) -> list:
     if kind == "dik":
-        rows = [[r[k] for k in DIK_KEYS] for r in doc.dik_records()]
-        return grouped_table(("No", *DIK_COLUMNS[1:]), [("", rows)], [w * cm for w in _DIK_WIDTHS], closing)
-    groups = [(label, [_dip_cells(r) for r in rows]) for label, rows in doc.dip_groups()]
-    return grouped_table(_DIP_PDF_COLUMNS, groups, [w * cm for w in _DIP_WIDTHS], closing)
+        columns, cells = ("No", *DIK_COLUMNS[1:]), (lambda r: [r[k] for k in DIK_KEYS])
+    else:
+        columns, cells = _DIP_PDF_COLUMNS, _dip_cells
+    return [(label, *table_body(columns, [cells(r) for r in records], widths)) for label, records in groups]
 
 
 def _dip_cells(r: dict) -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+from copy import copy
 import re
 import zipfile
 from datetime import datetime
@@ -58,13 +59,14 @@ def _titles(ws: Worksheet, doc: PublicDocument, kind: str, width: int) -> None:
 
 def _row(ws: Worksheet, values, widths, fill=None, bold=False) -> None:
     ws.append(list(values))
-    row = ws.max_row
-    for col in range(1, len(widths) + 1):
-        cell = ws.cell(row, col)
-        cell.border, cell.alignment = _BOX, _WRAP
-        cell.font = Font(bold=bold)
-        if fill:
-            cell.fill = fill
+    row = ws._current_row  # the row just appended (max_row scans every cell: slow on long lists)
+    first = ws.cell(row, 1)
+    first.border, first.alignment = _BOX, _WRAP
+    first.font = Font(bold=bold)
+    if fill:
+        first.fill = fill
+    for col in range(2, len(widths) + 1):  # the same style: copied, not looked up again for every cell
+        ws.cell(row, col)._style = copy(first._style)
     lines = max(sum(math.ceil(max(len(part), 1) / (w * 1.1)) for part in str(v).split("\n"))
                 for v, w in zip(values, widths))
     ws.row_dimensions[row].height = 15 * max(lines, 1)
