@@ -17,8 +17,12 @@ LABELS = {"office_name": "Nama kantor", "office_address": "Alamat", "office_plac
           "timezone": "Zona waktu kantor (Asia/Jakarta, Asia/Makassar, Asia/Jayapura)",
           "update_cycle_months": "Siklus pemutakhiran DIP (bulan)", "berkala_refresh_months": "Informasi berkala dimutakhirkan tiap (bulan)",
           "due_soon_days": "Peringatan 'segera jatuh tempo' (hari kerja)", "exemption_warning_months": "Peringatan akhir pengecualian (bulan)",
+          "batas_berkas_mb": "Ukuran berkas softcopy terbesar (MB)",
           "ppid_email": "Surel PPID (pengingat harian)", "atasan_email": "Surel Atasan PPID (pengingat harian)"}
 F = "pengaturan"
+if int(s["batas_berkas_mb"]) > (server_mb := st.get_option("server.maxUploadSize")):
+    st.warning(f"Server menolak unggahan di atas {server_mb} MB (maxUploadSize di .streamlit/config.toml); "
+               f"naikkan juga nilai itu agar batas {s['batas_berkas_mb']} MB berlaku.")
 ui.form_error(F)
 with st.form(F):
     values = {}

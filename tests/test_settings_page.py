@@ -52,3 +52,18 @@ def test_the_admin_sets_the_ppid_appointment_decree_cited_on_the_decree(tmp_path
     assert ctx.settings()["ppid_appointment_decree"] == ("Keputusan Ketua KPU Kabupaten Sarolangun Nomor 5 Tahun "
                                                          "2026 tentang Penetapan PPID")
     assert ctx.settings()["letterhead"] == ""
+
+
+def test_the_admin_raises_the_file_limit_and_is_told_the_server_limit_must_follow(tmp_path, ctx, people, monkeypatch):
+    at = open_as_admin(tmp_path, ctx, monkeypatch)
+    assert at.text_input(key="pengaturan:batas_berkas_mb").value == "20" and not at.warning
+    at.text_input(key="pengaturan:batas_berkas_mb").input("500")
+    [b for b in at.button if b.label == "Simpan pengaturan"][0].click().run()
+    assert "Isi angka antara 1 dan 200." in at.error[0].value and ctx.settings()["batas_berkas_mb"] == "20"
+    at.text_input(key="pengaturan:batas_berkas_mb").input("50")
+    [b for b in at.button if b.label == "Simpan pengaturan"][0].click().run()
+    assert ctx.settings()["batas_berkas_mb"] == "50"
+    at.run()
+    assert [w.value for w in at.warning] == [
+        "Server menolak unggahan di atas 20 MB (maxUploadSize di .streamlit/config.toml); "
+        "naikkan juga nilai itu agar batas 50 MB berlaku."]

@@ -17,7 +17,7 @@ TEXT_SETTINGS = ("office_name", "office_address", "office_place", "ppid_name", "
                  "ppid_nip", "atasan_name", "atasan_position", "atasan_nip", "website_url")
 INT_SETTINGS = {"sla_days": (1, 60), "correction_days": (1, 60), "session_idle_minutes": (5, 720),
                 "update_cycle_months": (1, 60), "berkala_refresh_months": (1, 24), "due_soon_days": (1, 30),
-                "exemption_warning_months": (1, 36)}
+                "exemption_warning_months": (1, 36), "batas_berkas_mb": (1, 200)}
 FILE_SETTINGS = ("letterhead",)  # set by uploading the file (services.letterhead), never typed
 LONG_TEXT_SETTINGS = {"ppid_appointment_decree": 600}
 def __getattr__(name: str):
