@@ -15,8 +15,10 @@ if not queue:
     st.info("Belum ada informasi yang diajukan unit. Buka permintaan di halaman Permintaan & Pengajuan.")
     st.stop()
 waiting = [v for v in queue if v.item.status == "diajukan"]
-with st.expander("Klasifikasi banyak sekaligus (tabel)", expanded=grid_views.has_error(grid_views.CLASSIFY)):
-    grid_views.classification_grid(ctx, actor)
+# A toggle, not an expander: an expander's contents run (and a 10,000-row editor loads) even when closed.
+if st.toggle("Klasifikasi banyak sekaligus (tabel)", key="klas:tabel"):
+    with st.container(key="grid-klasifikasi"):
+        grid_views.classification_grid(ctx, actor)
 st.dataframe(ui.cached(items.visible_items, ctx, actor, ("diajukan", "diklasifikasi"), then=views.item_rows),
              hide_index=True)
 choice = st.selectbox("Pilih informasi", waiting + [v for v in queue if v.item.status != "diajukan"], key="klas:pilih",

@@ -75,12 +75,26 @@ def to_row(obj) -> dict[str, str]:
     return {name: _encode(kinds[name], getattr(obj, name)) for name in kinds}
 
 
+def _decoder(kind: str):
+    if kind == "str":
+        return lambda text: text if type(text) is str else ("" if text is None else str(text))
+    return lambda text: _decode(kind, text)
+
+
+@functools.lru_cache(maxsize=None)
+def _decoders(cls) -> tuple:
+    return tuple((name, _decoder(kind)) for name, kind in _kinds(cls).items())
+
+
 def from_row(cls, row: typing.Mapping[str, str]):
-    kinds = _kinds(cls)
-    values = {name: _decode(kind, row.get(name)) for name, kind in kinds.items() if name in row}
-    for f in dataclasses.fields(cls):
-        if values.get(f.name) is None and f.name in values:
-            values.pop(f.name)  # an empty cell (e.g. a column added by an upgrade) takes the default
+    """A record from its stored cells; an empty cell of a non-text column (e.g. a column added by an
+    upgrade) takes the field's default. Called once per row of every list: kept lean."""
+    values = {}
+    for name, decode in _decoders(cls):
+        if name in row:
+            value = decode(row[name])
+            if value is not None:
+                values[name] = value
     return cls(**values)
 
 
