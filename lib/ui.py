@@ -240,7 +240,7 @@ def reason_form(form: str, title: str, label: str, field: str, button: str, fn, 
                 st.rerun()
 
 
-SHOW_ROWS = 5000
+SHOW_ROWS = 1000  # a longer table is not read on screen, and its conversion costs every first view; downloads hold all
 
 
 def table_with_downloads(name: str, df, empty: str) -> None:

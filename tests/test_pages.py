@@ -419,3 +419,15 @@ def test_many_reminders_read_as_one_warning_with_the_count_above_a_table_and_a_f
     assert values(few.warning) == ["Informasi berkala belum dimutakhirkan: Informasi 0. Perbarui.",
                                    "Informasi berkala belum dimutakhirkan: Informasi 1. Perbarui."]
     assert not few.dataframe
+
+
+def test_a_long_dashboard_table_shows_its_first_rows_and_says_the_download_holds_all():
+    def script():
+        import pandas as pd
+
+        from lib import ui
+        ui.table_with_downloads("semua", pd.DataFrame({"Judul": [f"Informasi {i}" for i in range(1500)]}), "Kosong")
+
+    at = AppTest.from_function(script).run()
+    assert len(at.dataframe[0].value) == 1000 and at.dataframe[0].value["Judul"].iloc[-1] == "Informasi 999"
+    assert values(at.caption) == ["Menampilkan 1.000 dari 1.500 baris; unduhan berisi semuanya."]
