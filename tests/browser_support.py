@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
+
+from tests.ci_support import free_port, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -35,15 +36,7 @@ def require_chromium() -> None:
     if Path(CHROMIUM).exists():
         return
     reason = f"Chromium tidak ditemukan di {CHROMIUM}: tes browser tidak dapat dijalankan."
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    skip_or_fail(reason)
 
 
 def server_env(base: Path) -> dict[str, str]:

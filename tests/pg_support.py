@@ -10,7 +10,6 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from lib.store.port import Register
+from tests.ci_support import free_port, skip_or_fail
 
 DEBIAN_BINS = "/usr/lib/postgresql/*/bin"  # Debian's layout, one folder per major version
 TABLES = Register.DUMP_TABLES  # every table of office data (meta, the schema version, stays)
@@ -47,15 +47,7 @@ def require_postgres() -> Path:
         return folder
     reason = ("PostgreSQL tidak ditemukan (initdb/pg_ctl; `apt-get install -y postgresql`): uji register "
               "PostgreSQL tidak dapat dijalankan.")
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    skip_or_fail(reason)
 
 
 def _server_parent() -> str | None:
@@ -110,7 +102,7 @@ def start_server() -> PgServer:
     base = Path(tempfile.mkdtemp(prefix="sidip-pg-", dir=_server_parent()))
     if os.geteuid() == 0:
         shutil.chown(base, "postgres", "postgres")
-    server = PgServer(base, _free_port(), bindir)
+    server = PgServer(base, free_port(), bindir)
     atexit.register(server.stop)  # also when the session is cut short
     options = (f"-k {base} -h 127.0.0.1 -p {server.port} -c fsync=off -c synchronous_commit=off "
                "-c full_page_writes=off -c max_connections=200")

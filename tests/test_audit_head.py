@@ -1,7 +1,6 @@
 """The audit log's chain head, kept in backups and published versions: a cut, thinned or re-ordered log shows."""
 import argparse
 import dataclasses
-import re
 import sqlite3
 
 import gspread
@@ -121,7 +120,6 @@ def test_a_clean_register_checks_clean_against_its_published_head_and_its_backup
     v = published(ctx, people)
     file = with_backup(ctx, tmp_path)
     code, out = doctor(ctx, capsys, file)
-    n = len(ctx.register.events(ctx.office_id))
     head_file = f"{ctx.publish_dir}/{v.id}/jejak-audit.txt"
     at_upload = audit.parse_head(open(head_file, encoding="ascii").read(), ctx.signer)
     now = audit.head_of(ctx.register.events(ctx.office_id), ctx.office_id)

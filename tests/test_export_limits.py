@@ -2,7 +2,6 @@
 import csv
 import io
 import json
-import os
 from datetime import date
 
 import openpyxl
@@ -13,9 +12,9 @@ from pypdf import PdfReader
 from lib.domain.models import TEXT_LIMITS, Decree, SnapshotRow, Version
 from lib.domain.validation import clean_text
 from lib.export import EXPORTERS, pdf_fonts, render_all
-from lib.export.decree_pdf import render_decree
 from lib.export.document import PublicDocument, Signer
 from lib.export.plain import without_bidi_controls
+from tests.ci_support import skip_or_fail
 
 BASE = {"judul": "Rencana Strategis", "ringkasan": "Ringkasan", "pejabat_penguasa": "Sekretariat",
         "penanggung_jawab": "Sekretaris", "waktu_tempat": "Sarolangun, 2026", "bentuk": "Softcopy",
@@ -94,10 +93,7 @@ def require_fallback(char: str, package: str) -> None:
     """Skip when no installed fallback font has ``char``; in CI (CI=true) a missing font is a failure."""
     if pdf_fonts.fallback_for(char) is not None:
         return
-    reason = f"Paket {package} tidak terpasang: {char!r} tercetak sebagai kotak."
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
+    skip_or_fail(f"Paket {package} tidak terpasang: {char!r} tercetak sebagai kotak.")
 
 
 def test_cjk_is_set_in_the_fallback_font_where_one_is_installed():

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import PASSWORD, UNIT_A, UNIT_B, classification, submission
-from lib.services import auth, items, publishing, versions
+from lib.services import items, publishing, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 USERS = ("admin", "ppid", "atasan", "desk")
@@ -111,6 +111,17 @@ def test_each_protected_page_admits_only_its_roles(app, people, page, user):
         assert len(at.title) == 1
 
 
+def publish_version(ctx, people, nomor: str):
+    """Everything classified, established by decree ``nomor``, approved and uploaded."""
+    ppid = people["ppid"]
+    v = versions.create_version(ctx, ppid, 2026)
+    decree = {"nomor_keputusan": nomor, "tanggal_keputusan": date(2026, 3, 17),
+              "tempat_keputusan": "Sarolangun", "penandatangan": "Ketua PPID", "alasan_kelengkapan": "Uji"}
+    v = versions.establish(ctx, ppid, v.id, decree, v.revision)
+    v = versions.approve(ctx, people["atasan"], v.id, "Setuju", v.revision)
+    return publishing.upload(ctx, ppid, v.id, v.revision)
+
+
 # -- 2. the public DIP ------------------------------------------------------------------------------
 def test_public_dip_page_says_not_yet_published_before_any_upload(app):
     at = open_page(app, "dip")
@@ -120,17 +131,11 @@ def test_public_dip_page_says_not_yet_published_before_any_upload(app):
 
 
 def test_public_dip_page_lists_the_uploaded_version_with_the_dik_but_no_protected_details(app, people):
-    ppid = people["ppid"]
     classified(app, people, "Laporan Keuangan 2025")
     classified(app, people, "Data Pribadi Pemilih", "dikecualikan", pasal17_huruf="h",
                konsekuensi_dibuka="Membuka alamat rumah pemilih memudahkan penipuan",
                konsekuensi_ditutup="Kepentingan publik tidak dirugikan bila ditutup")
-    v = versions.create_version(app, ppid, 2026)
-    decree = {"nomor_keputusan": "01/PPID/III/2026", "tanggal_keputusan": date(2026, 3, 17),
-              "tempat_keputusan": "Sarolangun", "penandatangan": "Ketua PPID", "alasan_kelengkapan": "Uji"}
-    v = versions.establish(app, ppid, v.id, decree, v.revision)
-    v = versions.approve(app, people["atasan"], v.id, "Setuju", v.revision)
-    publishing.upload(app, ppid, v.id, v.revision)
+    publish_version(app, people, "01/PPID/III/2026")
 
     at = open_page(app, "dip")
     assert not at.exception
@@ -385,15 +390,9 @@ def test_a_sheets_register_revision_moves_at_once_after_its_own_write_and_with_t
 def test_the_public_page_shows_a_long_category_a_page_of_cards_at_a_time(app, people, monkeypatch):
     from lib import ui_public
     monkeypatch.setattr(ui_public, "CARDS_PER_PAGE", 2)
-    ppid = people["ppid"]
     for title in ("Laporan Keuangan 2025", "Renstra 2025", "Profil Kantor"):
         classified(app, people, title)
-    v = versions.create_version(app, ppid, 2026)
-    decree = {"nomor_keputusan": "02/PPID/III/2026", "tanggal_keputusan": date(2026, 3, 17),
-              "tempat_keputusan": "Sarolangun", "penandatangan": "Ketua PPID", "alasan_kelengkapan": "Uji"}
-    v = versions.establish(app, ppid, v.id, decree, v.revision)
-    v = versions.approve(app, people["atasan"], v.id, "Setuju", v.revision)
-    publishing.upload(app, ppid, v.id, v.revision)
+    publish_version(app, people, "02/PPID/III/2026")
 
     at = open_page(app, "dip")
     titles = [t for t in values(at.text) if t[:2] in ("1.", "2.", "3.")]

@@ -3,7 +3,6 @@ character, and the dashboard and completeness reports in the same embedded fonts
 import io
 
 import pandas as pd
-import pytest
 from arabic_reshaper import reshape
 from pypdf import PdfReader
 

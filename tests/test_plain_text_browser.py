@@ -1,7 +1,6 @@
 """In a real browser, a return reason and a request note written in Markdown and HTML show as typed."""
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest

@@ -11,7 +11,6 @@ import dataclasses
 import functools
 import http.server
 import threading
-from pathlib import Path
 from unittest import mock
 
 import pytest
