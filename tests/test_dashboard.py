@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.services import dashboard, items
+from lib.services import completeness, dashboard, items
 from lib.services.dashboard import Filters
 from tests.conftest import UNIT_A, UNIT_B, classification, submission
 
@@ -159,3 +159,18 @@ def test_a_dashboard_cut_from_the_whole_office_equals_one_computed_from_the_filt
             ["id", "start", "due", "days_used", "state"]].to_dict("records")
         assert board.stages["id"].tolist() == metrics.backlog(items_only, history.calendar(), history.today())[
             "id"].tolist()
+
+
+def test_the_items_table_is_read_once_per_register_state_for_the_dashboard_and_kelengkapan(ctx, people, monkeypatch):
+    reads = []
+    real = ctx.register.item_frame
+    monkeypatch.setattr(ctx.register, "item_frame", lambda office, columns=None: reads.append(columns) or
+                        real(office, columns))
+    items.open_request(ctx, people["ppid"], UNIT_A, "Renstra")
+    first = dashboard.build(ctx, people["ppid"], Filters())
+    completeness.summary(ctx, people["ppid"])
+    assert len(reads) == 1
+    items.open_request(ctx, people["ppid"], UNIT_A, "LAKIP")
+    second = dashboard.build(ctx, people["ppid"], Filters())
+    assert len(reads) == 2  # a write moves the revision: the next view reads the new state
+    assert len(second.requests) == len(first.requests) + 1

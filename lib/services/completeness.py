@@ -51,7 +51,7 @@ def _links(records: list[tuple[str, list[str]]]) -> dict[str, set[str]]:
 def report(ctx: AppContext, actor: Actor, scope: str = "draf") -> Report:
     require_role(actor, "ppid", "atasan", "admin")
     found = obligations(ctx)
-    frame = ctx.register.item_frame(ctx.office_id, (*metrics.ITEM_COLUMNS, "kewajiban"))  # read once for both
+    frame = ctx.item_frame((*metrics.ITEM_COLUMNS, "kewajiban"))  # read once for both
     records = _published(ctx) if scope == "terbit" else _classified(frame)
     links = _links([(i, k) for i, _, k in records])
     groups = ob.coverage(found, links, _stale_ids(ctx, frame))

@@ -91,6 +91,7 @@ class AppContext:
     data_dir: str = "data"  # local files: setup code, attachments (whatever the register's kind)
     key_source: str = ""    # where the secret key came from (doctor says it)
     files: FileStore | None = None  # the bytes of stored softcopies (built in lib/bootstrap.py)
+    _frame: tuple | None = field(default=None, repr=False, compare=False)  # (revision, items frame)
 
     def file_store(self) -> FileStore:
         """The store of softcopy bytes; by default a private folder under the data folder."""
@@ -98,6 +99,21 @@ class AppContext:
             from lib.store.filestore import LocalFileStore
             self.files = LocalFileStore(f"{self.data_dir}/berkas")
         return self.files
+
+    def item_frame(self, columns: tuple[str, ...]):
+        """The office's items as a DataFrame of raw strings (the dashboard's and Kelengkapan's fast path),
+        read once per register revision and shared by both (a 100,000-item table costs seconds to read);
+        each caller gets its own copy of the columns it asks for."""
+        from lib.domain.metrics import ITEM_COLUMNS
+        wanted = (*ITEM_COLUMNS, "kewajiban")
+        revision = self.register.revision(self.office_id) if set(columns) <= set(wanted) else ""
+        if not revision:  # a register that cannot name its state (or other columns): read as asked
+            return self.register.item_frame(self.office_id, columns)
+        held = self._frame
+        if held is None or held[0] != revision:
+            held = (revision, self.register.item_frame(self.office_id, wanted))
+            self._frame = held
+        return held[1][list(columns)].copy()
 
     def settings(self) -> dict[str, str]:
         return {**DEFAULT_SETTINGS, **self.register.settings(self.office_id)}

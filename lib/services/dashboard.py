@@ -112,7 +112,7 @@ class Prepared:
 def prepare(ctx: AppContext, actor: Actor) -> Prepared:
     require_role(actor, "atasan", "ppid", "admin")
     today, cal, clock, s = ctx.today(), ctx.calendar(), ctx.clock(), ctx.settings()
-    df = metrics.prepare(ctx.register.item_frame(ctx.office_id, metrics.ITEM_COLUMNS))
+    df = metrics.prepare(ctx.item_frame(metrics.ITEM_COLUMNS))
     return Prepared(today, df, metrics.requests(df, cal, clock, today, int(s["due_soon_days"])),
                     metrics.backlog(df, cal, today),
                     metrics.exemptions_ending(dik_frame(ctx), today, int(s["exemption_warning_months"])),

@@ -52,7 +52,7 @@ def _ppid_reminders(ctx: AppContext) -> tuple[list[str], list[str]]:
     from lib.domain.workdays import format_date_id
     from lib.services.dashboard import dik_frame
     s, today = ctx.settings(), ctx.today()
-    df = metrics.prepare(ctx.register.item_frame(ctx.office_id, metrics.ITEM_COLUMNS))
+    df = metrics.prepare(ctx.item_frame(metrics.ITEM_COLUMNS))
     stale = metrics.stale_berkala(df, today, int(s["berkala_refresh_months"]))["judul"].tolist()
     ending = metrics.exemptions_ending(dik_frame(ctx), today, int(s["exemption_warning_months"]))
     return stale, [f"{j} (berakhir {format_date_id(e.date())})" for j, e in zip(ending["judul"], ending["ends"])]
