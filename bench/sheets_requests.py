@@ -892,10 +892,11 @@ class Day:
 
     def _attempt(self, step: Step):
         """A step that ends in an error (quota exhausted after the library's retries, or none) is done again by
-        the user a minute later; a change that had applied before the error then reads as already made."""
-        ids, self._done = Counter(self._ids), {}
+        the user a minute later. Done again, a change refused as already made (the item exists, or its revision
+        moved) is taken as done only when the Sheet shows it made by this step: a write that applied before the
+        error (st-gsheets-connection rewrites the item tab, then the audit tab) is not made twice."""
+        self._done = {}
         for tries in range(10):
-            self._ids = Counter(ids)  # done again, a new request gets the id the script gave it
             try:
                 return self._do(step)
             except (SheetsUnavailable, APIError) as err:
@@ -904,15 +905,32 @@ class Day:
                 self.result.user_errors += 1
                 self.clock.sleep(USER_RETRY_SECONDS)
             except ConflictError:
-                if not tries:
+                if not tries or not self._applied(step):
                     raise
                 return None
         raise RuntimeError(f"{self.pattern.name}: {step.label} at {step.t:.0f} s never got through")
 
+    def _applied(self, step: Step) -> bool:
+        """Whether the Sheet holds the step's change, made by its user (what the redo's page shows them)."""
+        tab = "versions" if step.item.startswith("dip-") else "items"
+        table = Table(tab, self.emu.get_values(self.world.sid, TABS[tab]))
+        _, row = table.find("id", step.item)
+        if row is None:
+            return False
+        if step.kind == "request":
+            return row.get("created_by") == step.user and row.get("judul") == step.title
+        return int(row.get("revision") or 0) > step.revision and row.get("updated_by") == step.user
+
     def _once(self, phase: str, fn, *args):
-        """A change the step already made before an error is not made again when the user goes on."""
+        """A change the step already made before an error is not made again when the user goes on; one that
+        failed is done again with the same new ids (the script gave them)."""
         if phase not in self._done:
-            self._done[phase] = fn(*args)
+            ids = Counter(self._ids)
+            try:
+                self._done[phase] = fn(*args)
+            except (SheetsUnavailable, APIError):
+                self._ids = ids
+                raise
         return self._done[phase]
 
     def _run(self, register, user: str, page: str) -> dict:
