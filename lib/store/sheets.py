@@ -87,7 +87,7 @@ class SheetsRegister(SheetsReads, SheetsIntegrity, Register):
             call(self.policy, self._http().batch_update, self.sid, {"requests": requests},
                  on_retry=applied or event_written)
         finally:
-            self._stale()
+            self._stale(requests)
 
     def _row_mac(self, tab: str, row: dict) -> str:
         return self._rows.mac(tab, row)
