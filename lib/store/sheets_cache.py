@@ -44,7 +44,8 @@ class TableView:
 
 
 class SheetsReads:
-    """Mixin of SheetsRegister: needs ``client``, ``sid``, ``policy``, ``_http()``, ``_add_columns``."""
+    """Mixin of SheetsRegister: needs ``client``, ``sid``, ``policy``, ``_http()``, ``_add_columns``,
+    ``_add_missing_tabs``."""
 
     def _init_cache(self) -> None:
         self._cache: dict[str, tuple[float, Table]] = {}
@@ -107,7 +108,10 @@ class SheetsReads:
         try:
             body = call(self.policy, self._http().values_batch_get, self.sid, ranges,
                         {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
-        except SheetsUnavailable as err:  # rows deleted below the held count: the range now exceeds the grid
+        except SheetsUnavailable as err:
+            if _status(err.__cause__) == 400 and self._add_missing_tabs():  # a Sheet from an earlier release
+                return self._read(tabs, full=full, warm=warm)
+            # rows deleted below the held count: the range now exceeds the grid
             if held is None or _status(err.__cause__) != 400 or "events" not in wanted:
                 raise
             self.event_reads["fallback"] += 1
