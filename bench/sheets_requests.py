@@ -42,7 +42,9 @@ one budget. A request beyond it gets the 429 Google sends. Retries as each libra
 (lib/store/sheets_client.py: 5 tries, jittered backoff up to 8 s, then an Indonesian message), gspread's
 BackOffHTTPClient for both gspread patterns (2, 4, 8 ... 128 s, retried as long as the 429s last), none for
 st-gsheets-connection (gspread 5's plain client: the user sees the error). A user shown an error does the
-step again a minute later. Backoff moves the simulated clock: the day ends late.
+step again a minute later; a redo refused because the change is already there (st-gsheets-connection can be
+stopped between rewriting the item tab and the audit tab) counts as done only when the Sheet shows that step's
+own change, and new items keep the ids the script gave them. Backoff moves the simulated clock: the day ends late.
 
 Counted on the emulator: requests, cells read / written (emu.counters()), requests per simulated minute (429s
 included), 429s, errors users saw, the time the day ended. The patterns must end the day with the same items,
