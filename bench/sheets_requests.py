@@ -897,7 +897,7 @@ class Day:
         the user a minute later. Done again, a change refused as already made (the item exists, or its revision
         moved) is taken as done only when the Sheet shows it made by this step: a write that applied before the
         error (st-gsheets-connection rewrites the item tab, then the audit tab) is not made twice."""
-        self._done = {}
+        self._done, self._epoch = {}, self._token_epoch(step.user) if step.kind == "logout" else ""
         for tries in range(10):
             try:
                 return self._do(step)
@@ -909,6 +909,8 @@ class Day:
             except ConflictError:
                 if not tries or not self._applied(step):
                     raise
+                if step.kind == "create_version":  # the version row is there (its snapshot may not be)
+                    self.version_id = step.item
                 return None
         raise RuntimeError(f"{self.pattern.name}: {step.label} at {step.t:.0f} s never got through")
 
@@ -922,6 +924,16 @@ class Day:
         if step.kind == "request":
             return row.get("created_by") == step.user and row.get("judul") == step.title
         return int(row.get("revision") or 0) > step.revision and row.get("updated_by") == step.user
+
+    def _token_epoch(self, username: str) -> str:
+        """The user's token epoch as the Sheet holds it (not counted: what the redo's page would show)."""
+        _, row = Table("users", self.emu.get_values(self.world.sid, TABS["users"])).find("username", username)
+        return (row or {}).get("token_epoch", "")
+
+    def _logged_out(self, username: str) -> bool:
+        """A logout redone after an error: the epoch it raises already moved (st-gsheets-connection can be stopped
+        between rewriting the user tab and the audit tab; a second logout would raise it again)."""
+        return self._token_epoch(username) != self._epoch
 
     def _once(self, phase: str, fn, *args):
         """A change the step already made before an error is not made again when the user goes on; one that
@@ -968,7 +980,8 @@ class Day:
             return self._run(register, s.user, "beranda")
         if s.kind == "logout":  # the sidebar button's run, then the login form
             self._run(register, s.user, "beranda")
-            self._once("logout", auth.logout, ctx, self.people[s.user].actor())
+            if not self._logged_out(s.user):
+                self._once("logout", auth.logout, ctx, self.people[s.user].actor())
             return self._login_page(register)
         self._run(register, s.user, ACTION_PAGE[s.kind])  # the click's run reaches the action below the page
         out = self._once("act", self._act, s, ctx)

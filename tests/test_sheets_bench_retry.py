@@ -86,3 +86,20 @@ def test_a_redo_refused_for_a_change_the_step_did_not_make_is_still_an_error(nam
         with pytest.raises(ConflictError, match="sudah diubah oleh ppid2"):
             day.step(mine)
     assert day.result.user_errors == 1
+
+
+def test_a_logout_stopped_between_the_user_tab_and_the_audit_tab_rewrite_is_not_done_twice(world, tmp_path,
+                                                                                             monkeypatch):
+    day = bench.Day(bench.GsheetsConnection, world, tmp_path, quota=False)
+    logout = bench.auth.logout
+
+    def arm_then_logout(ctx, actor):
+        if not getattr(day, "_armed", False):  # the user tab's clear goes through, the audit tab's gets the 429
+            day._armed, day.emu.faults = True, FaultPlan(at=[1], fault="429", endpoints={"values.clear"})
+        return logout(ctx, actor)
+    monkeypatch.setattr(bench.auth, "logout", arm_then_logout)
+    before = day.final_users()["ppid1"]
+    with day.running():
+        day.step(bench.Step(0, "logout", "ppid1"))
+    assert day.result.user_errors == 1
+    assert day.final_users()["ppid1"] == (str(int(before[0] or 0) + 1), *before[1:])
