@@ -25,7 +25,7 @@ anyone else's within 60 seconds (tests/test_sheets_freshness.py checks the rule 
 
 (s) SIDIP: lib.store.sheets.SheetsRegister as is (see lib/store/sheets_cache.py: each tab read when a call
     first needs it, with the stale small tabs and recently used ones in one values.batchGet, cached 50 s per
-    replica, stale after its own write; the audit log read incrementally; an action = read + one
+    replica, the tabs an own write wrote stale after it; the audit log read incrementally; an action = read + one
     batchUpdate + a confirming read that also refills the cache for the rerun).
 (c) cached gspread: a competent gspread user: spreadsheet and worksheets opened once per replica, each tab
     cached 50 s (get_all_values), a write reads its tab fresh, writes the row with one values.update (or

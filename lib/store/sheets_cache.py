@@ -1,7 +1,8 @@
 """What the Google Sheets register reads, and when: each tab lazily, the audit log incrementally.
 
 A tab is read when a call first needs it and kept ``CACHE_SECONDS`` (others' changes show within a
-minute; an own write marks every tab stale, so its effect shows at once). A refill is one
+minute; an own write marks the tabs it wrote stale, so its effect shows at once, and leaves the others as
+fresh as they were). A refill is one
 ``values.batchGet`` of the tab asked for, the small tabs (``LIGHT``) that are stale, the audit log's new
 rows if it is stale, and every other stale tab a call used in the last ``WARM_SECONDS`` (so a page that
 reads several tabs still costs one request, and a page that never reads the item list does not read it).
