@@ -25,7 +25,7 @@ anyone else's within 60 seconds (tests/test_sheets_freshness.py checks the rule 
 
 (s) SIDIP: lib.store.sheets.SheetsRegister as is (see lib/store/sheets_cache.py: each tab read when a call
     first needs it, with the stale small tabs and recently used ones in one values.batchGet, cached 50 s per
-    replica, stale after its own write; the audit log read incrementally; an action = read + one
+    replica, the tabs an own write wrote stale after it; the audit log read incrementally; an action = read + one
     batchUpdate + a confirming read that also refills the cache for the rerun).
 (c) cached gspread: a competent gspread user: spreadsheet and worksheets opened once per replica, each tab
     cached 50 s (get_all_values), a write reads its tab fresh, writes the row with one values.update (or
@@ -42,7 +42,9 @@ one budget. A request beyond it gets the 429 Google sends. Retries as each libra
 (lib/store/sheets_client.py: 5 tries, jittered backoff up to 8 s, then an Indonesian message), gspread's
 BackOffHTTPClient for both gspread patterns (2, 4, 8 ... 128 s, retried as long as the 429s last), none for
 st-gsheets-connection (gspread 5's plain client: the user sees the error). A user shown an error does the
-step again a minute later. Backoff moves the simulated clock: the day ends late.
+step again a minute later; a redo refused because the change is already there (st-gsheets-connection can be
+stopped between rewriting the item tab and the audit tab) counts as done only when the Sheet shows that step's
+own change, and new items keep the ids the script gave them. Backoff moves the simulated clock: the day ends late.
 
 Counted on the emulator: requests, cells read / written (emu.counters()), requests per simulated minute (429s
 included), 429s, errors users saw, the time the day ended. The patterns must end the day with the same items,
@@ -892,10 +894,11 @@ class Day:
 
     def _attempt(self, step: Step):
         """A step that ends in an error (quota exhausted after the library's retries, or none) is done again by
-        the user a minute later; a change that had applied before the error then reads as already made."""
-        ids, self._done = Counter(self._ids), {}
+        the user a minute later. Done again, a change refused as already made (the item exists, or its revision
+        moved) is taken as done only when the Sheet shows it made by this step: a write that applied before the
+        error (st-gsheets-connection rewrites the item tab, then the audit tab) is not made twice."""
+        self._done, self._epoch = {}, self._token_epoch(step.user) if step.kind == "logout" else ""
         for tries in range(10):
-            self._ids = Counter(ids)  # done again, a new request gets the id the script gave it
             try:
                 return self._do(step)
             except (SheetsUnavailable, APIError) as err:
@@ -904,15 +907,44 @@ class Day:
                 self.result.user_errors += 1
                 self.clock.sleep(USER_RETRY_SECONDS)
             except ConflictError:
-                if not tries:
+                if not tries or not self._applied(step):
                     raise
+                if step.kind == "create_version":  # the version row is there (its snapshot may not be)
+                    self.version_id = step.item
                 return None
         raise RuntimeError(f"{self.pattern.name}: {step.label} at {step.t:.0f} s never got through")
 
+    def _applied(self, step: Step) -> bool:
+        """Whether the Sheet holds the step's change, made by its user (what the redo's page shows them)."""
+        tab = "versions" if step.item.startswith("dip-") else "items"
+        table = Table(tab, self.emu.get_values(self.world.sid, TABS[tab]))
+        _, row = table.find("id", step.item)
+        if row is None:
+            return False
+        if step.kind == "request":
+            return row.get("created_by") == step.user and row.get("judul") == step.title
+        return int(row.get("revision") or 0) > step.revision and row.get("updated_by") == step.user
+
+    def _token_epoch(self, username: str) -> str:
+        """The user's token epoch as the Sheet holds it (not counted: what the redo's page would show)."""
+        _, row = Table("users", self.emu.get_values(self.world.sid, TABS["users"])).find("username", username)
+        return (row or {}).get("token_epoch", "")
+
+    def _logged_out(self, username: str) -> bool:
+        """A logout redone after an error: the epoch it raises already moved (st-gsheets-connection can be stopped
+        between rewriting the user tab and the audit tab; a second logout would raise it again)."""
+        return self._token_epoch(username) != self._epoch
+
     def _once(self, phase: str, fn, *args):
-        """A change the step already made before an error is not made again when the user goes on."""
+        """A change the step already made before an error is not made again when the user goes on; one that
+        failed is done again with the same new ids (the script gave them)."""
         if phase not in self._done:
-            self._done[phase] = fn(*args)
+            ids = Counter(self._ids)
+            try:
+                self._done[phase] = fn(*args)
+            except (SheetsUnavailable, APIError):
+                self._ids = ids
+                raise
         return self._done[phase]
 
     def _run(self, register, user: str, page: str) -> dict:
@@ -948,7 +980,8 @@ class Day:
             return self._run(register, s.user, "beranda")
         if s.kind == "logout":  # the sidebar button's run, then the login form
             self._run(register, s.user, "beranda")
-            self._once("logout", auth.logout, ctx, self.people[s.user].actor())
+            if not self._logged_out(s.user):
+                self._once("logout", auth.logout, ctx, self.people[s.user].actor())
             return self._login_page(register)
         self._run(register, s.user, ACTION_PAGE[s.kind])  # the click's run reaches the action below the page
         out = self._once("act", self._act, s, ctx)

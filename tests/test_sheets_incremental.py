@@ -136,3 +136,23 @@ def test_a_page_that_never_lists_items_does_not_read_the_item_tab(emu, writer, c
     emu.reset_counters()
     assert [i.id for i in reader.list_items(OFFICE)] == ["i1", "i2"]
     assert emu.request_count() == 1 and emu.counters()["cells_read"] == cells(emu, "informasi")
+
+
+def test_an_own_write_to_one_tab_does_not_make_the_item_list_read_again(emu, writer, clock):
+    from lib.domain.models import User
+    add_items(writer, "i1", "i2")
+    reader = reader_of(emu)
+    assert [i.id for i in reader.list_items(OFFICE)] == ["i1", "i2"]
+    reader.save_user(User("budi", "Budi", frozenset({"desk"}), "x", unit="Sekretariat"), ev("budi", entity="user"), None)
+    emu.reset_counters()
+    assert [i.id for i in reader.list_items(OFFICE)] == ["i1", "i2"]
+    tail = emu.get_values(emu.spreadsheet_ids()[-1], "riwayat")[-2:]  # the row held, the user write's event
+    assert emu.request_count() == 1  # the item tab left as fresh as it was: the written tabs only
+    assert emu.counters()["cells_read"] == sum(len(r) for r in tail) + cells(emu, "pengguna")
+    add_items(reader, "i3")
+    emu.reset_counters()
+    assert [i.id for i in reader.list_items(OFFICE)] == ["i1", "i2", "i3"]  # an own item write: seen at once
+    clock[0] += 51
+    emu.reset_counters()
+    reader.list_items(OFFICE)
+    assert emu.request_count() == 1  # and the rule's 50 s still hold for the tab the user write did not touch

@@ -10,6 +10,7 @@ from lib.domain.models import Item, User
 from lib.errors import ConflictError
 from lib.store import sheets_cache
 from lib.store.sheets import SheetsRegister
+from lib.store.sheets_layout import header as layout_header
 from lib.store.sheets_client import RetryPolicy, SheetsUnavailable
 from tests.sheets_emulator import FaultPlan, SheetsEmulator, forwarding_session
 from tests.test_register_contract import KEY, OFFICE, ev, sheets_register
@@ -266,3 +267,37 @@ def test_password_hashes_never_enter_the_audit_log(emu, reg):
     assert len(log) == 3 and not any("$argon2id$" in cell for row in log for cell in row)
     reg.invalidate()
     assert reg.get_user("budi").password_hash == "$argon2id$rahasia-hash"
+
+
+def test_a_sheet_from_the_release_before_files_gets_its_berkas_tab_on_first_read_and_attaching_works(ctx):
+    """An office's Sheet made before stored files had no 'berkas' tab: reading it must not break the app."""
+    import dataclasses
+
+    from lib.services import attachments, auth, items
+    from tests import softcopy_samples as samples
+    from lib.services.context import SYSTEM_ACTOR
+    from tests.conftest import PASSWORD, UNIT_A, submission
+    emu = SheetsEmulator(seed=1)
+    sid = emu.create("SIDIP rilis lama")
+    session = gspread.Client(auth=None, session=emu.session())
+
+    def register() -> SheetsRegister:  # a fresh process: its own cache and sheet ids
+        return SheetsRegister(session, sid, ctx.signer, ctx.secret_key, RetryPolicy(sleep=lambda s: None))
+    register().init()
+    old = dataclasses.replace(ctx, register=register())
+    desk = auth.add_user(old, SYSTEM_ACTOR, "desk", "Desk", PASSWORD, ["desk"], UNIT_A).actor()
+    item = items.submit_new(old, desk, submission())
+    book = session.open_by_key(sid)
+    book.del_worksheet(book.worksheet("berkas"))
+    before = {ws.title: ws.get_all_values() for ws in book.worksheets()}
+    assert "berkas" not in before
+
+    now = dataclasses.replace(ctx, register=register())
+    assert attachments.files_of(now, desk, item.id) == [] and now.register.list_attachments(OFFICE) == []
+    after = {ws.title: ws.get_all_values() for ws in session.open_by_key(sid).worksheets()}
+    assert {t: v for t, v in after.items() if t != "berkas"} == before  # existing tabs untouched
+    assert after["berkas"] == [layout_header("attachments")]
+    pdf = samples.pdf_bytes()
+    att = attachments.attach(now, desk, item.id, "Laporan.pdf", pdf)
+    assert attachments.files_of(dataclasses.replace(ctx, register=register()), desk, item.id) == [att]
+    assert attachments.read(now, desk, att.id) == pdf

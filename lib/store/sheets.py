@@ -87,7 +87,7 @@ class SheetsRegister(SheetsReads, SheetsIntegrity, Register):
             call(self.policy, self._http().batch_update, self.sid, {"requests": requests},
                  on_retry=applied or event_written)
         finally:
-            self._stale()
+            self._stale(requests)
 
     def _row_mac(self, tab: str, row: dict) -> str:
         return self._rows.mac(tab, row)
@@ -111,6 +111,13 @@ class SheetsRegister(SheetsReads, SheetsIntegrity, Register):
 
     # -- schema -----------------------------------------------------------------------------
     def init(self) -> None:
+        self._add_missing_tabs()
+        self.invalidate()
+
+    def _add_missing_tabs(self) -> list[str]:
+        """The tabs the Sheet lacks (one made by an earlier release), added with their header row; existing
+        tabs and their data are not touched. Returns the tabs added."""
+        self._sheet_ids = {}
         existing = self._metadata()
         missing = [t for t in TABS if TABS[t] not in existing]
         if missing:
@@ -120,7 +127,7 @@ class SheetsRegister(SheetsReads, SheetsIntegrity, Register):
             self._sheet_ids = {}
             self._batch([{"appendCells": {"sheetId": self._metadata()[TABS[t]], "fields": "userEnteredValue",
                                           "rows": [{"values": [_cell(h) for h in header(t)]}]}} for t in missing])
-        self.invalidate()
+        return missing
 
     def schema_problems(self) -> list[str]:
         """For ``doctor``: missing tabs, wrong or missing header words."""

@@ -1,7 +1,8 @@
 """What the Google Sheets register reads, and when: each tab lazily, the audit log incrementally.
 
 A tab is read when a call first needs it and kept ``CACHE_SECONDS`` (others' changes show within a
-minute; an own write marks every tab stale, so its effect shows at once). A refill is one
+minute; an own write marks the tabs it wrote stale, so its effect shows at once, and leaves the others as
+fresh as they were). A refill is one
 ``values.batchGet`` of the tab asked for, the small tabs (``LIGHT``) that are stale, the audit log's new
 rows if it is stale, and every other stale tab a call used in the last ``WARM_SECONDS`` (so a page that
 reads several tabs still costs one request, and a page that never reads the item list does not read it).
@@ -24,6 +25,15 @@ NEVER = float("-inf")
 RECENT_SECONDS = 2.0  # a read this recent is as good as a fresh one for a write (the confirming read decides)
 
 
+def _sheet_ids_in(node) -> set[int]:
+    if isinstance(node, dict):
+        found = {node["sheetId"]} if isinstance(node.get("sheetId"), int) else set()
+        return found.union(*(_sheet_ids_in(v) for k, v in node.items() if k != "sheetId"))
+    if isinstance(node, list):
+        return set().union(*(_sheet_ids_in(v) for v in node))
+    return set()
+
+
 class TableView:
     """``tables[tab]``: the tab as cached, read (with what else is stale) when a call first needs it."""
 
@@ -35,7 +45,8 @@ class TableView:
 
 
 class SheetsReads:
-    """Mixin of SheetsRegister: needs ``client``, ``sid``, ``policy``, ``_http()``, ``_add_columns``."""
+    """Mixin of SheetsRegister: needs ``client``, ``sid``, ``policy``, ``_http()``, ``_add_columns``,
+    ``_add_missing_tabs``."""
 
     def _init_cache(self) -> None:
         self._cache: dict[str, tuple[float, Table]] = {}
@@ -57,9 +68,24 @@ class SheetsReads:
         """Forget everything: the next read of every tab, the audit log included, is whole."""
         self._cache = {}
 
-    def _stale(self) -> None:
-        """After an own write: every tab is read again before use; the audit log from where it was."""
-        self._cache = {tab: (NEVER, table) for tab, (_, table) in self._cache.items()}
+    def _stale(self, requests: list[dict] | None = None) -> None:
+        """After an own write: the tabs it wrote (every tab when not known) are read again before use, the
+        audit log from where it was. A tab the write did not touch keeps its age: only its own write makes it
+        older than the freshness rule allows, so a login does not cost a page its item list."""
+        written = self._written_tabs(requests) if requests else None
+        self._cache = {tab: (NEVER if written is None or tab in written else at, table)
+                       for tab, (at, table) in self._cache.items()}
+
+    def _written_tabs(self, requests: list[dict]) -> set[str] | None:
+        """The tabs a batchUpdate's requests name by sheetId; None if one names none (e.g. addSheet)."""
+        by_id = {sheet_id: tab for tab in TABS if (sheet_id := self._sheet_ids.get(TABS[tab])) is not None}
+        tabs = set()
+        for request in requests:
+            ids = _sheet_ids_in(request)
+            if not ids or not ids <= set(by_id):
+                return None
+            tabs |= {by_id[i] for i in ids}
+        return tabs
 
     def _fresh(self, tab: str, now: float) -> bool:
         held = self._cache.get(tab)
@@ -83,7 +109,10 @@ class SheetsReads:
         try:
             body = call(self.policy, self._http().values_batch_get, self.sid, ranges,
                         {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
-        except SheetsUnavailable as err:  # rows deleted below the held count: the range now exceeds the grid
+        except SheetsUnavailable as err:
+            if _status(err.__cause__) == 400 and self._add_missing_tabs():  # a Sheet from an earlier release
+                return self._read(tabs, full=full, warm=warm)
+            # rows deleted below the held count: the range now exceeds the grid
             if held is None or _status(err.__cause__) != 400 or "events" not in wanted:
                 raise
             self.event_reads["fallback"] += 1
