@@ -49,7 +49,8 @@ own change, and new items keep the ids the script gave them. Backoff moves the s
 Counted on the emulator: requests, cells read / written (emu.counters()), requests per simulated minute (429s
 included), 429s, errors users saw, the time the day ended. The patterns must end the day with the same items,
 versions and user rows, or no summary is printed (exit 1). Then the scripted office is scaled (same mix,
-same per-person script, no quota, a smaller register) until each pattern's busiest minute reaches 60.
+same per-person script, actions in proportion to the staff, no quota, a smaller register; run over the
+morning logins and 09:50-10:10, with every change of the day) until each pattern's busiest minute reaches 60.
 Last line: ``requests: sidip=N cached_gspread=N naive=N gsheets_connection=N ratio_cached_gspread=X
 ratio_naive=X ratio_gsheets=X cells_read_ratio_best=X cells_written_ratio_gsheets=X peak_per_minute=N
 max_staff_sidip=N max_staff_cached_gspread=N`` (ratios: the other pattern's figure / SIDIP's;
@@ -125,7 +126,8 @@ ACTION_PAGE = {"request": "permintaan", "submit": "permintaan", "classify": "kla
 OPEN_BEFORE = 20            # seconds between opening the page and the click
 SCALE_ITEMS = 120           # the staff-scaling days run on a smaller register: requests do not depend on its size
 STAFF_LADDER = (5, 10, 20, 30, 40, 60, 80, 120, 160, 240, 320)
-WINDOW = 600                # the scaled days are run from 09:50 to 10:10 (see busy_window)
+WINDOW = 600                # the scaled days are run 09:50-10:10 and over the morning logins (see scaled_window)
+RUSH = (0, 900)             # 08:00-08:15: everyone logs in before their first page (the day's real peak)
 
 # The tabs a page reads besides the session's own user row (current_user() re-reads it on every run),
 # after the services each page calls (pages/*.py).
@@ -310,7 +312,7 @@ def plan_day(world: World, seed: int = SEED) -> list[Step]:
     for p in people:
         times = [rng.uniform(0, DAY_SECONDS) for _ in range(VIEWS_PER_USER - (p in busy))]
         if p in busy:
-            times.append(BUSY_AT + 3 * busy.index(p))
+            times.append(BUSY_AT + 30 * busy.index(p) / len(busy))  # the busy crowd arrives within 30 s, any size
         steps += [Step(t, "page", p.username, page=_weighted(rng, PAGE_MIX[p.role])) for t in times]
 
     state = {i.id: {"status": i.status, "unit": i.unit, "title": i.judul, "rev": 1, "last": -1e9}
@@ -318,7 +320,8 @@ def plan_day(world: World, seed: int = SEED) -> list[Step]:
     by_role = defaultdict(list)
     for p in people:
         by_role[p.role].append(p)
-    kinds = [k for k, n in ACTION_MIX.items() for _ in range(n)]
+    per_staff = len(people) / 20  # the mix is for 20 staff: a larger office requests and submits more
+    kinds = [k for k, n in ACTION_MIX.items() for _ in range(round(n * per_staff))]
     rng.shuffle(kinds)
     times = sorted(rng.uniform(600, DAY_SECONDS - 900) for _ in kinds)
     requests = 0
@@ -1096,9 +1099,9 @@ def report(results: dict[str, Result], steps: list[Step], world: World, limits: 
         lines.append(f"{r.pattern} by endpoint: " + ", ".join(f"{k} {v:,}" for k, v in r.by_endpoint.most_common()))
     lines.append("")
     lines.append(f"Staff an office can have before the quota bites (the office scaled in its mix, no quota, until "
-                 f"the busiest minute reaches {QUOTA_PER_MINUTE} requests; register of {SCALE_ITEMS} items; each scaled "
-                 f"day run from 09:50 to 10:10 around its busiest minute, after the earlier changes; this day's "
-                 f"own 09:50-10:10 peaks: " + ", ".join(f"{r.pattern} {window_peak(r)}" for r in (s, c, a, b)) + "):")
+                 f"the busiest minute reaches {QUOTA_PER_MINUTE} requests; register of {SCALE_ITEMS} items; actions "
+                 f"scale with the staff; each scaled day run over the morning logins 08:00-08:15 and 09:50-10:10, "
+                 f"with every change of the day; this day's own peaks in those windows: " + ", ".join(f"{r.pattern} {window_peak(r)}" for r in (s, c, a, b)) + "):")
     for name, found in limits.items():
         lines.append(f"  {name}: {_limit(found)}")
     ratio = {r.pattern: r.requests / s.requests for r in (c, a, b)}
@@ -1148,15 +1151,20 @@ def differences(finals: dict[str, tuple]) -> list[str]:
     return out
 
 
-def busy_window(steps: list[Step]) -> list[Step]:
-    """The scaled day around its busiest minute (10:00, half the staff at once): every step from 09:50 to 10:10,
-    and before it only the changes (actions, hand edits), so the window's actions find the revisions they expect."""
-    lo, hi = BUSY_AT - WINDOW, BUSY_AT + WINDOW
-    return [s for s in steps if lo <= s.t <= hi or (s.t < lo and (s.kind in ACTION_PAGE or s.kind == "hand_edit"))]
+WINDOWS = (RUSH, (BUSY_AT - WINDOW, BUSY_AT + WINDOW))
+
+
+def scaled_window(steps: list[Step]) -> list[Step]:
+    """The scaled day where it is busiest: the morning logins (08:00-08:15) and 09:50-10:10 around 10:00, when half
+    the staff open a page within 30 s; between and before them only the changes (actions, hand edits), so the
+    window's actions find the revisions they expect."""
+    def inside(t: float) -> bool:
+        return any(lo <= t <= hi for lo, hi in WINDOWS)
+    return [s for s in steps if inside(s.t) or (s.kind in ACTION_PAGE or s.kind == "hand_edit")]
 
 
 def window_peak(result: Result) -> int:
-    return max((n for m, n in result.per_minute.items() if (BUSY_AT - WINDOW) // 60 <= m <= (BUSY_AT + WINDOW) // 60),
+    return max((n for m, n in result.per_minute.items() if any(lo // 60 <= m <= hi // 60 for lo, hi in WINDOWS)),
                default=0)
 
 
@@ -1165,7 +1173,7 @@ def max_staff(name: str, worlds, folder: str, seed: int) -> tuple[int, list]:
     best, seen = 0, []
     for n in STAFF_LADDER:
         world = worlds(n)
-        results, _ = run_day(world, busy_window(plan_day(world, seed)), folder, quota=False, names=[name])
+        results, _ = run_day(world, scaled_window(plan_day(world, seed)), folder, quota=False, names=[name])
         seen.append((n, window_peak(results[name])))
         if seen[-1][1] >= QUOTA_PER_MINUTE:
             break
