@@ -210,8 +210,29 @@ def test_the_services_run_the_sop_on_postgresql(pg_server, pg_register_url, tmp_
         v = publishing.upload(ctx, people["desk"], v.id, v.revision)
         assert v.status == "diunggah" and publishing.latest_published(ctx).rows[0].data["judul"] == "Renstra"
         assert verify_chain(server.events(ctx.office_id), ctx.signer).ok and server.integrity_problems() == []
+        every_page_runs_on(server, pg_register_url, tmp_path, monkeypatch)
     finally:
         server.close()
+
+
+def every_page_runs_on(server, url: str, tmp_path, monkeypatch) -> None:
+    """Each page, as the role that uses it, on the PostgreSQL register (SIDIP_DATABASE_URL), with no exception."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("SIDIP_DATABASE_URL", url)
+    monkeypatch.setenv("SIDIP_SECRET_KEY", KEY.decode())
+    monkeypatch.setenv("SIDIP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SIDIP_PUBLISH_DIR", str(tmp_path / "pub"))
+    pages = Path(__file__).resolve().parent.parent / "pages"
+    for page, user in (("beranda", "ppid"), ("dasbor", "atasan"), ("permintaan", "desk"), ("klasifikasi", "ppid"),
+                       ("penetapan", "ppid"), ("kelengkapan", "ppid"), ("riwayat", "ppid"), ("dip", None)):
+        at = AppTest.from_file(str(pages / f"{page}.py"), default_timeout=60)
+        if user:
+            at.session_state["user"], at.session_state["epoch"] = user, server.get_user(user).token_epoch
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert at.title, page
 
 
 def test_without_postgresql_its_tests_skip_with_the_reason_and_fail_under_ci(monkeypatch):

@@ -247,3 +247,29 @@ def test_a_batch_update_with_one_stale_item_writes_nothing_and_names_that_item(r
     assert caught.value.item_id == "i07"
     assert [i.kategori for i in register.list_items(OFFICE)] == [""] * 20
     assert len(register.events(OFFICE)) == 21
+
+
+def test_the_revision_moves_with_every_write_and_names_its_register(register):
+    empty = register.revision(OFFICE)
+    assert empty and register.revision(OFFICE) == empty
+    register.save_item(Item("i1", "Sekretariat", "Renstra"), ev("i1"), None)
+    first = register.revision(OFFICE)
+    register.append_event(ev("i1", actor="sari"))
+    second = register.revision(OFFICE)
+    assert len({empty, first, second}) == 3 and "SANDI" not in second
+
+
+def test_the_item_frame_holds_each_items_stored_strings_oldest_first(register):
+    register.save_item(Item("i1", "Sekretariat", "Renstra", tahun=2026), ev("i1"), None)
+    register.save_item(Item("i2", "Hukum", "=SUM(A1)"), ev("i2"), None)
+    frame = register.item_frame(OFFICE, ("id", "judul", "tahun", "kategori"))
+    assert frame.to_dict("records") == [{"id": "i1", "judul": "Renstra", "tahun": "2026", "kategori": ""},
+                                        {"id": "i2", "judul": "=SUM(A1)", "tahun": "", "kategori": ""}]
+    assert register.item_frame("kantor-lain", ("id",)).empty
+
+
+def test_the_newest_events_are_read_without_the_rest_of_the_log(register):
+    for n in range(5):
+        register.append_event(ev(f"i{n}"))
+    assert [e.entity_id for e in register.events(OFFICE, newest=2)] == ["i3", "i4"]
+    assert [e.entity_id for e in register.events(OFFICE)] == [f"i{n}" for n in range(5)]

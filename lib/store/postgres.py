@@ -40,6 +40,12 @@ class PostgresRegister(SqliteRegister):
         self.pool.close()
 
     # -- plumbing ------------------------------------------------------------------------
+    def _where(self) -> str:
+        return self.path  # host:port/database, never the password
+
+    def _tuples(self, sql: str, args=()) -> list[tuple]:
+        return self._rows(sql, args)  # its rows are tuples already
+
     def _conn(self):
         return getattr(self._local, "tx", None) or pg_schema.PooledReads(self.pool)
 

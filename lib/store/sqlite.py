@@ -142,11 +142,14 @@ class SqliteRegister(SqliteIntegrity, Register):
         import pandas as pd
         names = list(columns or codec.columns(Item))
         select = ", ".join(f'"{c}"' for c in names if c in codec.columns(Item))
-        cursor = self._conn().cursor()
-        cursor.row_factory = None  # plain tuples: a sqlite3.Row per row costs more than the query
-        rows = cursor.execute(f"SELECT {select} FROM items WHERE office_id = ? ORDER BY created_at, id",
-                              (office_id,)).fetchall()
+        rows = self._tuples(f"SELECT {select} FROM items WHERE office_id = ? ORDER BY created_at, id", (office_id,))
         return pd.DataFrame.from_records(rows, columns=names)
+
+    def _tuples(self, sql: str, args=()) -> list[tuple]:
+        """Rows as plain tuples: a sqlite3.Row per row costs more than the query (the dashboard's fast path)."""
+        cursor = self._conn().cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, args).fetchall()
 
     def get_version(self, version_id: str) -> Version | None:
         return self._get("versions", Version, version_id)
@@ -195,7 +198,11 @@ class SqliteRegister(SqliteIntegrity, Register):
     def revision(self, office_id: str) -> str:
         # Every write appends its event in the same transaction: the newest event names the state.
         last = self._conn().execute("SELECT seq, id FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-        return f"{self.path.resolve()}#{last['seq']}:{last['id']}" if last else f"{self.path.resolve()}#0"
+        return f"{self._where()}#{last['seq']}:{last['id']}" if last else f"{self._where()}#0"
+
+    def _where(self) -> str:
+        """Which register this is, for revision tokens: its file."""
+        return str(self.path.resolve())
 
     # -- writes --------------------------------------------------------------------------
     def _append(self, conn, event: Event) -> Event:
