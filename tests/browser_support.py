@@ -272,3 +272,16 @@ def shot(page, name: str) -> str:
     path = f"/tmp/sidip-{name}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def fill_classification(page, title: str, softcopy) -> object:
+    """On Klasifikasi: pick ``title``, make it berkala with both locations, attach ``softcopy`` (not saved yet);
+    returns the form."""
+    from lib.domain.models import CATEGORIES
+    choose(page, main_area(page), "Pilih informasi", re.compile(re.escape(title)))
+    klas = form(page, "Simpan klasifikasi")
+    choose(page, klas, "Kategori", CATEGORIES["berkala"])
+    klas.get_by_label("Lokasi softcopy", exact=True).fill("Disimpan di SIDIP")
+    klas.get_by_label("Lokasi hardcopy", exact=True).fill("Lemari arsip 2")
+    klas.locator('input[type="file"]').set_input_files(str(softcopy))
+    return klas

@@ -7,13 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import (  # noqa: F401  (fixtures are used by name)
-    TIMEOUT_MS, browser, choose, form, login, main_area, open_path, seeded_server, settle, shot,
+    TIMEOUT_MS, browser, fill_classification, login, main_area, open_path, seeded_server, settle, shot,
 )
 from tests import softcopy_samples as samples
 
 pytestmark = pytest.mark.browser
 TITLE = "Rencana Strategis dengan softcopy"
-BERKALA = "Informasi yang Wajib Disediakan dan Diumumkan secara Berkala"
 
 
 @pytest.fixture
@@ -44,12 +43,7 @@ def test_the_ppid_uploads_a_file_on_the_classification_form_and_sees_it_listed(s
     login(page, seeded_server, "ppid")
     open_path(page, seeded_server, "klasifikasi")
     expect(main_area(page).get_by_text("Pilih informasi", exact=True)).to_be_visible()
-    choose(page, main_area(page), "Pilih informasi", re.compile(re.escape(TITLE)))
-    klas = form(page, "Simpan klasifikasi")
-    choose(page, klas, "Kategori", BERKALA)
-    klas.get_by_label("Lokasi softcopy", exact=True).fill("Disimpan di SIDIP")
-    klas.get_by_label("Lokasi hardcopy", exact=True).fill("Lemari arsip 2")
-    klas.locator('input[type="file"]').set_input_files(str(bad))
+    klas = fill_classification(page, TITLE, bad)
     klas.get_by_role("button", name="Simpan klasifikasi").click()
     settle(page)
     expect(main_area(page).get_by_text('Berkas "bukan-pdf.pdf" bukan jenis yang diterima').first).to_be_visible()

@@ -3,9 +3,6 @@ published HTML, each with the item's softcopy downloadable from the website copy
 from __future__ import annotations
 
 import dataclasses
-import functools
-import http.server
-import threading
 from unittest import mock
 
 import pytest
@@ -17,6 +14,7 @@ from lib.demo import fill_demo
 from lib.services import admin, attachments, auth, publishing
 from lib.services.context import SYSTEM_ACTOR
 from tests.browser_support import browser, main_area, open_path, start_server  # noqa: F401
+from tests.httpd import folder_server, serving
 
 pytestmark = pytest.mark.browser
 
@@ -26,24 +24,20 @@ def site(tmp_path_factory, browser):  # noqa: F811 - the browser fixture is only
     """The demo register (a PDF on every item) published to a folder that a local web server serves."""
     base = tmp_path_factory.mktemp("halaman-informasi")
     (base / "publik").mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(base / "publik"))
-    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=web.serve_forever, daemon=True).start()
     ctx = dataclasses.replace(build_context(base / "data"), publish_dir=str(base / "publik"))
     with mock.patch.object(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)):
         fill_demo(ctx)
-    url = f"http://127.0.0.1:{web.server_address[1]}"
-    admin.update_settings(ctx, SYSTEM_ACTOR, {"website_url": url})
-    [version] = ctx.register.list_versions(ctx.office_id)
-    version = publishing.republish(ctx, SYSTEM_ACTOR, version.id, version.revision)
-    rows = ctx.register.snapshot(version.id)
-    public = next(r for r in rows if r.kategori == "berkala")
-    exempt = next(r for r in rows if r.kategori == "dikecualikan")
-    app = start_server(base)
-    yield dataclasses.make_dataclass("Site", ["ctx", "url", "version", "public", "exempt", "app"])(
-        ctx, url, version, public, exempt, app)
-    app.stop()
-    web.shutdown()
+    with serving(folder_server(base / "publik")) as url:
+        admin.update_settings(ctx, SYSTEM_ACTOR, {"website_url": url})
+        [version] = ctx.register.list_versions(ctx.office_id)
+        version = publishing.republish(ctx, SYSTEM_ACTOR, version.id, version.revision)
+        rows = ctx.register.snapshot(version.id)
+        public = next(r for r in rows if r.kategori == "berkala")
+        exempt = next(r for r in rows if r.kategori == "dikecualikan")
+        app = start_server(base)
+        yield dataclasses.make_dataclass("Site", ["ctx", "url", "version", "public", "exempt", "app"])(
+            ctx, url, version, public, exempt, app)
+        app.stop()
 
 
 def _stored(site, row) -> bytes:

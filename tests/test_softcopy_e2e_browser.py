@@ -3,11 +3,7 @@ PDF, the DIP version is established, approved and uploaded, and anyone downloads
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
-import http.server
-import re
-import threading
 from datetime import date
 from unittest import mock
 
@@ -19,15 +15,15 @@ from lib.bootstrap import build_context
 from lib.services import admin, attachments, auth, items, publishing, versions
 from lib.services.context import SYSTEM_ACTOR
 from tests import softcopy_samples as samples
+from tests.httpd import folder_server, serving
 from tests.browser_support import (  # noqa: F401  (the browser fixture is used by name)
-    PASSWORD, TIMEOUT_MS, browser, choose, form, login, main_area, open_path, settle, shot, start_server,
+    PASSWORD, TIMEOUT_MS, browser, fill_classification, login, main_area, open_path, settle, shot, start_server,
 )
 from tests.conftest import submission
 
 pytestmark = pytest.mark.browser
 TITLE = "Rencana Strategis 2026 dengan softcopy"
 FILENAME = "Renstra KPU 2026.pdf"
-BERKALA = "Informasi yang Wajib Disediakan dan Diumumkan secara Berkala"
 DECREE = {"nomor_keputusan": "07/PPID/IV/2026", "tanggal_keputusan": date(2026, 4, 2),
           "tempat_keputusan": "Sarolangun", "penandatangan": "Ketua PPID", "alasan_kelengkapan": "Uji"}
 
@@ -49,32 +45,22 @@ def office(tmp_path, monkeypatch, browser):  # noqa: F811 - the browser fixture 
     monkeypatch.delenv("SIDIP_SECRET_KEY", raising=False)
     monkeypatch.delenv("SIDIP_BACKEND", raising=False)
     (tmp_path / "publik").mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "publik"))
-    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=web.serve_forever, daemon=True).start()
     ctx = dataclasses.replace(build_context(tmp_path / "data"), publish_dir=str(tmp_path / "publik"))
     with mock.patch.object(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)):
         for username, role, unit in (("desk", "desk", "Sekretariat"), ("ppid", "ppid", ""), ("atasan", "atasan", "")):
             auth.add_user(ctx, SYSTEM_ACTOR, username, f"{username.title()} Uji", PASSWORD, [role], unit)
-    url = f"http://127.0.0.1:{web.server_address[1]}"
-    admin.update_settings(ctx, SYSTEM_ACTOR, {"website_url": url})
-    app = start_server(tmp_path)
-    yield ctx, url, app
-    app.stop()
-    web.shutdown()
-    web.server_close()
+    with serving(folder_server(tmp_path / "publik")) as url:
+        admin.update_settings(ctx, SYSTEM_ACTOR, {"website_url": url})
+        app = start_server(tmp_path)
+        yield ctx, url, app
+        app.stop()
 
 
 def classify_with_softcopy(page, app, pdf) -> None:
     """The PPID picks the submitted item, fills the classification and attaches the PDF, in the browser."""
     login(page, app, "ppid")
     open_path(page, app, "klasifikasi")
-    choose(page, main_area(page), "Pilih informasi", re.compile(re.escape(TITLE)))
-    klas = form(page, "Simpan klasifikasi")
-    choose(page, klas, "Kategori", BERKALA)
-    klas.get_by_label("Lokasi softcopy", exact=True).fill("Disimpan di SIDIP")
-    klas.get_by_label("Lokasi hardcopy", exact=True).fill("Lemari arsip 2")
-    klas.locator('input[type="file"]').set_input_files(str(pdf))
+    klas = fill_classification(page, TITLE, pdf)
     expect(klas.get_by_text(FILENAME)).to_be_visible()
     settle(page)
     klas.get_by_role("button", name="Simpan klasifikasi").click()
