@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lib.domain.audit import EventSigner
+from lib.domain.models import DEFAULT_OFFICE
 from lib.errors import ConfigError
 from lib.services.context import AppContext
 from lib.store.filestore import LocalFileStore
@@ -147,5 +148,6 @@ def build_context(folder: Path | str | None = None) -> AppContext:
     else:
         raise SystemExit(f"SIDIP_BACKEND={backend} tidak dikenal; gunakan 'local' atau 'sheets'.")
     publish = os.environ.get("SIDIP_PUBLISH_DIR", str(Path(__file__).resolve().parent.parent / "static" / "dip"))
-    return AppContext(register, EventSigner(key), key, publish_dir=publish, data_dir=str(folder),
-                      key_source=resolved.source, files=files)
+    office = os.environ.get("SIDIP_OFFICE_ID") or _secret("SIDIP_OFFICE_ID") or DEFAULT_OFFICE
+    return AppContext(register, EventSigner(key), key, office_id=str(office), publish_dir=publish,
+                      data_dir=str(folder), key_source=resolved.source, files=files)

@@ -6,6 +6,7 @@ import getpass
 import sys
 from datetime import date
 
+from lib import cli_offices
 from lib.bootstrap import build_context
 from lib.cli_doctor import cmd_doctor
 from lib.domain.models import ROLES
@@ -21,7 +22,7 @@ def _actor(ctx: AppContext, username: str | None):
     if not username:
         return SYSTEM_ACTOR
     user = ctx.register.get_user(username)
-    if user is None or not user.active:
+    if user is None or not user.active or user.office_id != ctx.office_id:
         raise SidipError(f"Pengguna {username} tidak ditemukan atau tidak aktif.")
     return user.actor()
 
@@ -255,7 +256,9 @@ def cmd_restore(ctx: AppContext, args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m lib.cli", description="SIDIP: perintah administrasi")
+    p.add_argument("--kantor", metavar="KODE", help="kantor yang dilayani perintah ini (deployment banyak kantor)")
     sub = p.add_subparsers(dest="command", required=True)
+    cli_offices.add_parser(sub)
     sub.add_parser("init", help="buat/perbarui register").set_defaults(fn=cmd_init)
     user = sub.add_parser("user", help="kelola pengguna").add_subparsers(dest="sub", required=True)
     add = user.add_parser("add", help="tambah pengguna")
@@ -316,7 +319,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.fn(build_context(), args)
+        return args.fn(cli_offices.office_view(build_context(), args.kantor), args)
     except SidipError as err:
         print(f"Galat: {err}", file=sys.stderr)
         return 1

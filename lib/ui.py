@@ -54,9 +54,37 @@ def _context(data_dir: str) -> AppContext:
     return build_context(data_dir)
 
 
-def ctx() -> AppContext:
+def base_ctx() -> AppContext:
+    """The deployment as a whole: login, the first-run setup and the office tree only."""
     route_through_app()
     return _context(os.environ.get("SIDIP_DATA_DIR", "data"))
+
+
+def ctx() -> AppContext:
+    """The logged-in user's own office (the deployment's office before login): every service a page calls
+    acts for it, and on PostgreSQL the register itself shows only that office's rows."""
+    base = base_ctx()
+    if st.session_state.get("user") and "office" not in st.session_state:
+        current_user()  # a session made before offices were remembered: its user's record says
+    office = st.session_state.get("office")
+    return base.for_office(office) if office else base
+
+
+OFFICE_PARAM = "kantor"
+
+
+def public_ctx() -> AppContext:
+    """The public list's office: ``?kantor=<kode>`` (each office's own URL in a deployment of many), else
+    the user's own, else the deployment's. An unknown code is said, never silently replaced."""
+    from lib.services import offices
+    wanted = st.query_params.get(OFFICE_PARAM)
+    if not wanted:
+        return ctx()
+    base = base_ctx()
+    if offices.get_office(base, wanted) is None:
+        st.error("Kantor dengan kode itu tidak terdaftar di SIDIP ini.")
+        st.stop()
+    return base.for_office(wanted)
 
 
 def route_through_app() -> None:
@@ -77,8 +105,9 @@ def current_user() -> User | None:
     name = st.session_state.get("user")
     if not name:
         return None
-    user = ctx().register.get_user(name)
-    if user is None or not user.active or user.token_epoch != st.session_state.get("epoch"):
+    user = base_ctx().register.get_user(name)
+    if (user is None or not user.active or user.token_epoch != st.session_state.get("epoch")
+            or user.office_id != st.session_state.setdefault("office", user.office_id)):
         end_session()
         return None
     return user
@@ -86,13 +115,14 @@ def current_user() -> User | None:
 
 def start_session(user: User) -> None:
     st.session_state["user"] = user.username
+    st.session_state["office"] = user.office_id
     st.session_state["epoch"] = user.token_epoch
     st.session_state["last_active"] = time.time()
     st.session_state["cookie_at"] = 0.0
 
 
 def end_session() -> None:
-    for key in ("user", "epoch", "last_active", "cookie_at"):
+    for key in ("user", "office", "epoch", "last_active", "cookie_at"):
         st.session_state.pop(key, None)
     st.session_state["clear_cookie"] = True
 
@@ -103,7 +133,7 @@ def restore_from_cookie() -> None:
     if st.session_state.get("user") or not token or st.session_state.get("clear_cookie"):
         return
     try:
-        start_session(auth.user_from_token(ctx(), token))
+        start_session(auth.user_from_token(base_ctx(), token))
     except AuthError as err:
         st.session_state["clear_cookie"] = True
         st.session_state["flash"] = str(err)

@@ -29,7 +29,7 @@ def category(kategori: str, rows: list, as_table: bool, searching: bool) -> None
         ui_public.cards(kategori, rows)
 
 
-ctx = ui.ctx()
+ctx = ui.public_ctx()
 st.html(CARD_STYLE, unsafe_allow_javascript=True)
 st.title("Daftar Informasi Publik")
 st.text(ctx.settings()["office_name"])

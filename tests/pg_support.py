@@ -22,6 +22,7 @@ from lib.store.port import Register
 from tests.ci_support import free_port, skip_or_fail
 
 DEBIAN_BINS = "/usr/lib/postgresql/*/bin"  # Debian's layout, one folder per major version
+APP_ROLE = "sidip_app"  # an ordinary login role: no SUPERUSER, no BYPASSRLS
 TABLES = Register.DUMP_TABLES  # every table of office data (meta, the schema version, stays)
 
 
@@ -70,8 +71,8 @@ class PgServer:
     port: int
     bindir: Path
 
-    def url(self, dbname: str = "postgres") -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+    def url(self, dbname: str = "postgres", user: str = "postgres") -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{dbname}"
 
     def admin(self, sql: str) -> None:
         import psycopg
@@ -79,14 +80,18 @@ class PgServer:
             conn.execute(sql)
 
     def create_database(self) -> str:
+        """A new database owned by the ordinary role the app connects as (README: Banyak kantor): a
+        superuser would bypass row-level security, so the tests never run the register as one."""
         name = "sidip_" + uuid.uuid4().hex[:12]
-        self.admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
-        return self.url(name)
+        self.admin(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN "
+                   f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$")
+        self.admin(f'CREATE DATABASE "{name}" OWNER {APP_ROLE} TEMPLATE template0')
+        return self.url(name, APP_ROLE)
 
     def truncate(self, url: str) -> None:
         """Empty every table of a register, keeping its schema (fast: one statement)."""
         import psycopg
-        with psycopg.connect(url, autocommit=True) as conn:
+        with psycopg.connect(as_superuser(url), autocommit=True) as conn:
             conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY")
 
     def stop(self) -> None:
@@ -95,6 +100,12 @@ class PgServer:
         subprocess.run(_as_server_user([str(self.bindir / "pg_ctl"), "-D", str(self.base / "data"),
                                         "-m", "immediate", "stop"]), check=False, capture_output=True)
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def as_superuser(url: str) -> str:
+    """The same database as the server's superuser (the database administrator, outside SIDIP: not subject
+    to row-level security)."""
+    return url.replace(f"//{APP_ROLE}@", "//postgres@")
 
 
 def start_server() -> PgServer:

@@ -15,14 +15,16 @@ from lib.store import migrations
 from lib.store.migrations import SchemaError
 from lib.store.postgres import PostgresRegister
 from lib.store.sqlite import SqliteRegister
-from tests.pg_support import pg_server  # noqa: F401 (fixture)
+from tests.pg_support import as_superuser, pg_server  # noqa: F401 (fixture)
 
 FIXTURE = Path(__file__).parent / "data" / "register-skema-1.sqlite3"
 FIXTURE_KEY = "5f1c5f1c5f1c5f1c9ab3e7d29ab3e7d29ab3e7d29ab3e7d29ab3e7d29ab3e7d2"
 OFFICE = "kpu-sarolangun"
+UPGRADES = ["2: kode kantor pada baris versi DIP"]  # schema 3 (row-level security) is PostgreSQL's alone
+PG_UPGRADES = [*UPGRADES, "3: keamanan tingkat baris per kantor (PostgreSQL)"]
 TABLES = ("settings", "holidays", "users", "items", "versions", "version_items", "events", "meta")
 NEWER = ("Register ini memakai skema versi 9, dibuat oleh rilis SIDIP yang lebih baru; rilis ini hanya "
-         "mengenal sampai skema versi 2. Register tidak diubah. Pasang rilis SIDIP yang sama atau lebih "
+         "mengenal sampai skema versi 3. Register tidak diubah. Pasang rilis SIDIP yang sama atau lebih "
          "baru daripada yang membuat register ini.")
 
 
@@ -63,9 +65,9 @@ def test_init_upgrades_a_register_of_the_previous_release_with_its_data_and_sign
     before = raw_tables(old_register)
     register = open_local(old_register)
     after = raw_tables(old_register)
-    assert register.migrated == ["2: kode kantor pada baris versi DIP"]
+    assert register.migrated == UPGRADES
     assert after["version_items"] == [{**row, "office_id": OFFICE} for row in before["version_items"]]
-    assert after["meta"] == [{"key": "schema_version", "value": "2"}, {"key": "rows_signed", "value": "1"}]
+    assert after["meta"] == [{"key": "schema_version", "value": "3"}, {"key": "rows_signed", "value": "1"}]
     assert {t: rows for t, rows in after.items() if t not in ("version_items", "meta")} == {
         t: rows for t, rows in before.items() if t not in ("version_items", "meta")}
     assert register.integrity_problems() == []
@@ -108,9 +110,9 @@ def test_python_m_lib_cli_init_upgrades_the_register_and_says_what_it_did(old_re
     assert cli.main(["init"]) == 0
     assert capsys.readouterr().out == (f"Register siap: {old_register}\n"
                                        "Migrasi skema 2: kode kantor pada baris versi DIP\n"
-                                       "Skema register: versi 2\n")
+                                       "Skema register: versi 3\n")
     assert cli.main(["init"]) == 0
-    assert capsys.readouterr().out == f"Register siap: {old_register}\nSkema register: versi 2 (sudah terbaru)\n"
+    assert capsys.readouterr().out == f"Register siap: {old_register}\nSkema register: versi 3 (sudah terbaru)\n"
 
 
 def test_a_register_from_a_newer_schema_is_refused_untouched(old_register, monkeypatch, capsys):
@@ -133,8 +135,8 @@ def test_a_register_from_a_newer_schema_is_refused_untouched(old_register, monke
 
 def test_a_new_local_register_starts_at_the_latest_schema(tmp_path):
     register = open_local(tmp_path / "baru.sqlite3")
-    assert register.migrated == ["2: kode kantor pada baris versi DIP"]
-    assert raw_tables(tmp_path / "baru.sqlite3")["meta"] == [{"key": "schema_version", "value": "2"},
+    assert register.migrated == UPGRADES
+    assert raw_tables(tmp_path / "baru.sqlite3")["meta"] == [{"key": "schema_version", "value": "3"},
                                                              {"key": "rows_signed", "value": "1"}]
 
 
@@ -156,7 +158,7 @@ def test_a_postgresql_register_of_schema_1_is_upgraded_with_its_data_intact(pg_s
         old.close()
     register = open_pg(url)
     try:
-        assert register.migrated == ["2: kode kantor pada baris versi DIP"]
+        assert register.migrated == PG_UPGRADES
         assert register.dump() == dumped and register.integrity_problems() == []
         offices = register._rows("SELECT DISTINCT office_id FROM version_items")
         assert [r[0] for r in offices] == [OFFICE]
@@ -171,7 +173,7 @@ def test_a_postgresql_register_from_a_newer_schema_is_refused_untouched(pg_serve
     url = pg_server.create_database()
     open_pg(url).close()
     import psycopg
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(as_superuser(url), autocommit=True) as conn:
         conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
         conn.execute('ALTER TABLE versions DROP COLUMN "frozen"')  # init would add it back
     register = PostgresRegister(url, EventSigner(FIXTURE_KEY.encode()), pool_size=1)

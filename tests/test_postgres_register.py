@@ -11,7 +11,7 @@ from lib.domain.audit import EventSigner, verify_chain
 from lib.domain.models import Event, Item
 from lib.errors import ConflictError
 from lib.store.postgres import PostgresRegister
-from tests.pg_support import emptied, pg_register_url, pg_server  # noqa: F401 (fixtures)
+from tests.pg_support import as_superuser, emptied, pg_register_url, pg_server  # noqa: F401 (fixtures)
 
 KEY = b"kunci-postgres-" + b"4e1b8d2f9a3c6e70" * 4
 OFFICE = "kpu-sarolangun"
@@ -98,7 +98,7 @@ def test_a_row_changed_or_deleted_in_the_database_is_reported(register, pg_regis
     register.save_item(Item("i1", "Sekretariat", "A"), ev(), None)
     register.save_item(Item("i2", "Sekretariat", "B"), ev("i2"), None)
     register.save_settings(OFFICE, {"sla_days": "5"}, ev("s"))
-    with psycopg.connect(pg_register_url, autocommit=True) as conn:
+    with psycopg.connect(as_superuser(pg_register_url), autocommit=True) as conn:
         conn.execute("UPDATE items SET judul = 'diubah' WHERE id = 'i1'")
         conn.execute("DELETE FROM settings")
     assert register.integrity_problems() == [
@@ -110,7 +110,7 @@ def test_every_table_of_office_data_carries_the_office(register, pg_register_url
     from lib.domain.models import SnapshotRow, Version
     register.save_version(Version("v1", 2026, office_id="kpu-jambi"), ev("v1", office="kpu-jambi"), None,
                           [SnapshotRow("v1", "i1", 1, "berkala", {"judul": "A"})])
-    with psycopg.connect(pg_register_url) as conn:
+    with psycopg.connect(as_superuser(pg_register_url)) as conn:
         tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
                                              "WHERE table_schema = 'public'")}
         with_office = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.columns "
@@ -133,7 +133,7 @@ def test_a_dump_with_a_key_twice_is_refused_and_leaves_the_register_empty(regist
     register.close()
     from lib.errors import SidipError
     from tests.pg_support import TABLES
-    with psycopg.connect(register.pool.conninfo, autocommit=True) as conn:
+    with psycopg.connect(as_superuser(register.pool.conninfo), autocommit=True) as conn:
         conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY")
     target = PostgresRegister(register.pool.conninfo, EventSigner(KEY), pool_size=1)
     try:

@@ -16,6 +16,7 @@ ROLES: dict[str, str] = {
     "ppid": "PPID",
     "atasan": "Atasan PPID",
     "admin": "Administrator",
+    "pemantau": "Pemantau",  # at a parent office: reads the roll-up and each child office's dashboard
 }
 
 CATEGORIES: dict[str, str] = {

@@ -33,12 +33,12 @@ _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 def get_settings(ctx: AppContext, actor: Actor) -> dict[str, str]:
-    require_role(actor, "admin", "ppid", "atasan")
+    require_role(ctx, actor, "admin", "ppid", "atasan")
     return ctx.settings()
 
 
 def update_settings(ctx: AppContext, actor: Actor, values: dict) -> dict[str, str]:
-    require_role(actor, "admin")
+    require_role(ctx, actor, "admin")
     errors: dict[str, str] = {}
     clean = {k: _clean_setting(k, v, errors) for k, v in values.items()
              if k in DEFAULT_SETTINGS and k not in FILE_SETTINGS}
@@ -135,7 +135,7 @@ def _timezone(value, errors: dict[str, str]) -> str:
 def set_holiday_override(ctx: AppContext, actor: Actor, day, kind: str, name: str = "",
                          remove: bool = False) -> None:
     """Add a day off ('libur'), make a holiday a working day ('kerja'), or drop an override."""
-    require_role(actor, "admin")
+    require_role(ctx, actor, "admin")
     errors: dict[str, str] = {}
     when = parse_date(day, "tanggal", errors)
     text = clean_text(name)
@@ -154,7 +154,7 @@ def set_holiday_override(ctx: AppContext, actor: Actor, day, kind: str, name: st
 
 
 def holiday_overrides(ctx: AppContext, actor: Actor) -> list[HolidayOverride]:
-    require_role(actor, "admin", "ppid")
+    require_role(ctx, actor, "admin", "ppid")
     return ctx.register.holiday_overrides(ctx.office_id)
 
 
@@ -163,7 +163,7 @@ def audit_log(ctx: AppContext, actor: Actor, text: str = "", action: str = "",
               newest: int | None = None) -> list[Event]:
     """Newest first; at most ``newest`` events. A desk officer sees only the events of their own unit's
     items. Unfiltered, only the events shown are read from the register."""
-    require_role(actor, "desk", "ppid", "atasan", "admin")
+    require_role(ctx, actor, "desk", "ppid", "atasan", "admin")
     whole = not (actor.roles & {"ppid", "atasan", "admin"}) or text or action
     events = list(reversed(ctx.register.events(ctx.office_id, None if whole else newest)))
     if not (actor.roles & {"ppid", "atasan", "admin"}):

@@ -118,7 +118,7 @@ def _visible_item(ctx: AppContext, actor: Actor, item_id: str) -> Item:
 
 
 def _writable_item(ctx: AppContext, actor: Actor, item_id: str) -> Item:
-    require_role(actor, "desk", "ppid")
+    require_role(ctx, actor, "desk", "ppid")
     item = _visible_item(ctx, actor, item_id)
     if actor.has("ppid"):
         return item

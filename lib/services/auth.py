@@ -79,7 +79,7 @@ def create_first_admin(ctx: AppContext, code: str, username: str, full_name: str
     if not _setup_code_matches(ctx, code):
         raise AuthError("Kode penyiapan salah. Lihat kode yang dicetak di konsol server "
                         "saat aplikasi dijalankan.")
-    founder = Actor(clean_text(username).lower(), frozenset({"admin"}))
+    founder = Actor(clean_text(username).lower(), frozenset({"admin"}), office_id=ctx.office_id)
     user = _save_new_user(ctx, founder, username, full_name, password, ["admin"], "")
     setup_code_path(ctx).unlink(missing_ok=True)
     return user
@@ -122,18 +122,24 @@ def _save_new_user(ctx, actor, username, full_name, password, roles, unit) -> Us
                 unit=clean["unit"], office_id=ctx.office_id)
     after = {"username": user.username, "roles": sorted(roles), "unit": user.unit}
     event = ctx.event(actor, "pengguna_dibuat", "user", user.username, after=after)
-    return ctx.register.save_user(user, event, None)
+    try:
+        return ctx.register.save_user(user, event, None)
+    except ConflictError as err:  # taken in another office (a register that shows one office cannot see it)
+        raise ValidationError({"username": f"Nama pengguna {clean['username']} sudah dipakai."}) from err
+
+
+create_user_in = _save_new_user  # a new office's first admin (services.offices), made by its parent's admin
 
 
 def add_user(ctx: AppContext, actor: Actor, username: str, full_name: str, password: str,
              roles: list[str], unit: str = "") -> User:
-    require_role(actor, "admin")
+    require_role(ctx, actor, "admin")
     return _save_new_user(ctx, actor, username, full_name, password, roles, unit)
 
 
 def update_user(ctx: AppContext, actor: Actor, username: str, *, roles=None, unit=None,
                 active=None, full_name=None) -> User:
-    require_role(actor, "admin")
+    require_role(ctx, actor, "admin")
     user = _existing(ctx, username)
     if active is False and user.username == actor.username:
         raise ValidationError({"active": "Anda tidak dapat menonaktifkan akun Anda sendiri."})
@@ -156,7 +162,7 @@ def _public_changes(user: User, new: User):
 
 def reset_password(ctx: AppContext, actor: Actor, username: str, password: str) -> User:
     if actor.username != username:
-        require_role(actor, "admin")
+        require_role(ctx, actor, "admin")
     errors: dict[str, str] = {}
     _check_password(password, errors)
     if errors:
@@ -170,14 +176,14 @@ def reset_password(ctx: AppContext, actor: Actor, username: str, password: str) 
 
 def _existing(ctx: AppContext, username: str) -> User:
     user = ctx.register.get_user(username)
-    if user is None:
+    if user is None or user.office_id != ctx.office_id:  # another office's account is not there for this one
         raise ValidationError({"username": f"Pengguna {username} tidak ditemukan."})
     return user
 
 
 def list_users(ctx: AppContext, actor: Actor) -> list[User]:
-    require_role(actor, "admin")
-    return ctx.register.list_users()
+    require_role(ctx, actor, "admin")
+    return [u for u in ctx.register.list_users() if u.office_id == ctx.office_id]
 
 
 # -- login ------------------------------------------------------------------------------------
@@ -192,6 +198,7 @@ def login(ctx: AppContext, username: str, password: str) -> User:
     if user is None:
         password_ok(_dummy_hash(), password)  # same time as a real check: no username probing
         raise AuthError(WRONG)
+    ctx = ctx.for_office(user.office_id)  # the attempt is recorded in the user's own office
     user, attempt = _claim_attempt(ctx, user, ctx.now())
     if not password_ok(user.password_hash, password):
         _record_failure(ctx, user, attempt, ctx.now())

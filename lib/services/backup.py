@@ -45,7 +45,7 @@ def prepare_backup(ctx: AppContext, actor: Actor | None,
     through ``audit_trail.record_backup`` once the file is stored (a failed backup leaves none).
 
     ``include_files``: carry the stored files' bytes (None: yes for a local store, no for Google Drive)."""
-    require_role(actor, "admin")
+    require_role(ctx, actor, "admin")
     tables = ctx.register.dump()
     if include_files is None:
         include_files = backup_files.carries_bytes_by_default(ctx.file_store())
@@ -116,7 +116,7 @@ def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str,
     backup workbook (formats 1 to 3), an audit log that does not verify with this register's key, and a
     stored file that is neither in the backup nor in this register's file store with its recorded hash.
     """
-    actor = require_role(actor, "admin")
+    actor = require_role(ctx, actor, "admin")
     ctx.register.load({})  # loading nothing still refuses a register that is not empty
     sheets = read_workbook(data)
     meta = _meta(sheets)

@@ -48,7 +48,7 @@ class RowErrors(ValidationError):
 
 def grid_rows(ctx: AppContext, actor: Actor) -> list[dict]:
     """The items the PPID may classify, as grid rows of plain strings with their id and revision."""
-    require_role(actor, "ppid")
+    require_role(ctx, actor, "ppid")
     items = [i for i in ctx.register.list_items(ctx.office_id) if i.status in GRID_STATES]
     return [{"id": i.id, "revision": i.revision, "status": i.status, **cells(i)} for i in items]
 
@@ -59,7 +59,7 @@ def cells(item: Item) -> dict[str, str]:
 
 def classify_many(ctx: AppContext, actor: Actor, edits: list[RowEdit]) -> list[Item]:
     """Classify (or correct) every changed row in one transaction, one audit event per item."""
-    require_role(actor, "ppid")
+    require_role(ctx, actor, "ppid")
     current = {i.id: i for i in ctx.register.list_items(ctx.office_id)}
     changed = [e for e in edits if _typed(e) != _seen(e)]
     olds, news, problems = [], [], {}
@@ -122,7 +122,7 @@ def _stale(old: Item, edit: RowEdit) -> ConflictError:
 def submit_many(ctx: AppContext, actor: Actor, rows: list[dict]) -> list[Item]:
     """The desk hands many items to the PPID at once (rows pasted from a spreadsheet); empty rows are
     skipped. A desk officer submits for their own unit only, whatever a row's unit column says."""
-    require_role(actor, "desk")
+    require_role(ctx, actor, "desk")
     filled = [(n, row) for n, row in enumerate(rows, 1) if any(clean_text(v) for v in row.values())]
     if not filled:
         raise ValidationError({}, "Tabel masih kosong: tempel baris dari lembar kerja atau ketik di tabel.")

@@ -49,7 +49,7 @@ def _links(records: list[tuple[str, list[str]]]) -> dict[str, set[str]]:
 
 
 def report(ctx: AppContext, actor: Actor, scope: str = "draf") -> Report:
-    require_role(actor, "ppid", "atasan", "admin")
+    require_role(ctx, actor, "ppid", "atasan", "admin")
     found = obligations(ctx)
     frame = ctx.item_frame((*metrics.ITEM_COLUMNS, "kewajiban"))  # read once for both
     records = _published(ctx) if scope == "terbit" else _classified(frame)
@@ -93,7 +93,7 @@ class Pending:
 
 def suggestions(ctx: AppContext, actor: Actor) -> list[Pending]:
     """Top matches not yet confirmed or rejected, for obligations not yet covered."""
-    require_role(actor, "ppid", "atasan", "admin")
+    require_role(ctx, actor, "ppid", "atasan", "admin")
     found = obligations(ctx)
     items = [i for i in ctx.register.list_items(ctx.office_id) if i.status == "diklasifikasi"]
     by_id = {i.id: i for i in items}
@@ -112,7 +112,7 @@ def suggestions(ctx: AppContext, actor: Actor) -> list[Pending]:
 def decide(ctx: AppContext, actor: Actor, item_id: str, obligation_id: str, confirm: bool,
            revision: int) -> Item:
     """The PPID confirms (the item meets the obligation) or rejects a suggestion; audited on the item."""
-    require_role(actor, "ppid")
+    require_role(ctx, actor, "ppid")
     if obligation_id not in {o.id for o in obligations(ctx)}:
         raise NotFound(f"Kewajiban {obligation_id} tidak ada dalam daftar.")
     old = _fresh(ctx, actor, item_id, revision)
@@ -147,7 +147,7 @@ def _store(ctx: AppContext, actor: Actor, action: str, edit) -> str:
 
 def mark(ctx: AppContext, actor: Actor, obligation_id: str, status: str, reason: str) -> None:
     """status: 'berlaku' (applies here), 'tidak_berlaku' (not applicable), 'pensiun' (retired), '' (reset)."""
-    require_role(actor, "admin", "ppid")
+    require_role(ctx, actor, "admin", "ppid")
     if obligation_id not in {o.id for o in obligations(ctx)}:
         raise NotFound(f"Kewajiban {obligation_id} tidak ada dalam daftar.")
     if status not in ("berlaku", "tidak_berlaku", "pensiun", ""):
@@ -161,7 +161,7 @@ def mark(ctx: AppContext, actor: Actor, obligation_id: str, status: str, reason:
 
 
 def add(ctx: AppContext, actor: Actor, data: dict) -> str:
-    require_role(actor, "admin")
+    require_role(ctx, actor, "admin")
     judul, group = clean_text(data.get("judul")), data.get("kelompok", "")
     if not judul or group not in ob.GROUPS:
         raise ValidationError({"judul": "Isi judul kewajiban dan pilih kelompoknya."})

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from lib.domain.audit import EventSigner
 from lib.domain.models import DEFAULT_OFFICE, Actor, Event
+from lib.domain.offices import ALL as ALL_OFFICES
 from lib.domain.workdays import WorkCalendar
 from lib.domain.workflow import ClockSettings
 from lib.errors import PermissionDenied
@@ -77,7 +78,9 @@ DEFAULT_SETTINGS: dict[str, str] = {
         "KEEMPAT: Keputusan ini mulai berlaku pada tanggal ditetapkan."),
 }
 
-SYSTEM_ACTOR = Actor("sistem", frozenset({"admin", "ppid", "atasan", "desk"}), full_name="Sistem (CLI/cron)")
+# The CLI and cron act for whichever office they are run for (``--kantor``): their office is "*".
+SYSTEM_ACTOR = Actor("sistem", frozenset({"admin", "ppid", "atasan", "desk"}), full_name="Sistem (CLI/cron)",
+                     office_id=ALL_OFFICES)
 
 
 @dataclass
@@ -92,6 +95,25 @@ class AppContext:
     key_source: str = ""    # where the secret key came from (doctor says it)
     files: FileStore | None = None  # the bytes of stored softcopies (built in lib/bootstrap.py)
     _frame: tuple | None = field(default=None, repr=False, compare=False)  # (revision, items frame)
+    # Set on a read-only view of a child office for a pemantau of an office above it: that office's code.
+    monitor_from: str = ""
+    _views: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def for_office(self, office_id: str, monitor_from: str = "") -> "AppContext":
+        """This deployment seen as one office: services act for it and, on a database that enforces it, the
+        register shows only its rows. ``monitor_from`` (the pemantau's own office) makes the view read-only:
+        the register refuses every write. Views are kept, so each office's per-revision memo survives."""
+        from dataclasses import replace
+        if office_id == self.office_id and monitor_from == self.monitor_from:
+            return self
+        key = (office_id, monitor_from)
+        view = self._views.get(key)
+        if view is None:
+            write = frozenset() if monitor_from else frozenset({office_id})
+            view = replace(self, office_id=office_id, monitor_from=monitor_from, _frame=None, _views={},
+                           register=self.register.scoped(frozenset({office_id}), write))
+            self._views[key] = view
+        return view
 
     def file_store(self) -> FileStore:
         """The store of softcopy bytes; by default a private folder under the data folder."""
@@ -146,19 +168,39 @@ class AppContext:
         return json.loads(self.settings()["units"])
 
     def event(self, actor: Actor, action: str, entity: str, entity_id: str, **kw) -> Event:
+        """Every write's audit event: only the office's own users (or the system) write, never a monitor."""
+        if self.monitor_from:
+            raise PermissionDenied("Pemantau hanya dapat melihat; tidak ada yang diubah.")
+        if actor.office_id not in (self.office_id, ALL_OFFICES):
+            raise PermissionDenied("Anda hanya dapat mengubah data kantor Anda sendiri.")
         return Event(action=action, actor=actor.username, role=actor.role_label, entity=entity,
                      entity_id=entity_id, office_id=self.office_id, **kw)
 
 
-def require_role(actor: Actor | None, *roles: str) -> Actor:
-    """Services check permission again: a hidden page is never the only guard."""
+def require_role(ctx: AppContext, actor: Actor | None, *roles: str) -> Actor:
+    """Services check permission again: a hidden page is never the only guard. The actor must also belong
+    to the office the context acts for; a pemantau reads a child office only through a read-only view made
+    for its own office (``AppContext.for_office(child, monitor_from=...)``)."""
     from lib.domain.models import ROLES
     if actor is None:
         raise PermissionDenied("Silakan masuk terlebih dahulu.")
     if not actor.roles & set(roles):
         names = " atau ".join(ROLES[r] for r in roles)
         raise PermissionDenied(f"Fitur ini hanya untuk {names}.")
+    check_office(ctx, actor)
     return actor
+
+
+def check_office(ctx: AppContext, actor: Actor) -> None:
+    """A user acts only in the office the user belongs to; a monitor view only reads."""
+    if actor.office_id == ALL_OFFICES:
+        return
+    if ctx.monitor_from:
+        if actor.office_id != ctx.monitor_from or "pemantau" not in actor.roles:
+            raise PermissionDenied("Data kantor ini hanya dapat dilihat pemantau kantor induknya.")
+        return
+    if actor.office_id != ctx.office_id:
+        raise PermissionDenied("Anda hanya dapat membuka data kantor Anda sendiri.")
 
 
 def at_revision(record, revision: int, what: str):

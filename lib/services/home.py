@@ -23,7 +23,7 @@ class Todo:
 
 
 def todo(ctx: AppContext, actor: Actor) -> Todo:
-    require_role(actor, "desk", "ppid", "atasan", "admin")
+    require_role(ctx, actor, "desk", "ppid", "atasan", "admin")
     out = Todo()
     views = items.visible_items(ctx, actor)
     versions = ctx.register.list_versions(ctx.office_id)
@@ -42,7 +42,7 @@ def todo(ctx: AppContext, actor: Actor) -> Todo:
     if actor.roles & {"desk", "ppid"}:
         out.to_upload = [v for v in versions if v.status == "disetujui"]
     if actor.has("admin"):
-        out.users = len(ctx.register.list_users())
+        out.users = sum(u.office_id == ctx.office_id for u in ctx.register.list_users())
     return out
 
 

@@ -21,7 +21,7 @@ def preview(ctx: AppContext, actor: Actor, filename: str, data: bytes,
             overrides: dict[int, str] | None = None) -> ImportPlan:
     """The dry run: how the columns were understood, what each row becomes and, for a ZIP, which file goes
     to which row (every file's type checked now). Changes nothing."""
-    require_role(actor, "admin", "ppid")
+    require_role(ctx, actor, "admin", "ppid")
     if filename.lower().endswith(".zip"):
         return _preview_zip(ctx, data, overrides)
     result = plan(read_grid(filename, data), overrides)
@@ -94,7 +94,7 @@ def _item(ctx: AppContext, actor: Actor, fields: dict, unit: str, stamp: str) ->
 def run(ctx: AppContext, actor: Actor, result: ImportPlan, unit: str, filename: str,
         as_version: dict | None = None, progress=None) -> ImportResult:
     """Import every mapped row (and optionally the historical version it was decreed as), or nothing."""
-    require_role(actor, "admin", "ppid")
+    require_role(ctx, actor, "admin", "ppid")
     check_office_id(ctx.office_id)
     if not result.rows:
         raise ValidationError({"berkas": "Tidak ada baris yang dapat diimpor."}, nothing_to_import(result))

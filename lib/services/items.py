@@ -26,7 +26,7 @@ def _stamp(ctx: AppContext) -> str:
 
 
 def get_item(ctx: AppContext, actor: Actor, item_id: str) -> Item:
-    require_role(actor, "desk", "ppid", "atasan", "admin")
+    require_role(ctx, actor, "desk", "ppid", "atasan", "admin")
     item = ctx.register.get_item(item_id)
     if item is None or item.office_id != ctx.office_id:
         raise NotFound("Informasi tidak ditemukan; mungkin sudah dihapus atau salah tautan.")
@@ -44,7 +44,7 @@ def _check_unit_name(ctx: AppContext, unit: str) -> str:
 
 def open_request(ctx: AppContext, actor: Actor, unit: str, judul: str, note: str = "") -> Item:
     """PPID asks a unit for an information item; the 5-working-day clock starts today."""
-    require_role(actor, "ppid")
+    require_role(ctx, actor, "ppid")
     errors: dict[str, str] = {}
     fields = clean_texts({"judul": judul, "request_note": note}, ("judul", "request_note"), errors)
     require(fields, ("judul",), errors)
@@ -58,7 +58,7 @@ def open_request(ctx: AppContext, actor: Actor, unit: str, judul: str, note: str
 
 def submit_new(ctx: AppContext, actor: Actor, data: dict) -> Item:
     """The desk submits unprompted; on the clock only if it says when the information came to be."""
-    require_role(actor, "desk")
+    require_role(ctx, actor, "desk")
     fields = clean_submission(data, ctx.today())
     unit = actor.unit if not actor.has("ppid") else _check_unit_name(ctx, data.get("unit") or actor.unit)
     item = Item(new_id("inf"), unit, fields["judul"], status="", office_id=ctx.office_id,
@@ -120,7 +120,7 @@ class ItemView:
 
 def visible_items(ctx: AppContext, actor: Actor, statuses: tuple[str, ...] = ()) -> list[ItemView]:
     """Items this actor may see (a desk officer: own unit only), with their live deadlines."""
-    require_role(actor, "desk", "ppid", "atasan", "admin")
+    require_role(ctx, actor, "desk", "ppid", "atasan", "admin")
     items = ctx.register.list_items(ctx.office_id)
     if not (actor.roles & {"ppid", "atasan", "admin"}):
         items = [i for i in items if i.unit == actor.unit]

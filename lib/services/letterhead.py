@@ -39,7 +39,7 @@ def image_format(content: bytes) -> str:
 
 def save(ctx: AppContext, actor: Actor, content: bytes) -> str:
     """Keeps the image in the data folder and records its name and checksum as a setting."""
-    require_role(actor, "admin")
+    require_role(ctx, actor, "admin")
     name = f"kop-surat.{_EXTENSIONS[image_format(content)]}"
     folder = make_dir(_folder(ctx), PRIVATE_DIR)
     write_atomic(folder / name, content, PRIVATE_FILE, what="kop surat")  # a failed write keeps the old one whole
@@ -48,7 +48,7 @@ def save(ctx: AppContext, actor: Actor, content: bytes) -> str:
 
 
 def remove(ctx: AppContext, actor: Actor) -> None:
-    require_role(actor, "admin")
+    require_role(ctx, actor, "admin")
     _record(ctx, actor, "")
 
 

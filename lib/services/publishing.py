@@ -81,7 +81,7 @@ def document(ctx: AppContext, version: Version, rows: list[SnapshotRow], files_u
 
 def export_bytes(ctx: AppContext, actor: Actor, version_id: str, fmt: str, kind: str = "dip") -> tuple[str, bytes]:
     """Any version may be exported; one not yet approved says DRAF on every page."""
-    require_role(actor, "desk", "ppid", "atasan", "admin")
+    require_role(ctx, actor, "desk", "ppid", "atasan", "admin")
     version = get_version(ctx, actor, version_id)
     doc = document(ctx, version, _rows(ctx, version)[0])
     if fmt == "keputusan":
@@ -103,7 +103,7 @@ def attach_signed_decree(ctx: AppContext, actor: Actor, version_id: str, pdf: by
     Every scan is kept under its own name (its SHA-256): a new scan never overwrites a signed one;
     the version history names the current one."""
     old = _fresh(ctx, actor, version_id, revision)
-    require_role(actor, "ppid")
+    require_role(ctx, actor, "ppid")
     if old.status == "draf":
         raise WorkflowError("Keputusan yang ditandatangani dilampirkan setelah DIP ditetapkan.")
     if not pdf.startswith(b"%PDF") or len(pdf) > MAX_SIGNED_BYTES:
@@ -160,7 +160,7 @@ def version_links(ctx: AppContext, version: Version) -> list[str]:
 def check_links(ctx: AppContext, actor: Actor, version_id: str):
     """Every link of the version (tautan and softcopy), checked now; dead ones are listed."""
     from lib.linkcheck import check_links as run
-    require_role(actor, "desk", "ppid")
+    require_role(ctx, actor, "desk", "ppid")
     return run(version_links(ctx, get_version(ctx, actor, version_id)))
 
 
@@ -190,7 +190,7 @@ def republish(ctx: AppContext, actor: Actor, version_id: str, revision: int, tar
     """Write an uploaded version's files again (a cron re-run, a lost or restored web folder): the same
     version, a fresh copy of its documents, item pages and items' files, recorded like the upload."""
     old = _fresh(ctx, actor, version_id, revision)
-    require_role(actor, "desk", "ppid")
+    require_role(ctx, actor, "desk", "ppid")
     if old.status != "diunggah":
         raise WorkflowError("Hanya versi yang sudah diunggah yang dapat diterbitkan ulang.")
     done, shared = _publish(ctx, old, target, progress)
@@ -256,7 +256,7 @@ def record_public_url(ctx: AppContext, actor: Actor, version_id: str, url: str, 
     from lib.domain.validation import clean_text
     from lib.publish.manual import verify
     old = _fresh(ctx, actor, version_id, revision)
-    require_role(actor, "desk", "ppid")
+    require_role(ctx, actor, "desk", "ppid")
     if old.status != "diunggah":
         raise WorkflowError("Catat alamat publik setelah berkas disiapkan (versi berstatus diunggah).")
     url = clean_text(url)

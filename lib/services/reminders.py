@@ -75,7 +75,7 @@ def _by_urgency(views: list[ItemView], soon: int) -> dict[str, list[ItemView]]:
 # -- digests --------------------------------------------------------------------------------
 def build_digests(ctx: AppContext, actor: Actor) -> list[Digest]:
     """Today's e-mails: one per unit with something late or due soon, then the PPID/Atasan summary."""
-    require_role(actor, "ppid", "admin")
+    require_role(ctx, actor, "ppid", "admin")
     settings = ctx.settings()
     soon = int(settings["due_soon_days"])
     views = items.visible_items(ctx, actor, OPEN)
@@ -171,7 +171,7 @@ def whatsapp_link(text: str) -> str:
 # -- sending --------------------------------------------------------------------------------
 def send_digests(ctx: AppContext, actor: Actor, digests: list[Digest], mailer: Mailer) -> SendReport:
     """Send each digest; one recipient failing does not stop the others. One audit event at the end."""
-    require_role(actor, "ppid", "admin")
+    require_role(ctx, actor, "ppid", "admin")
     report, delivered = SendReport(), []
     for digest in digests:
         error = _send_one(mailer, digest)

@@ -15,12 +15,12 @@ OPEN_STATES = ("draf", "ditetapkan", "disetujui")
 
 
 def list_versions(ctx: AppContext, actor: Actor) -> list[Version]:
-    require_role(actor, "desk", "ppid", "atasan", "admin")
+    require_role(ctx, actor, "desk", "ppid", "atasan", "admin")
     return list(reversed(ctx.register.list_versions(ctx.office_id)))
 
 
 def get_version(ctx: AppContext, actor: Actor, version_id: str) -> Version:
-    require_role(actor, "desk", "ppid", "atasan", "admin")
+    require_role(ctx, actor, "desk", "ppid", "atasan", "admin")
     version = ctx.register.get_version(version_id)
     if version is None or version.office_id != ctx.office_id:
         raise NotFound("Versi DIP tidak ditemukan.")
@@ -65,7 +65,7 @@ class Preview:
 
 
 def preview(ctx: AppContext, actor: Actor, version_id: str) -> Preview:
-    require_role(actor, "ppid", "atasan", "admin")
+    require_role(ctx, actor, "ppid", "atasan", "admin")
     version = get_version(ctx, actor, version_id)
     rows, incomplete = _rows(ctx, version)
     base = ctx.register.get_version(version.base_version_id) if version.base_version_id else None

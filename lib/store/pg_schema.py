@@ -88,12 +88,24 @@ class Connection:
         return run(self.raw, sql, args)
 
 
-class PooledReads:
-    """Outside a transaction: each statement borrows a pooled connection (autocommit) for itself."""
+SYSTEM_SCOPE = ("*", "*")  # the deployment as a whole: migrations, login, the office tree, the CLI's own reads
 
-    def __init__(self, pool):
-        self.pool = pool
+
+def set_scope(raw, scope: tuple[str, str]) -> None:
+    """The offices this transaction may read and write, for the row-level security policies
+    (lib/store/migrations/m003_row_security.py). Transaction-local: a pooled connection never carries one
+    caller's offices to the next, and a statement outside any scope sees no office's rows at all."""
+    raw.execute("SELECT set_config('sidip.read', %s, true), set_config('sidip.write', %s, true)", scope)
+
+
+class PooledReads:
+    """Outside a transaction: each statement borrows a pooled connection for itself, in a short read
+    transaction that carries the register's scope."""
+
+    def __init__(self, pool, scope: tuple[str, str] = SYSTEM_SCOPE):
+        self.pool, self.scope = pool, scope
 
     def execute(self, sql: str, args=()) -> Result:
-        with self.pool.connection() as raw:
+        with self.pool.connection() as raw, raw.transaction():
+            set_scope(raw, self.scope)
             return run(raw, sql, args)

@@ -71,6 +71,21 @@ class Register(ABC):
     def settings(self, office_id: str) -> dict[str, str]:
         """Stored settings of an office as raw strings (defaults live in the services)."""
 
+    def directory(self, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        """The given settings keys of every office that holds one: office -> {key: value}.
+
+        The office tree (lib.domain.offices) is read this way; it is the one read across offices, and a
+        register with row-level security answers it for the whole deployment."""
+        return {}
+
+    def scoped(self, read: frozenset[str], write: frozenset[str]) -> "Register":
+        """This register limited to the rows of the offices in ``read`` (and writes to ``write``).
+
+        A database that can enforce it (PostgreSQL, row-level security) returns a view that does, so a
+        query that forgets its office still sees nothing of another office; the others return themselves
+        (their services are the one guard, and they hold one office)."""
+        return self
+
     @abstractmethod
     def holiday_overrides(self, office_id: str) -> list[HolidayOverride]:
         """The admin's additions to and removals from the holiday calendar."""

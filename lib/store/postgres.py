@@ -17,7 +17,7 @@ from psycopg_pool import ConnectionPool
 
 from lib.domain.audit import EventSigner
 from lib.domain.models import Event, utc_now
-from lib.errors import ConflictError, SidipError
+from lib.errors import ConflictError, PermissionDenied, SidipError
 from lib.store import codec, migrations, pg_schema
 from lib.store.sqlite import _DUMP_ORDER, _HIDDEN, _KEYS, SqliteRegister
 from lib.store.sqlite_integrity import _ROW_KEYS, _row_name
@@ -36,8 +36,25 @@ class PostgresRegister(SqliteRegister):
         self.pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True, name="sidip",
                                    kwargs={"autocommit": True, "row_factory": pg_schema.row_factory})
 
+    scope: tuple[str, str] = pg_schema.SYSTEM_SCOPE
+
     def close(self) -> None:
         self.pool.close()
+
+    def scoped(self, read: frozenset[str], write: frozenset[str]) -> "PostgresRegister":
+        """The same pool, limited by the database itself to the rows of ``read`` (writes to ``write``)."""
+        import copy
+        import threading
+        view = copy.copy(self)
+        view._local = threading.local()
+        view.scope = (",".join(sorted(read)), ",".join(sorted(write)))
+        return view
+
+    def revision(self, office_id: str) -> str:
+        # The office's own newest event (its index): a write in another office does not age this one's caches.
+        last = self._conn().execute("SELECT seq, id FROM events WHERE office_id = ? ORDER BY seq DESC LIMIT 1",
+                                    (office_id,)).fetchone()
+        return f"{self._where()}/{office_id}#{last['seq']}:{last['id']}" if last else f"{self._where()}/{office_id}#0"
 
     # -- plumbing ------------------------------------------------------------------------
     def _where(self) -> str:
@@ -47,7 +64,7 @@ class PostgresRegister(SqliteRegister):
         return self._rows(sql, args)  # its rows are tuples already
 
     def _conn(self):
-        return getattr(self._local, "tx", None) or pg_schema.PooledReads(self.pool)
+        return getattr(self._local, "tx", None) or pg_schema.PooledReads(self.pool, self.scope)
 
     @contextmanager
     def _tx(self):
@@ -56,6 +73,7 @@ class PostgresRegister(SqliteRegister):
             return
         try:
             with self.pool.connection() as raw, raw.transaction():
+                pg_schema.set_scope(raw, self.scope)
                 self._local.tx, self._local.written = pg_schema.Connection(raw), []
                 try:
                     yield self._local.tx
@@ -63,6 +81,8 @@ class PostgresRegister(SqliteRegister):
                     self._local.tx = None
         except psycopg.errors.UniqueViolation as err:
             raise ConflictError(_RACE) from err
+        except psycopg.errors.InsufficientPrivilege as err:  # row-level security refused a row of another office
+            raise PermissionDenied("Data kantor lain tidak dapat diubah dari sini.") from err
         except psycopg.OperationalError as err:
             raise SidipError(f"Basis data PostgreSQL tidak dapat dipakai saat ini ({type(err).__name__}). "
                              "Coba lagi sebentar lagi; bila berulang, hubungi admin.") from err
@@ -134,6 +154,7 @@ class PostgresRegister(SqliteRegister):
     def dump(self) -> dict[str, list[dict[str, str]]]:
         with self.pool.connection() as raw, raw.transaction():
             raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")  # one snapshot of all tables
+            pg_schema.set_scope(raw, self.scope)
             conn, tables = pg_schema.Connection(raw), {}
             for table in self.DUMP_TABLES:
                 names = self._stored_columns(conn, table)

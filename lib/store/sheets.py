@@ -207,6 +207,13 @@ class SheetsRegister(SheetsReads, SheetsIntegrity, Register):
         return {r["key"]: r["value"] for _, r in self._tables()["settings"].rows
                 if r.get("office_id") == office_id and self._rows.valid("settings", r)}
 
+    def directory(self, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        for _, r in self._tables()["settings"].rows:
+            if r.get("key") in keys and self._rows.valid("settings", r):
+                found.setdefault(r.get("office_id", ""), {})[r["key"]] = r["value"]
+        return found
+
     def holiday_overrides(self, office_id: str) -> list[HolidayOverride]:
         from datetime import date
         rows = [r for _, r in self._tables()["holidays"].rows

@@ -185,6 +185,14 @@ class SqliteRegister(SqliteIntegrity, Register):
         rows = self._rows("SELECT key, value FROM settings WHERE office_id = ?", (office_id,))
         return {r["key"]: r["value"] for r in rows}
 
+    def directory(self, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        marks = ", ".join("?" * len(keys))
+        for office, key, value in self._tuples(f"SELECT office_id, key, value FROM settings WHERE key IN ({marks})",
+                                               tuple(keys)):
+            found.setdefault(office, {})[key] = value
+        return found
+
     def holiday_overrides(self, office_id: str) -> list[HolidayOverride]:
         rows = self._rows("SELECT * FROM holidays WHERE office_id = ? ORDER BY day", (office_id,))
         return [HolidayOverride(date.fromisoformat(r["day"]), r["kind"], r["name"]) for r in rows]
