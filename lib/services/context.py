@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from datetime import date, datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -79,6 +80,7 @@ DEFAULT_SETTINGS: dict[str, str] = {
 }
 
 # The CLI and cron act for whichever office they are run for (``--kantor``): their office is "*".
+OFFICES_DIR = "kantor"  # in a deployment of many offices, each other office publishes to <publish folder>/kantor/<code>
 SYSTEM_ACTOR = Actor("sistem", frozenset({"admin", "ppid", "atasan", "desk"}), full_name="Sistem (CLI/cron)",
                      office_id=ALL_OFFICES)
 
@@ -97,6 +99,7 @@ class AppContext:
     _frame: tuple | None = field(default=None, repr=False, compare=False)  # (revision, items frame)
     # Set on a read-only view of a child office for a pemantau of an office above it: that office's code.
     monitor_from: str = ""
+    home_office: str = ""  # the deployment's own office (a view's publish folder is its own beneath it)
     _views: dict = field(default_factory=dict, repr=False, compare=False)
 
     def for_office(self, office_id: str, monitor_from: str = "") -> "AppContext":
@@ -110,7 +113,10 @@ class AppContext:
         view = self._views.get(key)
         if view is None:
             write = frozenset() if monitor_from else frozenset({office_id})
+            home = self.home_office or self.office_id
+            root = self.publish_dir if home == self.office_id else str(Path(self.publish_dir).parents[1])
             view = replace(self, office_id=office_id, monitor_from=monitor_from, _frame=None, _views={},
+                           home_office=home, publish_dir=root if office_id == home else f"{root}/{OFFICES_DIR}/{office_id}",
                            register=self.register.scoped(frozenset({office_id}), write))
             self._views[key] = view
         return view
@@ -157,12 +163,13 @@ class AppContext:
 
     def public_base_url(self) -> str:
         """Where published files are reachable: the website setting, Streamlit's static route, or the folder."""
-        from pathlib import Path
         if self.settings()["website_url"]:
             return self.settings()["website_url"]
         app_static = Path(__file__).resolve().parents[2] / "static" / "dip"
         folder = Path(self.publish_dir).resolve()
-        return "/app/static/dip" if folder == app_static else folder.as_uri()
+        if folder == app_static or folder.parent == app_static / OFFICES_DIR:  # each office of many: its own folder
+            return "/app/static/dip" + ("" if folder == app_static else f"/{OFFICES_DIR}/{folder.name}")
+        return folder.as_uri()
 
     def units(self) -> list[str]:
         return json.loads(self.settings()["units"])

@@ -110,7 +110,7 @@ class Prepared:
 
 
 def prepare(ctx: AppContext, actor: Actor) -> Prepared:
-    require_role(ctx, actor, "atasan", "ppid", "admin")
+    require_role(ctx, actor, "atasan", "ppid", "admin", "pemantau")
     today, cal, clock, s = ctx.today(), ctx.calendar(), ctx.clock(), ctx.settings()
     df = metrics.prepare(ctx.item_frame(metrics.ITEM_COLUMNS))
     return Prepared(today, df, metrics.requests(df, cal, clock, today, int(s["due_soon_days"])),
@@ -121,7 +121,7 @@ def prepare(ctx: AppContext, actor: Actor) -> Prepared:
 
 def build(ctx: AppContext, actor: Actor, filters: Filters, prepared: Prepared | None = None) -> Dashboard:
     """The dashboard for ``filters``, cut from ``prepared`` (the page passes it cached) or a fresh one."""
-    require_role(ctx, actor, "atasan", "ppid", "admin")
+    require_role(ctx, actor, "atasan", "ppid", "admin", "pemantau")
     p = prepared or prepare(ctx, actor)
     df, req, stages = (_filtered(f, filters) for f in (p.items, p.requests, p.stages))
     window = window_for(filters.period, p.today)
