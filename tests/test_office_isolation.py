@@ -97,6 +97,9 @@ def test_another_offices_records_are_not_found_from_ones_own_office(world):
     assert {u.username for u in auth.list_users(office_a.ctx, admin_a)} == {f"{r}.{A}" for r in ROLES}
     texts = "".join(str(i) for i in items.visible_items(office_a.ctx, ppid))
     texts += str(admin.audit_log(office_a.ctx, admin_a)) + str(dashboard.build(office_a.ctx, ppid, Filters()))
+    from lib.services.backup_format import read_workbook
+    saved = read_workbook(backup.backup_xlsx(office_a.ctx, admin_a))
+    texts += str({name: list(rows) for name, rows in saved.items()})
     assert MARK[A] in texts and MARK[B] not in texts
     assert world.base.register.get_user(f"ppid.{B}").office_id == B  # untouched by every refused write above
     assert world.base.register.get_user(f"ppid.{B}").active

@@ -46,7 +46,7 @@ def prepare_backup(ctx: AppContext, actor: Actor | None,
 
     ``include_files``: carry the stored files' bytes (None: yes for a local store, no for Google Drive)."""
     require_role(ctx, actor, "admin")
-    tables = ctx.register.dump()
+    tables = own_rows(ctx, ctx.register.dump())
     if include_files is None:
         include_files = backup_files.carries_bytes_by_default(ctx.file_store())
     blobs = backup_files.file_rows(ctx, tables.get("attachments", [])) if include_files else []
@@ -92,6 +92,20 @@ def prepare_backup(ctx: AppContext, actor: Actor | None,
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue(), counts, event
+
+
+def own_rows(ctx: AppContext, tables: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
+    """In a deployment of many offices, an office's backup holds that office's rows alone (on PostgreSQL the
+    database already shows no other; a register without row-level security is cut here). A single office's
+    backup is the whole register, as always."""
+    from lib.services import offices
+    if not offices.is_multi_office(ctx):
+        return tables
+    mine = {table: [r for r in rows if r.get("office_id") == ctx.office_id] for table, rows in tables.items()
+            if table != "version_items"}
+    versions = {r["id"] for r in mine.get("versions", [])}
+    mine["version_items"] = [r for r in tables.get("version_items", []) if r.get("version_id") in versions]
+    return {table: mine.get(table, []) for table in tables}
 
 
 def _put_row(ws, number: int, values: list[str]) -> None:
