@@ -83,6 +83,15 @@ def cmd_deadline(ctx: AppContext, args) -> int:
     return 0
 
 
+def cmd_health(_ctx, args) -> int:
+    """For a load balancer or a container: one line, exit 0 healthy / 1 not. Runs without the app's context."""
+    from lib import health
+    from lib.bootstrap import configured_register, data_dir
+    verdict = health.check(*configured_register(), data_dir())
+    print(verdict.line)
+    return verdict.exit_code
+
+
 def cmd_demo(ctx: AppContext, args) -> int:
     from lib.demo import fill_demo
     for line in fill_demo(ctx):
@@ -274,6 +283,8 @@ def parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="periksa jejak audit")
     doctor.add_argument("--backup", metavar="BERKAS", help="bandingkan juga dengan kepala jejak cadangan ini")
     doctor.set_defaults(fn=cmd_doctor)
+    sub.add_parser("sehat", help="periksa register menjawab dan skemanya terbaru (untuk penyeimbang beban)"
+                   ).set_defaults(fn=cmd_health, bare=True)
     sub.add_parser("versions", help="daftar versi DIP beserta kodenya").set_defaults(fn=cmd_versions)
     remind = sub.add_parser("remind", help="kirim surel pengingat tenggat (untuk cron)")
     remind.add_argument("--dry-run", action="store_true", help="tampilkan saja, jangan kirim")
@@ -316,7 +327,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.fn(build_context(), args)
+        return args.fn(None if getattr(args, "bare", False) else build_context(), args)
     except SidipError as err:
         print(f"Galat: {err}", file=sys.stderr)
         return 1
