@@ -140,7 +140,8 @@ def build_context(folder: Path | str | None = None) -> AppContext:
     resolved = resolve_secret_key(folder)
     key = resolved.value
     backend, url = configured_register()
-    files = LocalFileStore(folder / "berkas")
+    # Softcopies: beside the register by default; several replicas of one PostgreSQL register share one folder.
+    files = LocalFileStore(os.environ.get("SIDIP_FILES_DIR") or folder / "berkas")
     if url:
         register = postgres_register(url, key, backend)
     elif backend == "sheets":

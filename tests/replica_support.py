@@ -104,13 +104,14 @@ def start_nginx(base: Path, replica_ports: list[int]) -> Nginx:
     return nginx
 
 
-def replica_env(base: Path, url: str, key: str) -> dict[str, str]:
+def replica_env(base: Path, url: str, key: str, files: Path) -> dict[str, str]:
+    """As the README says: the same database, key and softcopy folder on every replica."""
     env = server_env(base)
-    env.update(SIDIP_DATABASE_URL=url, SIDIP_SECRET_KEY=key, SIDIP_DATABASE_POOL="4")
+    env.update(SIDIP_DATABASE_URL=url, SIDIP_SECRET_KEY=key, SIDIP_DATABASE_POOL="4", SIDIP_FILES_DIR=str(files))
     return env
 
 
-def start_replicas(bases: list[Path], url: str, key: str) -> list[Server]:
+def start_replicas(bases: list[Path], url: str, key: str, files: Path) -> list[Server]:
     """Every replica started at once (Streamlit takes seconds to start), then each waited for."""
     servers = []
     for base in bases:
@@ -121,7 +122,7 @@ def start_replicas(bases: list[Path], url: str, key: str) -> list[Server]:
         cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=replica_env(base, url, key), stdout=log,
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=replica_env(base, url, key, files), stdout=log,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         servers.append(Server(base, port, proc, log_path, log))
     try:
@@ -185,7 +186,7 @@ class Cluster:
 def start_cluster(base: Path, url: str, users: dict[str, tuple[str, str, str]], count: int = 2) -> Cluster:
     key = secrets.token_hex(32)
     seed_users(base / "seed", url, key, users)
-    replicas = start_replicas([base / f"replika-{n}" for n in range(1, count + 1)], url, key)
+    replicas = start_replicas([base / f"replika-{n}" for n in range(1, count + 1)], url, key, base / "berkas")
     try:
         nginx = start_nginx(base / "nginx", [server.port for server in replicas])
     except BaseException:
