@@ -130,13 +130,19 @@ def drive_files(register):
     return DriveFileStore(register.client.http_client.session, folder_id=str(folder))
 
 
+def configured_register() -> tuple[str, str | None]:
+    """(SIDIP_BACKEND, SIDIP_DATABASE_URL) from the environment, else the secrets: which register to open."""
+    backend = os.environ.get("SIDIP_BACKEND") or _secret("SIDIP_BACKEND") or "local"
+    return backend, os.environ.get("SIDIP_DATABASE_URL") or _secret("SIDIP_DATABASE_URL")
+
+
 def build_context(folder: Path | str | None = None) -> AppContext:
     folder = Path(folder) if folder else data_dir()
     resolved = resolve_secret_key(folder)
     key = resolved.value
-    backend = os.environ.get("SIDIP_BACKEND") or _secret("SIDIP_BACKEND") or "local"
-    url = os.environ.get("SIDIP_DATABASE_URL") or _secret("SIDIP_DATABASE_URL")
-    files = LocalFileStore(folder / "berkas")
+    backend, url = configured_register()
+    # Softcopies: beside the register by default; several replicas of one PostgreSQL register share one folder.
+    files = LocalFileStore(os.environ.get("SIDIP_FILES_DIR") or folder / "berkas")
     if url:
         register = postgres_register(url, key, backend)
     elif backend == "sheets":

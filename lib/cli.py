@@ -84,6 +84,15 @@ def cmd_deadline(ctx: AppContext, args) -> int:
     return 0
 
 
+def cmd_health(_ctx, args) -> int:
+    """For a load balancer or a container: one line, exit 0 healthy / 1 not. Runs without the app's context."""
+    from lib import health
+    from lib.bootstrap import configured_register, data_dir
+    verdict = health.check(*configured_register(), data_dir())
+    print(verdict.line)
+    return verdict.exit_code
+
+
 def cmd_demo(ctx: AppContext, args) -> int:
     from lib.demo import fill_demo
     for line in fill_demo(ctx):
@@ -277,6 +286,8 @@ def parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="periksa jejak audit")
     doctor.add_argument("--backup", metavar="BERKAS", help="bandingkan juga dengan kepala jejak cadangan ini")
     doctor.set_defaults(fn=cmd_doctor)
+    sub.add_parser("sehat", help="periksa register menjawab dan skemanya terbaru (untuk penyeimbang beban)"
+                   ).set_defaults(fn=cmd_health, bare=True)
     sub.add_parser("versions", help="daftar versi DIP beserta kodenya").set_defaults(fn=cmd_versions)
     remind = sub.add_parser("remind", help="kirim surel pengingat tenggat (untuk cron)")
     remind.add_argument("--dry-run", action="store_true", help="tampilkan saja, jangan kirim")
@@ -319,6 +330,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if getattr(args, "bare", False):  # `sehat`: no context (no migration, no key, no pool)
+            return args.fn(None, args)
         return args.fn(cli_offices.office_view(build_context(), args.kantor), args)
     except SidipError as err:
         print(f"Galat: {err}", file=sys.stderr)
