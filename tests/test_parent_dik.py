@@ -11,6 +11,7 @@ from lib.services import admin, auth, offices, parent_dik, publishing, versions
 from lib.services.context import DEFAULT_SETTINGS, SYSTEM_ACTOR
 from tests.conftest import PASSWORD
 from tests.test_decree import pages_text
+from tests.pg_support import pg_register_url, pg_server  # noqa: F401 (fixtures)
 from tests.test_exports import EXEMPT, add
 
 JAMBI, SAROLANGUN = "kpu-jambi", "kpu-kab-sarolangun"
@@ -34,6 +35,10 @@ def staff(view, prefix: str) -> dict:
 
 @pytest.fixture
 def tree(ctx):
+    return build_tree(ctx)
+
+
+def build_tree(ctx):
     """KPU RI → KPU Provinsi Jambi → KPU Kabupaten Sarolangun, each with its own staff."""
     offices.set_root(ctx, SYSTEM_ACTOR, "ri")
     offices.create_child(ctx, SYSTEM_ACTOR, JAMBI, "KPU Provinsi Jambi", "admin.jambi", "Admin Jambi", PASSWORD)
@@ -238,3 +243,39 @@ def test_the_childs_staff_see_what_the_parent_established_and_another_office_can
     assert "lokasi_softcopy" not in found.rows[0].data
     with pytest.raises(PermissionDenied):
         parent_dik.established_by_parent(srl, tree["jambi"][1]["ppid"])
+
+
+def test_on_postgresql_the_child_adopts_through_a_read_only_view_of_its_parent_alone(
+        pg_server, pg_register_url, tmp_path, monkeypatch):
+    import dataclasses
+
+    from lib.bootstrap import build_context
+    from lib.domain.audit import EventSigner
+    from lib.domain.models import Event
+    from lib.errors import PermissionDenied
+    from tests.conftest import FIXED_NOW
+    from tests.pg_support import emptied
+    key = b"k" * 32
+    monkeypatch.delenv("SIDIP_DATABASE_URL", raising=False)
+    server = emptied(pg_server, pg_register_url, key)
+    ctx = dataclasses.replace(build_context(tmp_path / "data"), register=server, signer=EventSigner(key),
+                              secret_key=key, now=lambda: FIXED_NOW, publish_dir=str(tmp_path / "pub"))
+    try:
+        tree = build_tree(ctx)
+        parent = parent_established(tree)
+        srl, people = adopting(tree)
+        assert srl.register.list_versions(JAMBI) == [] and srl.register.snapshot(parent.id) == []  # RLS
+        v = establish(srl, people, CHILD_DECREE, approve=False)
+        assert [(r.nomor, r.data["judul"], r.data["diadopsi_dari"]) for r in adopted(srl.register.snapshot(v.id))] \
+            == [(2, "Dokumen lelang logistik", "KPU Provinsi Jambi")]
+        text = publishing.export_bytes(srl, people["ppid"], v.id, "csv", "dik")[1].decode("utf-8")
+        assert CITATION in text and "Catatan penyidikan" not in text
+        view = srl.register.scoped(frozenset({JAMBI}), frozenset())
+        assert [r.data["judul"] for r in view.snapshot(parent.id, kategori="dikecualikan")] == [
+            "Dokumen lelang logistik"]
+        assert view.list_versions(SAROLANGUN) == []
+        with pytest.raises(PermissionDenied, match="Data kantor lain tidak dapat diubah"):
+            view.save_settings(JAMBI, {"dik_induk": "1"}, Event(action="x", actor="srl.admin", role="Admin",
+                                                               entity="settings", entity_id=JAMBI, office_id=JAMBI))
+    finally:
+        server.close()
