@@ -279,3 +279,31 @@ def test_on_postgresql_the_child_adopts_through_a_read_only_view_of_its_parent_a
                                                                entity="settings", entity_id=JAMBI, office_id=JAMBI))
     finally:
         server.close()
+
+
+def settings_page(tmp_path, ctx, monkeypatch, username: str, office: str):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("SIDIP_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "pengaturan.py"), default_timeout=60)
+    at.session_state["user"] = username
+    at.session_state["office"] = office
+    at.session_state["epoch"] = ctx.register.get_user(username).token_epoch
+    return at.run()
+
+
+def test_the_settings_page_offers_adoption_only_to_an_office_under_a_parent(tmp_path, ctx, people, monkeypatch):
+    single = settings_page(tmp_path, ctx, monkeypatch, "admin", ctx.office_id)
+    assert not single.exception and "pengaturan:dik_induk" not in [c.key for c in single.checkbox]
+    tree = build_tree(ctx)
+    top = settings_page(tmp_path, ctx, monkeypatch, "admin", ctx.office_id)
+    assert "pengaturan:dik_induk" not in [c.key for c in top.checkbox]
+    at = settings_page(tmp_path, ctx, monkeypatch, "srl.admin", SAROLANGUN)
+    box = at.checkbox(key="pengaturan:dik_induk")
+    assert box.label == "Adopsi DIK yang ditetapkan KPU Provinsi Jambi (uji konsekuensi oleh kantor induk)"
+    assert box.value is False
+    box.check()
+    [b for b in at.button if b.label == "Simpan pengaturan"][0].click().run()
+    assert not at.exception and at.success[0].value == "Pengaturan disimpan."
+    assert tree["srl"][0].settings()["dik_induk"] == "1" and ctx.settings()["dik_induk"] == "0"
