@@ -100,6 +100,12 @@ def adoption_citation(data: dict) -> str:
             f"{decree.get('nomor') or '-'} tanggal {format_date_id(day) if day else '-'}; diadopsi")
 
 
+def dik_ground(data: dict) -> str:
+    """The ground as the DIK lists it: Pasal 17 (or the office's text), and for an adopted exemption the
+    citation of the decree that established it on a line of its own."""
+    return "\n".join(filter(None, [pasal17_text(data), adoption_citation(data)]))
+
+
 def _iso_date(text) -> date | None:
     try:
         return date.fromisoformat(str(text))

@@ -12,7 +12,7 @@ from datetime import date
 
 from lib.domain.models import CATEGORIES, PUBLIC_CATEGORIES, SnapshotRow, Version
 from lib.domain.versions import (
-    VersionDiff, adoption_citation, dik_rows, dip_rows, exemption_ends, exemption_period_text, pasal17_text,
+    VersionDiff, dik_ground, dik_rows, dip_rows, exemption_ends, exemption_period_text,
 )
 from lib.domain.workdays import format_date_id
 
@@ -192,8 +192,7 @@ def dik_record(row: SnapshotRow, decree_date: date | None) -> dict:
     """An adopted exemption cites, under its ground, the parent office's decree that established it."""
     d = row.data
     ends = exemption_ends(row, decree_date)
-    ground = "\n".join(filter(None, [pasal17_text(d), adoption_citation(d)]))
-    return {"nomor": str(row.nomor), "judul": d.get("judul") or "", "dasar_pengecualian": ground,
+    return {"nomor": str(row.nomor), "judul": d.get("judul") or "", "dasar_pengecualian": dik_ground(d),
             "konsekuensi_dibuka": d.get("konsekuensi_dibuka") or "",
             "konsekuensi_ditutup": d.get("konsekuensi_ditutup") or "",
             "jangka_waktu": exemption_period_text(d), "berakhir": format_date_id(ends) if ends else "-"}
