@@ -87,7 +87,7 @@ def test_a_child_that_adopts_freezes_the_parents_established_dik_with_its_decree
     assert [(r.kategori, r.nomor, r.data["judul"]) for r in rows] == [
         ("berkala", 1, "Rencana Strategis KPU Kabupaten Sarolangun"), ("dikecualikan", 1, "Data pribadi pemilih"),
         ("dikecualikan", 2, "Dokumen lelang logistik")]
-    assert rows[-1].item_id == ADOPTED_PREFIX + tender.item_id
+    assert rows[-1].item_id == ADOPTED_PREFIX + tender.item_id.partition("-")[2]
     assert rows[-1].data == {
         "judul": "Dokumen lelang logistik", "pasal17_huruf": "d", "pasal17_angka": "", "dasar_hukum_lain": "",
         "dasar_pengecualian": "", "konsekuensi_dibuka": TENDER["konsekuensi_dibuka"],
@@ -307,3 +307,20 @@ def test_the_settings_page_offers_adoption_only_to_an_office_under_a_parent(tmp_
     [b for b in at.button if b.label == "Simpan pengaturan"][0].click().run()
     assert not at.exception and at.success[0].value == "Pengaturan disimpan."
     assert tree["srl"][0].settings()["dik_induk"] == "1" and ctx.settings()["dik_induk"] == "0"
+
+
+def test_a_backup_of_the_deployment_restores_the_adopted_rows_exactly(tmp_path, ctx, people, tree):
+    import shutil
+
+    from lib.bootstrap import build_context
+    from lib.services import backup
+    parent_established(tree)
+    srl, srl_people = adopting(tree)
+    v = establish(srl, srl_people, CHILD_DECREE, approve=False)
+    data = backup.backup_xlsx(ctx, people["admin"])
+    (tmp_path / "other").mkdir()
+    shutil.copy(tmp_path / "data" / "secret.key", tmp_path / "other" / "secret.key")
+    other = build_context(tmp_path / "other")
+    backup.restore_xlsx(other, SYSTEM_ACTOR, data)
+    assert other.register.snapshot(v.id) == srl.register.snapshot(v.id)
+    assert len(adopted(other.register.snapshot(v.id))) == 1

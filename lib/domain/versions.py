@@ -19,7 +19,9 @@ DIK_PUBLIC_FIELDS = ("judul", "pasal17_huruf", "pasal17_angka", "dasar_hukum_lai
 DIFF_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f not in ("unit", "kewajiban"))
 # An exemption adopted from the parent office's DIK says whose it is and the decree that established it.
 ADOPTION_FIELDS = ("diadopsi_dari", "keputusan_induk")
-ADOPTED_PREFIX = "induk-"  # an adopted row's item id: never one of the office's own items
+# An adopted row's item id: the parent's item id under this prefix (never one of the office's own items, and
+# still shaped like an id SIDIP makes, as backups require: lib.files.check_id).
+ADOPTED_PREFIX = "induk-"
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def adopt(version: Version, own: list[SnapshotRow], parent_rows: list[SnapshotRo
     for nomor, row in enumerate(dik_rows(parent_rows), start=start + 1):
         origin = ({k: row.data[k] for k in ADOPTION_FIELDS} if is_adopted(row)
                   else {"diadopsi_dari": parent_name, "keputusan_induk": decree})
-        item_id = row.item_id if row.item_id.startswith(ADOPTED_PREFIX) else ADOPTED_PREFIX + row.item_id
+        item_id = row.item_id if is_adopted(row) else ADOPTED_PREFIX + row.item_id.partition("-")[2]
         data = {name: row.data.get(name) for name in DIK_PUBLIC_FIELDS} | origin
         rows.append(SnapshotRow(version.id, item_id, nomor, "dikecualikan", data))
     return rows
