@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib import views
 from lib.domain.models import CATEGORIES
-from lib.domain.versions import exemption_period_text, pasal17_text
+from lib.domain.versions import adoption_citation, exemption_period_text, pasal17_text
 from lib.export.document import dip_record
 from lib.services.public_files import PublicItem
 
@@ -84,7 +84,8 @@ def item_facts(row) -> list[tuple[str, str]]:
         return [("Nomor", str(row.nomor)), ("Kategori", CATEGORIES["dikecualikan"]),
                 ("Dasar pengecualian", pasal17_text(d)), ("Konsekuensi apabila dibuka", d.get("konsekuensi_dibuka") or "-"),
                 ("Konsekuensi apabila ditutup", d.get("konsekuensi_ditutup") or "-"),
-                ("Jangka waktu pengecualian", exemption_period_text(d))]
+                ("Jangka waktu pengecualian", exemption_period_text(d)),
+                *([("Penetapan", adoption_citation(d))] if adoption_citation(d) else [])]
     record = dip_record(row)
     return [("Nomor", str(row.nomor)), ("Kategori", CATEGORIES.get(row.kategori, row.kategori)),
             *((label, record[key] or "-") for key, label in SEVEN)]

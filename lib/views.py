@@ -9,7 +9,7 @@ from urllib.parse import quote, urlparse
 from lib.domain.models import (
     CATEGORIES, FIELD_LABELS, ITEM_STATES, ROLES, VERSION_STATES, Event, SnapshotRow, Version,
 )
-from lib.domain.versions import VersionDiff, exemption_period_text, pasal17_text
+from lib.domain.versions import VersionDiff, adoption_citation, dik_ground, exemption_period_text, pasal17_text
 from lib.domain.workdays import DeadlineExplanation, format_date_id
 from lib.services.items import ItemView
 
@@ -70,7 +70,7 @@ def snapshot_rows(rows: list[SnapshotRow], protected: bool) -> list[dict]:
         if r.kategori == "dikecualikan":
             # The DIK is published with its consequence test; where it is kept is not.
             row = {"Kategori": row["Kategori"], "No": r.nomor, "Judul": d.get("judul"),
-                   "Dasar pengecualian": pasal17_text(d), "Konsekuensi apabila dibuka": d.get("konsekuensi_dibuka"),
+                   "Dasar pengecualian": dik_ground(d), "Konsekuensi apabila dibuka": d.get("konsekuensi_dibuka"),
                    "Konsekuensi apabila ditutup": d.get("konsekuensi_ditutup"),
                    "Jangka waktu": exemption_period_text(d)}
         if protected:
@@ -265,7 +265,7 @@ def public_card(row: SnapshotRow) -> PublicCard:
                    f"Dasar pengecualian: {pasal17_text(d)}",
                    f"Konsekuensi apabila dibuka: {d.get('konsekuensi_dibuka') or '-'}",
                    f"Konsekuensi apabila ditutup: {d.get('konsekuensi_ditutup') or '-'}"]
-        return PublicCard(title, "", details, [])
+        return PublicCard(title, "", details + list(filter(None, [adoption_citation(d)])), [])
     facts = [("Tahun", d.get("tahun")), ("Bentuk", d.get("bentuk")), ("Retensi", d.get("retensi"))]
     details = [f"{category_short(row.kategori)} · " + " · ".join(f"{k}: {v}" for k, v in facts if v),
                f"Unit: {d.get('pejabat_penguasa') or '-'}", f"Penanggung jawab: {d.get('penanggung_jawab') or '-'}",

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lib import ui, views
-from lib.services import admin, letterhead
+from lib.services import admin, letterhead, parent_dik
 
 actor = ui.guard("pengaturan")
 ctx = ui.ctx()
@@ -31,6 +31,8 @@ with st.form(F):
         ui.field_error(F, name)
     values["count_from_next_day"] = st.checkbox("Hitung mulai hari kerja berikutnya", s["count_from_next_day"] == "1", key=f"{F}:next")
     values["publish_nip"] = st.checkbox("Tampilkan NIP pada dokumen publik", s["publish_nip"] == "1", key=f"{F}:nip")
+    if parent := parent_dik.parent_office(ctx):  # PKPU 4/2025: the consequence test is done at KPU RI and KPU Provinsi
+        values["dik_induk"] = st.checkbox(f"Adopsi DIK yang ditetapkan {parent.name} (uji konsekuensi oleh kantor induk)", s["dik_induk"] == "1", key=f"{F}:dik_induk")
     values["units"] = st.text_area("Unit (satu per baris)", "\n".join(ctx.units()), key=f"{F}:units")
     ui.field_error(F, "units")
     values["unit_emails"] = st.text_area("Surel unit untuk pengingat (Nama Unit = alamat@surel, satu per baris)",

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from lib.domain.models import CATEGORIES, DIP_FIELDS, FIELD_LABELS, Item, SnapshotRow, Version
+from lib.domain.models import CATEGORIES, DIP_FIELDS, FIELD_LABELS, Decree, Item, SnapshotRow, Version
+from lib.domain.workdays import format_date_id
 
 # What a snapshot keeps of an item: the DIP columns and what the PPID documented at step 2.
 SNAPSHOT_FIELDS = ("judul", *DIP_FIELDS, "kategori", "tahun", "tautan", "unit",
@@ -16,6 +17,11 @@ DIK_PUBLIC_FIELDS = ("judul", "pasal17_huruf", "pasal17_angka", "dasar_hukum_lai
                      "konsekuensi_dibuka", "konsekuensi_ditutup", "masa_pengecualian_tahun",
                      "pengecualian_permanen", "masa_pengecualian_teks")
 DIFF_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f not in ("unit", "kewajiban"))
+# An exemption adopted from the parent office's DIK says whose it is and the decree that established it.
+ADOPTION_FIELDS = ("diadopsi_dari", "keputusan_induk")
+# An adopted row's item id: the parent's item id under this prefix (never one of the office's own items, and
+# still shaped like an id SIDIP makes, as backups require: lib.files.check_id).
+ADOPTED_PREFIX = "induk-"
 
 
 @dataclass(frozen=True)
@@ -58,11 +64,62 @@ def dik_rows(rows: list[SnapshotRow]) -> list[SnapshotRow]:
 
 
 def dik_public(row: SnapshotRow) -> dict:
-    return {name: row.data.get(name) for name in DIK_PUBLIC_FIELDS}
+    adoption = {name: row.data[name] for name in ADOPTION_FIELDS if row.data.get(name)}
+    return {name: row.data.get(name) for name in DIK_PUBLIC_FIELDS} | adoption
+
+
+def is_adopted(row: SnapshotRow) -> bool:
+    return bool(row.data.get("diadopsi_dari"))
+
+
+def adopt(version: Version, own: list[SnapshotRow], parent_rows: list[SnapshotRow], parent_name: str,
+          parent_decree: Decree) -> list[SnapshotRow]:
+    """The parent's DIK as rows of this version, numbered after the office's own exempt items.
+
+    Only the fields the DIK publishes travel (never the parent's protected content, notes or files); a row
+    the parent itself adopted keeps the office and decree that established it."""
+    decree = {"nomor": parent_decree.nomor, "tanggal": parent_decree.tanggal.isoformat(),
+              "jabatan": parent_decree.jabatan or f"PPID {parent_name}"}
+    start = len(dik_rows(own))
+    rows = []
+    for nomor, row in enumerate(dik_rows(parent_rows), start=start + 1):
+        origin = ({k: row.data[k] for k in ADOPTION_FIELDS} if is_adopted(row)
+                  else {"diadopsi_dari": parent_name, "keputusan_induk": decree})
+        item_id = row.item_id if is_adopted(row) else ADOPTED_PREFIX + row.item_id.partition("-")[2]
+        data = {name: row.data.get(name) for name in DIK_PUBLIC_FIELDS} | origin
+        rows.append(SnapshotRow(version.id, item_id, nomor, "dikecualikan", data))
+    return rows
+
+
+def adoption_citation(data: dict) -> str:
+    """"Ditetapkan oleh PPID KPU Provinsi X dengan Keputusan Nomor … tanggal …; diadopsi", or "" for the
+    office's own exemption."""
+    if not data.get("diadopsi_dari"):
+        return ""
+    decree = data.get("keputusan_induk") or {}
+    day = _iso_date(decree.get("tanggal"))
+    return (f"Ditetapkan oleh {decree.get('jabatan') or 'PPID ' + data['diadopsi_dari']} dengan Keputusan Nomor "
+            f"{decree.get('nomor') or '-'} tanggal {format_date_id(day) if day else '-'}; diadopsi")
+
+
+def dik_ground(data: dict) -> str:
+    """The ground as the DIK lists it: Pasal 17 (or the office's text), and for an adopted exemption the
+    citation of the decree that established it on a line of its own."""
+    return "\n".join(filter(None, [pasal17_text(data), adoption_citation(data)]))
+
+
+def _iso_date(text) -> date | None:
+    try:
+        return date.fromisoformat(str(text))
+    except ValueError:
+        return None
 
 
 def exemption_ends(row: SnapshotRow, decree_date: date | None) -> date | None:
-    """Review date of an exemption: decree date plus its period; None when permanent or unknown."""
+    """Review date of an exemption: decree date plus its period (an adopted one counts from the parent's
+    decree); None when permanent or unknown."""
+    if is_adopted(row):
+        decree_date = _iso_date((row.data.get("keputusan_induk") or {}).get("tanggal"))
     years = row.data.get("masa_pengecualian_tahun")
     if row.data.get("pengecualian_permanen") or not years or decree_date is None:
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
@@ -16,6 +17,7 @@ from reportlab.platypus import (
     BaseDocTemplate, Frame, Image, NextPageTemplate, PageBreak, PageTemplate, Spacer, Table, TableStyle,
 )
 
+from lib.domain.versions import dik_rows, is_adopted
 from lib.domain.workdays import format_date_id
 from lib.errors import SidipError
 from lib.export.document import PublicDocument, full_title
@@ -30,6 +32,17 @@ CONSEQUENCE_TEST = ("bahwa {jabatan} telah melakukan uji konsekuensi sebagaimana
                     "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik terhadap informasi "
                     "yang dinyatakan dikecualikan sebagaimana tercantum dalam Lampiran II;")
 
+# As the default legal bases cite it (lib/services/context.py): the regulation that places the consequence
+# test of exempt information at KPU RI and KPU Provinsi.
+PKPU_INFORMATION = ("Peraturan Komisi Pemilihan Umum Nomor 22 Tahun 2023 tentang Pengelolaan dan Pelayanan Informasi "
+                    "Publik di Komisi Pemilihan Umum, Komisi Pemilihan Umum Provinsi, dan Komisi Pemilihan Umum "
+                    "Kabupaten/Kota sebagaimana telah beberapa kali diubah terakhir dengan Peraturan Komisi "
+                    "Pemilihan Umum Nomor 4 Tahun 2025")
+ADOPTED_TEST = ("bahwa uji konsekuensi terhadap informasi yang dikecualikan yang ditetapkan dengan Keputusan {induk} "
+                "Nomor {nomor} tanggal {tanggal} telah dilakukan oleh {induk} sesuai dengan " + PKPU_INFORMATION
+                + ", sehingga informasi tersebut dinyatakan pula sebagai informasi yang dikecualikan di {kantor} "
+                "sebagaimana tercantum dalam Lampiran II;")
+
 
 class _Keep(dict):
     def __missing__(self, key):  # filled in a second pass, or left visible for the office to fix
@@ -42,8 +55,26 @@ def _values(doc: PublicDocument) -> dict:
     values = {"kantor": office, "kantor_kapital": office.upper(), "tahun": doc.version.tahun,
               "periode": doc.period, "periode_kapital": doc.period.upper(), "jabatan": position,
               "jabatan_kapital": position.upper()}
-    values["uji_konsekuensi"] = CONSEQUENCE_TEST.format(**values) if doc.dik_records() else ""
+    values["uji_konsekuensi"] = _consequence_tests(doc, values)
     return _Keep(values)
+
+
+def _consequence_tests(doc: PublicDocument, values: dict) -> str:
+    """The office's own consequence test, and one clause per parent decree whose exemptions it adopts."""
+    rows = dik_rows(doc.rows)
+    own = [CONSEQUENCE_TEST.format(**values)] if any(not is_adopted(r) for r in rows) else []
+    decrees = dict.fromkeys(tuple(sorted((r.data.get("keputusan_induk") or {}).items())) for r in rows if is_adopted(r))
+    adopted = [ADOPTED_TEST.format(induk=full_title(d.get("jabatan") or ""), nomor=d.get("nomor") or "-",
+                                   tanggal=_date_text(d.get("tanggal")), kantor=values["kantor"])
+               for d in map(dict, decrees)]
+    return "\n".join(own + adopted)
+
+
+def _date_text(iso) -> str:
+    try:
+        return format_date_id(date.fromisoformat(str(iso)))
+    except ValueError:
+        return "-"
 
 
 def _position(doc: PublicDocument) -> str:

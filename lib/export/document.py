@@ -12,7 +12,7 @@ from datetime import date
 
 from lib.domain.models import CATEGORIES, PUBLIC_CATEGORIES, SnapshotRow, Version
 from lib.domain.versions import (
-    VersionDiff, dik_rows, dip_rows, exemption_ends, exemption_period_text, pasal17_text,
+    VersionDiff, dik_ground, dik_rows, dip_rows, exemption_ends, exemption_period_text,
 )
 from lib.domain.workdays import format_date_id
 
@@ -189,9 +189,10 @@ def _public_file(item_id: str, f: dict, used: set[str]) -> PublicFile:
 
 
 def dik_record(row: SnapshotRow, decree_date: date | None) -> dict:
+    """An adopted exemption cites, under its ground, the parent office's decree that established it."""
     d = row.data
     ends = exemption_ends(row, decree_date)
-    return {"nomor": str(row.nomor), "judul": d.get("judul") or "", "dasar_pengecualian": pasal17_text(d),
+    return {"nomor": str(row.nomor), "judul": d.get("judul") or "", "dasar_pengecualian": dik_ground(d),
             "konsekuensi_dibuka": d.get("konsekuensi_dibuka") or "",
             "konsekuensi_ditutup": d.get("konsekuensi_ditutup") or "",
             "jangka_waktu": exemption_period_text(d), "berakhir": format_date_id(ends) if ends else "-"}

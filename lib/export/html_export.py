@@ -90,6 +90,8 @@ def _cell(text: str, key: str, doc: PublicDocument | None = None, row=None) -> s
     label = f' data-label="{escape(_CARD_LABELS[key])}"' if key in _CARD_LABELS else ""
     css = key + (" lebar" if key.startswith("konsekuensi") else "")
     content = links_html(text) if key == "tautan" else escape(text)
+    if key == "dasar_pengecualian":  # an adopted exemption's citation stands on its own line
+        content = content.replace("\n", "<br>")
     if doc is not None and row is not None and doc.publication:
         content = _published(content, key, row)
     return f'<td class="{css}"{label}>{content}</td>'

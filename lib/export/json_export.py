@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from lib.domain.versions import dik_rows, is_adopted
 from lib.export import Exporter, register
 from lib.export.document import ITEM_FOLDER, LISTS, PublicDocument, public_files
 
@@ -25,11 +26,22 @@ def _item(doc: PublicDocument, row) -> dict:
     return record | {"id": row.item_id, "halaman": f"{ITEM_FOLDER}/{row.item_id}.html", "berkas": files}
 
 
+def _dik(doc: PublicDocument) -> list[dict]:
+    """The DIK's records; an adopted exemption also names, as data, the office and decree that established it."""
+    out = []
+    for record, row in zip(doc.dik_records(), dik_rows(doc.rows)):
+        if is_adopted(row):
+            decree = row.data.get("keputusan_induk") or {}
+            record = record | {"diadopsi": {"kantor": row.data["diadopsi_dari"], "keputusan": decree}}
+        out.append(record)
+    return out
+
+
 def render(doc: PublicDocument, kind: str) -> bytes:
     body = {"schema": "sidip-dip/1", "jenis": kind, "judul": doc.title(kind), "kantor": doc.office_name,
             "draf": doc.draft, "versi": _version(doc), "jejak_audit": doc.audit_digest}
     if kind == "dik":
-        body["informasi"] = doc.dik_records()
+        body["informasi"] = _dik(doc)
     else:
         body["kategori"] = [{"nama": label, "informasi": [_item(doc, r) for r in rows]}
                             for label, rows in doc.dip_row_groups()]

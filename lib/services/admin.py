@@ -44,6 +44,8 @@ def update_settings(ctx: AppContext, actor: Actor, values: dict) -> dict[str, st
              if k in DEFAULT_SETTINGS and k not in FILE_SETTINGS}
     if not json.loads(clean.get("units", '["x"]')):
         errors["units"] = "Isi minimal satu unit (satu per baris)."
+    if clean.get("dik_induk") == "1":
+        _check_parent(ctx, errors)
     if errors:
         raise ValidationError(errors)
     current = ctx.settings()
@@ -74,12 +76,18 @@ def _clean_setting(key: str, value, errors: dict[str, str]) -> str:
         return _email(key, value, errors)
     if key == "unit_emails":
         return _unit_emails(value, errors)
-    if key in ("count_from_next_day", "publish_nip"):
+    if key in ("count_from_next_day", "publish_nip", "dik_induk"):
         return "1" if value in (True, "1", 1, "true") else "0"
     text = clean_text(value)
     if len(text) > 300:
         errors[key] = "Isian terlalu panjang (paling banyak 300 karakter)."
     return text
+
+
+def _check_parent(ctx: AppContext, errors: dict[str, str]) -> None:
+    from lib.services.parent_dik import parent_office
+    if parent_office(ctx) is None:
+        errors["dik_induk"] = "Kantor ini tidak berada di bawah kantor induk; tidak ada DIK induk untuk diadopsi."
 
 
 def _long_text(key: str, value, errors: dict[str, str]) -> str:

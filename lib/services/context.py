@@ -40,6 +40,7 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "ppid_email": "", "atasan_email": "",
     "unit_emails": "{}",            # JSON: unit name -> e-mail address for reminders
     "publish_nip": "0",             # public outputs omit NIP unless this is "1" (UU 27/2022)
+    "dik_induk": "0",               # "1": the DIK adopts the parent office's exemptions (lib/services/parent_dik.py)
     "legal_bases": json.dumps([
         "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik",
         "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik",

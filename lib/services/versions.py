@@ -78,8 +78,10 @@ def _rows(ctx: AppContext, version: Version) -> tuple[list[SnapshotRow], list]:
         return ctx.register.snapshot(version.id), []
     from lib.services.attachments import current_by_item
     found = dv.candidates(ctx.register.list_items(ctx.office_id), ctx.office_id)
+    from lib.services.parent_dik import adopted_rows
     files = {item_id: [a.frozen() for a in atts] for item_id, atts in current_by_item(ctx).items()}
-    return dv.build_snapshot(version, found.included, files), found.incomplete
+    own = dv.build_snapshot(version, found.included, files)
+    return own + adopted_rows(ctx, version, own), found.incomplete
 
 
 def clean_decree(ctx: AppContext, data: dict) -> Decree:
@@ -103,7 +105,7 @@ def establish(ctx: AppContext, actor: Actor, version_id: str, decree_data: dict,
     check_transition(VERSION_TRANSITIONS, "establish", actor, old.status)
     decree = clean_decree(ctx, decree_data)
     snap, _ = _rows(ctx, old)
-    if not snap:
+    if not [r for r in snap if not dv.is_adopted(r)]:  # the parent's DIK alone is no DIP of this office
         raise WorkflowError("Belum ada informasi terklasifikasi untuk ditetapkan. "
                             "Klasifikasikan informasi di halaman Klasifikasi terlebih dahulu.")
     gaps, reason = _completeness_guard(ctx, decree_data)
