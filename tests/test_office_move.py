@@ -262,3 +262,33 @@ def test_the_cli_moves_an_office_in_with_the_source_key_file_and_out_under_anoth
     capsys.readouterr()
     assert cli.main(["doctor"]) == 0
     assert "MAC tidak sah: 0" in capsys.readouterr().out
+
+
+def test_on_a_sqlite_deployment_an_office_moves_in_and_out_the_same_way(ctx, tmp_path, monkeypatch):
+    from lib.bootstrap import build_context
+    source_key = secrets.token_hex(32)
+    monkeypatch.setenv("SIDIP_SECRET_KEY", source_key)
+    source = build_context(tmp_path / "asal")
+    ppid = auth.add_user(source, SYSTEM_ACTOR, "ppid", "PPID", PASSWORD, ["ppid"]).actor()
+    items.open_request(source, ppid, UNIT_A, "Renstra 2026")
+    data = backup.backup_xlsx(source, SYSTEM_ACTOR)
+    offices.set_root(ctx, SYSTEM_ACTOR, "ri")
+    offices.create_child(ctx, SYSTEM_ACTOR, "kpu-jambi", "KPU Provinsi Jambi", "admin.jambi", "Admin Jambi", PASSWORD)
+
+    moved_in(ctx, data, source_key.encode())
+    office = ctx.for_office(CODE)
+    assert [i.judul for i in office.register.list_items(CODE)] == ["Renstra 2026"]
+    assert verify_chain(office.register.events(CODE), ctx.signer).ok
+    assert ctx.register.integrity_problems() == []
+
+    out = office_move.move_out(office, SYSTEM_ACTOR, TARGET_KEY)
+    assert {row["office_id"] for rows in office_rows(ctx.register.dump(), CODE).values() for row in rows
+            if "office_id" in row} == {CODE}
+    monkeypatch.setenv("SIDIP_SECRET_KEY", TARGET_KEY.decode())
+    fresh = build_context(tmp_path / "baru")
+    backup.restore_xlsx(fresh, SYSTEM_ACTOR, out.content)
+    assert comparable(fresh.register.dump())["items"] == comparable(source.register.dump())["items"]
+    assert [e.action for e in fresh.register.events(DEFAULT_OFFICE)][-2:] == ["kantor_pindah_masuk",
+                                                                              "kantor_pindah_keluar"]
+    assert verify_chain(fresh.register.events(DEFAULT_OFFICE), fresh.signer).ok
+    assert fresh.register.integrity_problems() == []
