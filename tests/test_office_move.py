@@ -296,3 +296,15 @@ def test_on_a_sqlite_deployment_an_office_moves_in_and_out_the_same_way(ctx, tmp
                                                                               "kantor_pindah_keluar"]
     assert verify_chain(fresh.register.events(DEFAULT_OFFICE), fresh.signer).ok
     assert fresh.register.integrity_problems() == []
+
+
+def test_the_other_register_key_is_its_key_file_or_the_key_itself_and_a_missing_file_is_named(tmp_path):
+    from lib.bootstrap import other_key
+    from lib.errors import ConfigError
+    key = secrets.token_hex(32)
+    (tmp_path / "secret.key").write_text(key + "\n")
+    assert other_key(str(tmp_path / "secret.key")).value == key.encode()
+    assert other_key(key).value == key.encode()
+    with pytest.raises(ConfigError) as err:
+        other_key(str(tmp_path / "tidak-ada.key"))
+    assert str(err.value) == f"Berkas kunci {tmp_path / 'tidak-ada.key'} tidak ditemukan."
