@@ -54,6 +54,19 @@ def secret_key(folder: Path) -> bytes:
     return resolve_secret_key(folder).value
 
 
+def other_key(given: str) -> SecretKey:
+    """Another register's secret key (an office moving in or out): the path of its ``secret.key`` file, or the
+    key itself as written there (64 hexadecimal characters). Checked like this register's own."""
+    path = Path(given)
+    try:
+        if path.is_file():
+            return _checked(path.read_text(encoding="utf-8"), f"berkas {path}")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"Berkas kunci {path} tidak dapat dibaca.") from err
+    if "/" in given or given.endswith(".key"):
+        raise ConfigError(f"Berkas kunci {given} tidak ditemukan.")
+    return _checked(given, "kunci yang diberikan")
+
 def _checked(text: str, source: str) -> SecretKey:
     """Refuse the example's placeholder and any key with less than 32 random bytes in it."""
     text = text.strip()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 
 from lib.domain.audit import verify_chain
 from lib.domain.models import Actor, Event
@@ -51,6 +52,14 @@ def prepare_backup(ctx: AppContext, actor: Actor | None,
         include_files = backup_files.carries_bytes_by_default(ctx.file_store())
     blobs = backup_files.file_rows(ctx, tables.get("attachments", [])) if include_files else []
     event = audit_trail.pending_backup_event(ctx, actor, tables)
+    content, counts = write_workbook(ctx, tables, blobs, include_files)
+    return content, counts, event
+
+
+def write_workbook(ctx: AppContext, tables: dict[str, list[dict[str, str]]], blobs: list[list[str]],
+                   include_files: bool) -> tuple[bytes, dict[str, int]]:
+    """Rows (and the files sheet's rows) as a backup workbook of this format; the chain heads are signed with
+    ``ctx.signer`` and the meta sheet names ``ctx.office_id`` (an office moving out passes its target's)."""
     from openpyxl import Workbook
     wb = Workbook()
     wb.remove(wb.active)
@@ -91,7 +100,7 @@ def prepare_backup(ctx: AppContext, actor: Actor | None,
         _put_row(files, number, row)
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue(), counts, event
+    return out.getvalue(), counts
 
 
 def own_rows(ctx: AppContext, tables: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
@@ -132,6 +141,26 @@ def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str,
     """
     actor = require_role(ctx, actor, "admin")
     ctx.register.load({})  # loading nothing still refuses a register that is not empty
+    found = read_verified(ctx, data)
+    tables, blobs = found.tables, found.blobs
+    backup_files.check_restorable(ctx, tables["attachments"], blobs)
+    moved = backup_files.put_back(ctx, tables["attachments"], blobs)  # files first: rows never point at nothing
+    ctx.register.load(tables)
+    backup_files.record_moves(ctx, actor, moved)
+    return {table: len(tables[table]) for table in TABLES}
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A backup read back and checked with ``ctx``'s key: its meta rows, its tables and the files it carries."""
+    meta: dict[str, str]
+    tables: dict[str, list[dict[str, str]]]
+    blobs: dict[str, bytes]
+
+
+def read_verified(ctx: AppContext, data: bytes) -> Verified:
+    """Every check a restore makes before it writes (format, sheets, values, ids, the audit chain and its heads,
+    row MACs, files' hashes), with ``ctx``'s key; SidipError on the first that fails."""
     sheets = read_workbook(data)
     meta = _meta(sheets)
     schema = meta["schema"]
@@ -152,11 +181,7 @@ def restore_xlsx(ctx: AppContext, actor: Actor | None, data: bytes) -> dict[str,
         audit_trail.check_backup_events(ctx, meta, tables["events"])  # a cut events sheet is refused
         _check_row_signatures(ctx, tables, numbers)
     blobs = _blobs(sheets, meta) if schema == SCHEMA else {}
-    backup_files.check_restorable(ctx, tables["attachments"], blobs)
-    moved = backup_files.put_back(ctx, tables["attachments"], blobs)  # files first: rows never point at nothing
-    ctx.register.load(tables)
-    backup_files.record_moves(ctx, actor, moved)
-    return {table: len(tables[table]) for table in TABLES}
+    return Verified(meta, tables, blobs)
 
 
 def _blobs(sheets, meta: dict[str, str]) -> dict[str, bytes]:

@@ -98,6 +98,12 @@ def from_row(cls, row: typing.Mapping[str, str]):
     return cls(**values)
 
 
+def json_columns(table: str) -> list[str]:
+    """The columns of a record table that hold JSON (a frozen version's ``data`` too)."""
+    if table == "version_items":
+        return ["data"]
+    return [name for name, kind in _kinds(RECORDS[table]).items() if kind == "json"] if table in RECORDS else []
+
 RECORDS = {"items": Item, "versions": Version, "users": User, "events": Event, "attachments": Attachment}
 # Columns added after the first release. A register or backup made before them lacks them: they
 # read as empty, Sheets gets them appended to its header, and a row signs them only when they hold

@@ -8,7 +8,7 @@ from abc import ABC, abstractmethod
 
 from lib.domain.models import Attachment, Event, Item, SnapshotRow, User, Version
 from lib.domain.workdays import HolidayOverride
-from lib.errors import ConflictError, stale_error
+from lib.errors import ConflictError, SidipError, stale_error
 
 
 class Register(ABC):
@@ -183,6 +183,14 @@ class Register(ABC):
         is refused with SidipError("Register tujuan tidak kosong: ...") and left unchanged.
         """
 
+
+    def load_office(self, office_id: str, tables: dict[str, list[dict[str, str]]]) -> None:
+        """Insert one office's ``dump()``-shaped rows exactly as given, in one transaction, into a register that
+        holds other offices (an office moving in). Every row must belong to ``office_id``; an office that
+        already holds any row, or a key another office holds (a username, an id), is refused with SidipError
+        and nothing is written. A register of one office (Google Sheets) cannot take a second one."""
+        raise SidipError("Register ini hanya memuat satu kantor: kantor lain tidak dapat dipindahkan ke dalamnya. "
+                         "Gunakan register PostgreSQL (atau SQLite) untuk banyak kantor.")
 
 def stale_item(item: Item, by: str, at: str) -> ConflictError:
     """The stale-write refusal of one item of a batch: the item's title, who changed it and when;

@@ -177,6 +177,8 @@ class PostgresRegister(SqliteRegister):
                              "ganda.") from err
 
 
+    _DUPLICATE = (psycopg.errors.UniqueViolation,)  # a key another office holds (invisible to this view)
+
 def _safe_url(url: str) -> str:
     """The URL as it may be printed: host, port and database, without user or password."""
     try:

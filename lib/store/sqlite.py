@@ -366,33 +366,63 @@ class SqliteRegister(SqliteIntegrity, Register):
             conn.execute("COMMIT")
 
     def load(self, tables: dict[str, list[dict[str, str]]]) -> None:
-        unknown = sorted(set(tables) - set(self.DUMP_TABLES))
-        if unknown:
-            raise SidipError(f"Tabel tidak dikenal: {', '.join(unknown)}.")
+        _check_tables(tables)
         with self._tx() as conn:
-            held = [(table, conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-                    for table in self.DUMP_TABLES]
-            held = [f"{n} {TABLE_WORDS[table]}" for table, n in held if n]
+            held = self._held(conn, "1 = 1")
             if held:
-                raise SidipError(f"Register tujuan tidak kosong: {', '.join(held)}. Cadangan hanya "
+                raise SidipError(f"Register tujuan tidak kosong: {held}. Cadangan hanya "
                                  "dapat dipulihkan ke register baru yang kosong.")
             for table in self.DUMP_TABLES:
                 present = set(self._stored_columns(conn, table))
                 for number, row in enumerate(tables.get(table, []), 1):
-                    extra = sorted(set(row) - present)
-                    if extra:
-                        raise SidipError(f"Tabel {table} tidak memiliki kolom {', '.join(extra)}.")
                     if table != "events" and not row.get(codec.ROW_MAC):
                         row = self.rows.signed(table, row)  # a backup from before rows were signed
-                    names = ", ".join(f'"{c}"' for c in row)
                     try:
-                        conn.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(row))})",
-                                     list(row.values()))
+                        _insert_loaded(conn, table, row, present)
                     except sqlite3.IntegrityError as err:
                         raise SidipError(f"Tabel {table} baris {number} tidak dapat dimuat: kuncinya "
                                          "ganda atau kosong.") from err
 
+    _DUPLICATE: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)  # a key taken (PostgreSQL adds its own)
 
+    def load_office(self, office_id: str, tables: dict[str, list[dict[str, str]]]) -> None:
+        _check_tables(tables)
+        _check_one_office(office_id, tables)
+        with self._tx() as conn:
+            held = self._held(conn, "office_id = ?", (office_id,))
+            if held:
+                raise SidipError(f"Kode kantor {office_id} sudah dipakai di register ini ({held}); "
+                                 "tidak ada yang dimuat.")
+            for table in self.DUMP_TABLES:
+                present = set(self._stored_columns(conn, table))
+                for row in tables.get(table, []):
+                    try:
+                        _insert_loaded(conn, table, row, present)
+                    except self._DUPLICATE as err:
+                        key = row.get("id") if table == "events" else _row_name(table, row)
+                        raise SidipError(f"Tabel {TABLE_WORDS[table]}: kode {key} sudah dipakai di register ini; "
+                                         "tidak ada yang dimuat.") from err
+
+    def _held(self, conn, where: str, args=()) -> str:
+        """What the tables hold (of the rows ``where`` selects), in words; "" for nothing."""
+        counts = [(table, conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", args).fetchone()[0])
+                  for table in self.DUMP_TABLES]
+        return ", ".join(f"{n} {TABLE_WORDS[table]}" for table, n in counts if n)
+
+
+def _check_tables(tables: dict) -> None:
+    unknown = sorted(set(tables) - set(Register.DUMP_TABLES))
+    if unknown:
+        raise SidipError(f"Tabel tidak dikenal: {', '.join(unknown)}.")
+
+
+def _insert_loaded(conn, table: str, row: dict[str, str], present: set[str]) -> None:
+    """One dumped row inserted as it is; a column the table lacks is refused."""
+    extra = sorted(set(row) - present)
+    if extra:
+        raise SidipError(f"Tabel {table} tidak memiliki kolom {', '.join(extra)}.")
+    names = ", ".join(f'"{c}"' for c in row)
+    conn.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -407,3 +437,12 @@ def _rollback(conn: sqlite3.Connection) -> None:
 def _snapshot_order(row: SnapshotRow):
     from lib.domain.models import CATEGORIES
     return (list(CATEGORIES).index(row.kategori) if row.kategori in CATEGORIES else 99, row.nomor)
+
+
+def _check_one_office(office_id: str, tables: dict[str, list[dict[str, str]]]) -> None:
+    """Every row of an office moving in is that office's (a frozen version's rows take their version's)."""
+    for table, rows in tables.items():
+        stray = next((row for row in rows if table != "version_items" and row.get("office_id") != office_id), None)
+        if stray is not None:
+            raise SidipError(f"Tabel {TABLE_WORDS[table]} memuat baris kantor lain ({stray.get('office_id', '')}); "
+                             f"hanya baris kantor {office_id} yang dapat dimuat.")
