@@ -5,7 +5,7 @@
                       └─ kpu-merangin     one overdue request, nothing uploaded
        └ kpu-sumbar ──── kpu-padang       nothing yet
 
-Built through the services (as each office's own staff); the clock stands at 6 April 2026 afterwards.
+Built through the services (as each office's own staff); the clock stands at Thursday 9 April 2026 afterwards.
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def build(ctx, clock) -> Tree:
     tree = Tree(ctx, pemantau, jambi, staff)
     _sarolangun(tree, clock)
     _merangin(tree)
-    clock.moment += timedelta(days=20)  # Monday 6 April 2026
+    clock.moment += timedelta(days=20)  # Thursday 9 April 2026
     return tree
 
 

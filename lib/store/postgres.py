@@ -50,6 +50,11 @@ class PostgresRegister(SqliteRegister):
         view.scope = (",".join(sorted(read)), ",".join(sorted(write)))
         return view
 
+    def directory(self, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        """The one read across offices (Register.directory): the tree's keys of the whole deployment, read-only,
+        even from a view limited to one office (whose child needs to find its parent)."""
+        return SqliteRegister.directory(self.scoped(frozenset({"*"}), frozenset()), keys)
+
     def revision(self, office_id: str) -> str:
         # The office's own newest event (its index): a write in another office does not age this one's caches.
         last = self._conn().execute("SELECT seq, id FROM events WHERE office_id = ? ORDER BY seq DESC LIMIT 1",
