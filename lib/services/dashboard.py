@@ -135,22 +135,30 @@ def build(ctx: AppContext, actor: Actor, filters: Filters, prepared: Prepared | 
         p.currency, p.calendar, closed["judged_calendar"].value_counts().to_dict())
 
 
-def currency(ctx: AppContext, today: date, cycle: int) -> metrics.Currency:
+def currency(ctx: AppContext, today: date, cycle: int, versions: list | None = None) -> metrics.Currency:
     """How current the office's DIP is: its last upload against the update cycle, and what waits."""
-    versions = ctx.register.list_versions(ctx.office_id)
+    versions = ctx.register.list_versions(ctx.office_id) if versions is None else versions
     uploaded = [date.fromisoformat(v.uploaded_at[:10]) for v in versions if v.status == "diunggah"]
     return metrics.dip_currency(uploaded, sum(v.status == "ditetapkan" for v in versions),
                                 sum(v.status == "disetujui" for v in versions), today, cycle)
 
 
+DIK_COLUMNS = ["judul", "ends", "version"]
+
+
 def dik_frame(ctx: AppContext) -> pd.DataFrame:
     """Exemptions of the latest established version, with the date each one ends."""
-    decreed = [v for v in ctx.register.list_versions(ctx.office_id) if v.status != "draf" and v.decree]
-    if not decreed:
-        return pd.DataFrame(columns=["judul", "ends", "version"])
-    latest = decreed[-1]
-    rows = [{"judul": r.data.get("judul"), "ends": exemption_ends(r, latest.decree.tanggal), "version": latest.label}
-            for r in dik_rows(ctx.register.snapshot(latest.id, kategori="dikecualikan"))]
-    frame = pd.DataFrame(rows, columns=["judul", "ends", "version"])
+    frame = pd.DataFrame(dik_records(ctx), columns=DIK_COLUMNS)
     frame["ends"] = pd.to_datetime(frame["ends"])
     return frame
+
+
+def dik_records(ctx: AppContext, versions: list | None = None) -> list[dict]:
+    """``dik_frame``'s rows as dicts (a roll-up joins hundreds of offices' rows into one frame)."""
+    versions = ctx.register.list_versions(ctx.office_id) if versions is None else versions
+    decreed = [v for v in versions if v.status != "draf" and v.decree]
+    if not decreed:
+        return []
+    latest = decreed[-1]
+    return [{"judul": r.data.get("judul"), "ends": exemption_ends(r, latest.decree.tanggal), "version": latest.label}
+            for r in dik_rows(ctx.register.snapshot(latest.id, kategori="dikecualikan"))]

@@ -25,7 +25,9 @@ from lib.services.context import AppContext, require_role
 COLUMNS = ["Kantor", "Kode", "Tingkat", "Provinsi", "Tepat waktu (%)", "Lewat tenggat", "Status DIP",
            "Hari sejak diunggah", "Kelengkapan (%)", "Berkala belum dimutakhirkan",
            "Pengecualian segera berakhir", "office_id"]
-FRAME_COLUMNS = (*metrics.ITEM_COLUMNS, "kewajiban")
+# Only what the figures read: the on-time clock, the berkala refresh and the obligations met.
+FRAME_COLUMNS = ("id", "status", "kategori", "requested_on", "info_created_on", "submitted_on", "judged_due_on",
+                 "classified_on", "refreshed_on", "kewajiban")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class _Office:
     view: AppContext
     settings: dict
     rules: _Rules
+    versions: list
 
 
 def rollup(ctx: AppContext, actor: Actor, period: str = "30h") -> pd.DataFrame:
@@ -55,34 +58,52 @@ def rollup(ctx: AppContext, actor: Actor, period: str = "30h") -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS)
     ids = frozenset(w.office.id for w in watched)
     scoped = ctx.register.scoped(ids, frozenset())  # read-only, exactly the monitored offices
-    frame = scoped.offices_item_frame(ids, FRAME_COLUMNS)
-    judged = _judge(watched, frame, period)
+    judged = _judge(watched, scoped.offices_item_frame(ids, FRAME_COLUMNS), period)
+    ending = _exemptions_ending(watched)
     parents = {o.id: o for o in offices.all_offices(ctx)}
-    return pd.DataFrame([_row(w, judged, parents) for w in watched], columns=COLUMNS)
+    return pd.DataFrame([_row(w, judged[w.office.id], ending.get(w.office.id, 0), parents) for w in watched],
+                        columns=COLUMNS)
 
 
 def _read(office: Office, view: AppContext) -> _Office:
     s = view.settings()
     overrides = tuple(sorted(view.register.holiday_overrides(view.office_id), key=lambda o: o.sort_key()))
-    return _Office(office, view, s, _Rules(overrides, view.clock(), view.today(), int(s["due_soon_days"]),
-                                           int(s["berkala_refresh_months"])))
+    rules = _Rules(overrides, view.clock(), view.today(), int(s["due_soon_days"]), int(s["berkala_refresh_months"]))
+    return _Office(office, view, s, rules, view.register.list_versions(view.office_id))
 
 
 def _judge(watched: list[_Office], frame: pd.DataFrame, period: str) -> dict[str, dict]:
     """office id -> the item-based figures, one vectorised pass per group of offices sharing their rules."""
-    groups: dict[_Rules, list[str]] = {}
+    groups: dict[_Rules, list[_Office]] = {}
     for w in watched:
-        groups.setdefault(w.rules, []).append(w.office.id)
-    found = {w.office.id: _obligations(w.settings) for w in watched}
+        groups.setdefault(w.rules, []).append(w)
+    links = completeness.links_by_office(frame)
     out: dict[str, dict] = {}
-    for rules, ids in groups.items():
-        raw = frame[frame["office_id"].isin(ids)]
-        out.update(_judge_group(rules, raw, ids, period, found))
+    for rules, members in groups.items():
+        raw = frame[frame["office_id"].isin([w.office.id for w in members])]
+        out.update(_judge_group(rules, raw, members, period, links))
     return out
 
 
-def _obligations(settings: dict) -> tuple:
-    return _obligations_of(settings.get(completeness.SETTINGS_KEY, "{}"))
+def _judge_group(rules: _Rules, raw: pd.DataFrame, members: list[_Office], period: str,
+                 links: dict) -> dict[str, dict]:
+    df = metrics.prepare(raw).assign(office_id=raw["office_id"].to_numpy())
+    req = metrics.requests(df, _calendar(rules.calendar), rules.clock, rules.today, rules.soon_days)
+    window = dashboard.window_for(period, rules.today)
+    rate, overdue = metrics.on_time_rate_by(req, window, "office_id"), metrics.overdue_by(req, "office_id")
+    stale = metrics.stale_berkala(df, rules.today, rules.berkala_months)
+    stale_ids = stale.groupby("office_id")["id"].agg(set).to_dict()
+    return {w.office.id: {"rate": rate.get(w.office.id), "overdue": int(overdue.get(w.office.id, 0)),
+                          "stale": len(stale_ids.get(w.office.id, ())),
+                          "coverage": _coverage(w.settings, links.get(w.office.id), stale_ids.get(w.office.id))}
+            for w in members}
+
+
+def _coverage(settings: dict, links: dict | None, stale_ids: set | None) -> float | None:
+    changes = settings.get(completeness.SETTINGS_KEY, "{}")
+    if not links:  # nothing met: the same share for every office keeping the same list
+        return _nothing_met(changes)
+    return completeness.share_met(_obligations_of(changes), links, stale_ids or set())
 
 
 @lru_cache(maxsize=64)
@@ -91,20 +112,9 @@ def _obligations_of(changes: str) -> tuple:
     return tuple(completeness.obligations_of(changes))
 
 
-def _judge_group(rules: _Rules, raw: pd.DataFrame, ids: list[str], period: str, found: dict) -> dict[str, dict]:
-    cal = _calendar(rules.calendar)
-    df = metrics.prepare(raw).assign(office_id=raw["office_id"].to_numpy())
-    req = metrics.requests(df, cal, rules.clock, rules.today, rules.soon_days)
-    window = dashboard.window_for(period, rules.today)
-    rate, overdue = metrics.on_time_rate_by(req, window, "office_id"), metrics.overdue_by(req, "office_id")
-    stale = metrics.stale_berkala(df, rules.today, rules.berkala_months)
-    stale_ids = stale.groupby("office_id")["id"].agg(set)
-    items = dict(tuple(raw.groupby("office_id")))
-    empty = raw.iloc[0:0]
-    return {oid: {"rate": rate.get(oid), "overdue": int(overdue.get(oid, 0)),
-                  "stale": len(stale_ids.get(oid, ())),
-                  "coverage": completeness.share_met(found[oid], items.get(oid, empty), stale_ids.get(oid, set()))}
-            for oid in ids}
+@lru_cache(maxsize=64)
+def _nothing_met(changes: str) -> float | None:
+    return completeness.share_met(_obligations_of(changes), {}, set())
 
 
 @lru_cache(maxsize=64)
@@ -113,13 +123,24 @@ def _calendar(overrides: tuple) -> WorkCalendar:
     return WorkCalendar(overrides)
 
 
-def _row(w: _Office, judged: dict[str, dict], parents: dict[str, Office]) -> list:
-    view, s, today, figures = w.view, w.settings, w.rules.today, judged[w.office.id]
-    currency = dashboard.currency(view, today, int(s["update_cycle_months"]))
-    ending = metrics.exemptions_ending(dashboard.dik_frame(view), today, int(s["exemption_warning_months"]))
+def _exemptions_ending(watched: list[_Office]) -> dict[str, int]:
+    """office id -> exemptions of its latest decree ending within its warning months (the dashboard's tab)."""
+    rows = [{**r, "office_id": w.office.id, "today": w.rules.today, "months": int(w.settings["exemption_warning_months"])}
+            for w in watched for r in dashboard.dik_records(w.view, w.versions)]
+    if not rows:
+        return {}
+    frame = pd.DataFrame(rows).assign(ends=lambda d: pd.to_datetime(d["ends"]))
+    counts: dict[str, int] = {}
+    for (today, months), dik in frame.groupby(["today", "months"]):
+        counts.update(metrics.exemptions_ending(dik, today, months).groupby("office_id").size().to_dict())
+    return counts
+
+
+def _row(w: _Office, figures: dict, ending: int, parents: dict[str, Office]) -> list:
+    currency = dashboard.currency(w.view, w.rules.today, int(w.settings["update_cycle_months"]), w.versions)
     return [w.office.name, w.office.id, w.office.level_label, _province(w.office, parents),
             _percent(figures["rate"]), figures["overdue"], metrics.currency_status(currency),
-            currency.days_since, _percent(figures["coverage"]), figures["stale"], len(ending), w.office.id]
+            currency.days_since, _percent(figures["coverage"]), figures["stale"], ending, w.office.id]
 
 
 def _province(office: Office, parents: dict[str, Office]) -> str:

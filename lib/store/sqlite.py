@@ -152,7 +152,7 @@ class SqliteRegister(SqliteIntegrity, Register):
             return pd.DataFrame(columns=names)
         select = ", ".join(f'"{c}"' if c in codec.columns(Item) else "''" for c in names)
         marks = ", ".join("?" * len(office_ids))
-        rows = self._tuples(f"SELECT {select} FROM items WHERE office_id IN ({marks}) ORDER BY office_id, created_at, id",
+        rows = self._tuples(f"SELECT {select} FROM items WHERE office_id IN ({marks}) ORDER BY office_id",
                             tuple(sorted(office_ids)))
         return pd.DataFrame.from_records(rows, columns=names)
 
