@@ -99,16 +99,15 @@ def hidden_pages(user: User) -> set[str]:
     return set() if office is not None and office.level in CHILD_LEVEL else {"rekap", "kantor"}
 
 
-def dashboard_view() -> tuple[Actor, AppContext]:
-    """The dashboard's user and office: ``?kantor=<kode>`` is a pemantau's read-only view of an office below
-    its own (Rekap Kantor's drill-down); otherwise the user's own office."""
+def dashboard_ctx(actor: Actor) -> AppContext:
+    """The dashboard's office: ``?kantor=<kode>`` is a pemantau's read-only view of an office below its own
+    (Rekap Kantor's drill-down, whose pemantau ``guard`` admitted); otherwise the user's."""
     from lib.services import offices
     code = st.query_params.get(OFFICE_PARAM)
     if not code:
-        return guard("dasbor"), ctx()
-    actor = guard("rekap")
+        return ctx()
     try:
-        return actor, offices.monitor_view(ctx(), actor, code)
+        return offices.monitor_view(ctx(), actor, code)
     except SidipError as err:
         st.error(plain(err.message))
         st.stop()
@@ -194,10 +193,13 @@ def _write_cookie(value: str, max_age: int) -> None:
 
 
 # -- guards -----------------------------------------------------------------------------------
+MONITORED_PAGES = ("dasbor",)  # opened with ?kantor=: a pemantau's view of an office below, Rekap Kantor's roles
+
+
 def guard(page: str) -> Actor:
     """Every page calls this first: the page itself refuses a logged-out or wrong-role visitor."""
     route_through_app()
-    spec = PAGES[page]
+    spec = PAGES["rekap" if page in MONITORED_PAGES and st.query_params.get(OFFICE_PARAM) else page]
     user = current_user()
     if user is None:
         st.warning("Silakan masuk terlebih dahulu untuk membuka halaman ini.")

@@ -6,7 +6,8 @@ from lib import ui
 from lib.domain.models import CATEGORIES
 from lib.services import completeness, dashboard
 
-actor, ctx = ui.dashboard_view()  # ?kantor=: a pemantau's read-only view of an office below its own
+actor = ui.guard("dasbor")  # with ?kantor=, a pemantau (ui.guard reads it)
+ctx = ui.dashboard_ctx(actor)  # ?kantor=: a pemantau's read-only view of an office below its own
 st.title("Dasbor Kepatuhan")
 if ctx.monitor_from:
     st.caption(f"{ui.plain(ctx.settings()['office_name'])} — tampilan pemantau, hanya baca.")

@@ -35,8 +35,9 @@ st.subheader("Dasbor kantor")
 names = rv.offices(shown)
 if names:
     office = st.selectbox("Kantor", list(names), format_func=names.get, key="rekap:kantor")
-    st.page_link(ui.PAGES["dasbor"].path, label=f"Buka Dasbor Kepatuhan {ui.plain(names[office])} (hanya baca)",
-                 icon=":material/monitoring:", query_params={"kantor": office})
+    # an office code is letters, digits and hyphens (lib.domain.offices): safe in a URL as it is
+    st.markdown(f":material/monitoring: [Buka Dasbor Kepatuhan {ui.plain(names[office])} (hanya baca)]"
+                f"(/dasbor?kantor={office})")
 
 st.subheader("Laporan bulanan")
 mine, today = ctx.settings()["office_name"], ctx.today()
