@@ -35,7 +35,8 @@ def routes(user) -> tuple[list[st.Page], list[st.Page]]:
         return [start, *login, page("dip")], [start, page("dip")]
     home = page("beranda", default=True)
     everything = [home] + [page(n) for n in ui.PAGES]
-    shown = [home] + [p for p, n in zip(everything[1:], ui.PAGES) if n != "beranda"
+    hidden = ui.hidden_pages(user)
+    shown = [home] + [p for p, n in zip(everything[1:], ui.PAGES) if n != "beranda" and n not in hidden
                       and (not ui.PAGES[n].roles or ui.PAGES[n].roles & user.roles)]
     return everything, shown
 

@@ -45,6 +45,8 @@ PAGES: dict[str, PageSpec] = {
     "riwayat": _spec("riwayat", "Riwayat", ":material/history:", "desk", "ppid", "atasan", "admin"),
     "pengguna": _spec("pengguna", "Pengguna", ":material/group:", "admin"),
     "pengaturan": _spec("pengaturan", "Pengaturan", ":material/settings:", "admin"),
+    "rekap": _spec("rekap", "Rekap Kantor", ":material/account_tree:", "pemantau"),
+    "kantor": _spec("kantor", "Kantor", ":material/domain:", "admin"),
     "dip": _spec("dip", "Daftar Informasi Publik", ":material/public:"),
 }
 
@@ -85,6 +87,30 @@ def public_ctx() -> AppContext:
         st.error("Kantor dengan kode itu tidak terdaftar di SIDIP ini.")
         st.stop()
     return base.for_office(wanted)
+
+
+def hidden_pages(user: User) -> set[str]:
+    """Pages of a deployment of many offices, kept out of the sidebar where they have nothing to show: every
+    one of them in a single-office deployment (its sidebar stays as it always was), and where the user's
+    office has no office below it."""
+    from lib.domain.offices import CHILD_LEVEL
+    from lib.services import offices
+    office = offices.get_office(base_ctx(), user.office_id)
+    return set() if office is not None and office.level in CHILD_LEVEL else {"rekap", "kantor"}
+
+
+def dashboard_ctx(actor: Actor) -> AppContext:
+    """The dashboard's office: ``?kantor=<kode>`` is a pemantau's read-only view of an office below its own
+    (Rekap Kantor's drill-down, whose pemantau ``guard`` admitted); otherwise the user's."""
+    from lib.services import offices
+    code = st.query_params.get(OFFICE_PARAM)
+    if not code:
+        return ctx()
+    try:
+        return offices.monitor_view(ctx(), actor, code)
+    except SidipError as err:
+        st.error(plain(err.message))
+        st.stop()
 
 
 def route_through_app() -> None:
@@ -167,10 +193,13 @@ def _write_cookie(value: str, max_age: int) -> None:
 
 
 # -- guards -----------------------------------------------------------------------------------
+MONITORED_PAGES = ("dasbor",)  # opened with ?kantor=: a pemantau's view of an office below, Rekap Kantor's roles
+
+
 def guard(page: str) -> Actor:
     """Every page calls this first: the page itself refuses a logged-out or wrong-role visitor."""
     route_through_app()
-    spec = PAGES[page]
+    spec = PAGES["rekap" if page in MONITORED_PAGES and st.query_params.get(OFFICE_PARAM) else page]
     user = current_user()
     if user is None:
         st.warning("Silakan masuk terlebih dahulu untuk membuka halaman ini.")
@@ -293,9 +322,9 @@ def _table_file(maker: str, *args) -> bytes:
     return getattr(tables, maker)(*args)
 
 
-def summary_pdf_maker(board, tables):
+def summary_pdf_maker(board, tables, context: AppContext | None = None):
     """A callable for a deferred download: the PDF is made only when the button is pressed."""
-    office = ctx().settings()["office_name"]
+    office = (context or ctx()).settings()["office_name"]
 
     def make() -> bytes:
         from lib.export.summary_pdf import render  # reportlab loads only when the PDF is asked for

@@ -6,9 +6,11 @@ from lib import ui
 from lib.domain.models import CATEGORIES
 from lib.services import completeness, dashboard
 
-actor = ui.guard("dasbor")
-ctx = ui.ctx()
+actor = ui.guard("dasbor")  # with ?kantor=, a pemantau (ui.guard reads it)
+ctx = ui.dashboard_ctx(actor)  # ?kantor=: a pemantau's read-only view of an office below its own
 st.title("Dasbor Kepatuhan")
+if ctx.monitor_from:
+    st.caption(f"{ui.plain(ctx.settings()['office_name'])} — tampilan pemantau, hanya baca.")
 query = dashboard.Filters.from_query(st.query_params.to_dict())
 units = [""] + ctx.units()
 left, mid, right = st.columns(3)
@@ -20,7 +22,7 @@ cats = [""] + list(CATEGORIES)
 kategori = right.selectbox("Kategori", cats, cats.index(query.kategori), format_func=dv.category_label,
                            key="dasbor:kategori", placeholder="Pilih…")
 filters = dashboard.Filters(period, unit, kategori)
-st.query_params.from_dict(filters.to_query())  # the view can be shared as a link
+st.query_params.from_dict({**filters.to_query(), **({"kantor": ctx.office_id} if ctx.monitor_from else {})})
 board = dashboard.build(ctx, actor, filters, ui.cached(dashboard.prepare, ctx, actor))
 if board.empty:
     st.info("Belum ada permintaan atau informasi untuk dinilai. PPID memulai dengan membuka permintaan "
@@ -67,5 +69,5 @@ for tab, (name, (df, empty)) in zip(st.tabs(list(tables)), tables.items()):
 st.caption(f"Tenggat terbuka dihitung dengan kalender {board.calendar}; tenggat yang sudah ditutup tetap "
            f"dengan kalender yang menilainya: " + ", ".join(f"{k} ({v})" for k, v in board.judged_by.items()))
 pdf_tables = {k: v[0] for k, v in tables.items() if k != "Semua permintaan"}
-st.download_button("Unduh ringkasan PDF (laporan bulanan)", ui.summary_pdf_maker(board, pdf_tables),
+st.download_button("Unduh ringkasan PDF (laporan bulanan)", ui.summary_pdf_maker(board, pdf_tables, ctx),
                    file_name="ringkasan-kepatuhan.pdf", mime="application/pdf")

@@ -87,9 +87,24 @@ def judged_in(req: pd.DataFrame, window: Window) -> pd.DataFrame:
     return req[closed | overdue]
 
 
+def _on_time(judged: pd.DataFrame) -> pd.Series:
+    return judged["state"] == "tepat_waktu"
+
+
 def on_time_rate(req: pd.DataFrame, window: Window) -> float | None:
     judged = judged_in(req, window)
-    return None if judged.empty else float((judged["state"] == "tepat_waktu").mean())
+    return None if judged.empty else float(_on_time(judged).mean())
+
+
+def on_time_rate_by(req: pd.DataFrame, window: Window, key: str) -> pd.Series:
+    """``on_time_rate`` for each value of ``key`` (an office) at once; a value with nothing judged is absent."""
+    judged = judged_in(req, window)
+    return _on_time(judged).groupby(judged[key]).mean()
+
+
+def overdue_by(req: pd.DataFrame, key: str) -> pd.Series:
+    """Requests past their due date and still not submitted (the dashboard's "Lewat tenggat kini") per ``key``."""
+    return (req["state"] == "lewat_tenggat").groupby(req[key]).sum()
 
 
 def days_to_submit(req: pd.DataFrame, window: Window) -> tuple[float | None, float | None]:
@@ -178,6 +193,16 @@ def dip_currency(uploaded_dates: list[date], waiting_atasan: int, waiting_upload
     due = pd.Timestamp(last) + pd.DateOffset(months=cycle_months)
     return Currency(last, (today - last).days, cycle_months, pd.Timestamp(today) > due,
                     waiting_atasan, waiting_upload)
+
+
+CURRENCY_STATUSES = ("terkini", "perlu dimutakhirkan", "belum pernah diunggah")
+
+
+def currency_status(currency: Currency) -> str:
+    """The DIP's currency in one word: never uploaded, older than the update cycle, or current."""
+    if currency.last_uploaded is None:
+        return "belum pernah diunggah"
+    return "perlu dimutakhirkan" if currency.overdue else "terkini"
 
 
 def previous_window(window: Window) -> Window:

@@ -18,8 +18,12 @@ SETTINGS_KEY = "kewajiban_perubahan"
 
 
 def obligations(ctx: AppContext) -> list[ob.Obligation]:
-    changes = json.loads(ctx.register.settings(ctx.office_id).get(SETTINGS_KEY, "{}"))
-    return ob.apply_changes(ob.load_default(), changes)
+    return obligations_of(ctx.register.settings(ctx.office_id).get(SETTINGS_KEY, "{}"))
+
+
+def obligations_of(changes: str) -> list[ob.Obligation]:
+    """The default list with an office's changes (its ``kewajiban_perubahan`` setting, JSON) applied."""
+    return ob.apply_changes(ob.load_default(), json.loads(changes or "{}"))
 
 
 @dataclass
@@ -49,7 +53,7 @@ def _links(records: list[tuple[str, list[str]]]) -> dict[str, set[str]]:
 
 
 def report(ctx: AppContext, actor: Actor, scope: str = "draf") -> Report:
-    require_role(ctx, actor, "ppid", "atasan", "admin")
+    require_role(ctx, actor, "ppid", "atasan", "admin", "pemantau")
     found = obligations(ctx)
     frame = ctx.item_frame((*metrics.ITEM_COLUMNS, "kewajiban"))  # read once for both
     records = _published(ctx) if scope == "terbit" else _classified(frame)
@@ -61,7 +65,26 @@ def report(ctx: AppContext, actor: Actor, scope: str = "draf") -> Report:
 def _classified(frame) -> list[tuple[str, str, list[str]]]:
     """Through the item frame: fast on a register of 100,000 items (the dashboard shows coverage too)."""
     df = frame[frame["status"] == "diklasifikasi"]
-    return [(i, t, json.loads(k) if k and k != "[]" else []) for i, t, k in zip(df["id"], df["judul"], df["kewajiban"])]
+    return [(i, t, _met(k)) for i, t, k in zip(df["id"], df["judul"], df["kewajiban"])]
+
+
+def _met(kewajiban: str) -> list[str]:
+    return json.loads(kewajiban) if kewajiban and kewajiban != "[]" else []
+
+
+def links_by_office(frame) -> dict[str, dict[str, set[str]]]:
+    """office -> obligation -> the classified items meeting it, from an item frame of several offices
+    (columns office_id, id, status, kewajiban): ``report``'s links for each office at once."""
+    df = frame[(frame["status"] == "diklasifikasi") & ~frame["kewajiban"].isin(["", "[]"])]
+    found: dict[str, list] = {}
+    for office, item_id, kewajiban in zip(df["office_id"], df["id"], df["kewajiban"]):
+        found.setdefault(office, []).append((item_id, _met(kewajiban)))
+    return {office: _links(records) for office, records in found.items()}
+
+
+def share_met(found: list[ob.Obligation], links: dict[str, set[str]], stale_ids: set[str]) -> float | None:
+    """The share of obligations an office's items meet: the Kelengkapan page's overall figure."""
+    return ob.overall(ob.coverage(found, links, stale_ids))
 
 
 def summary(ctx: AppContext, actor: Actor) -> str:

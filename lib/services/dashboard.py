@@ -12,6 +12,7 @@ from lib.domain.models import CATEGORIES, Actor
 from lib.domain.versions import dik_rows, exemption_ends
 from lib.services.context import AppContext, require_role
 
+READERS = ("atasan", "ppid", "admin", "pemantau")  # a pemantau reads an office below its own (a monitor view)
 PERIODS = {"30h": "30 hari terakhir", "bulan": "Bulan ini", "kuartal": "Kuartal ini",
            "tahun": "Tahun ini", "12b": "12 bulan terakhir"}
 
@@ -110,18 +111,18 @@ class Prepared:
 
 
 def prepare(ctx: AppContext, actor: Actor) -> Prepared:
-    require_role(ctx, actor, "atasan", "ppid", "admin", "pemantau")
+    require_role(ctx, actor, *READERS)
     today, cal, clock, s = ctx.today(), ctx.calendar(), ctx.clock(), ctx.settings()
     df = metrics.prepare(ctx.item_frame(metrics.ITEM_COLUMNS))
     return Prepared(today, df, metrics.requests(df, cal, clock, today, int(s["due_soon_days"])),
                     metrics.backlog(df, cal, today),
                     metrics.exemptions_ending(dik_frame(ctx), today, int(s["exemption_warning_months"])),
-                    _currency(ctx, today, int(s["update_cycle_months"])), cal.fingerprint)
+                    currency(ctx, today, int(s["update_cycle_months"])), cal.fingerprint)
 
 
 def build(ctx: AppContext, actor: Actor, filters: Filters, prepared: Prepared | None = None) -> Dashboard:
     """The dashboard for ``filters``, cut from ``prepared`` (the page passes it cached) or a fresh one."""
-    require_role(ctx, actor, "atasan", "ppid", "admin", "pemantau")
+    require_role(ctx, actor, *READERS)
     p = prepared or prepare(ctx, actor)
     df, req, stages = (_filtered(f, filters) for f in (p.items, p.requests, p.stages))
     window = window_for(filters.period, p.today)
@@ -134,21 +135,30 @@ def build(ctx: AppContext, actor: Actor, filters: Filters, prepared: Prepared | 
         p.currency, p.calendar, closed["judged_calendar"].value_counts().to_dict())
 
 
-def _currency(ctx: AppContext, today: date, cycle: int) -> metrics.Currency:
-    versions = ctx.register.list_versions(ctx.office_id)
+def currency(ctx: AppContext, today: date, cycle: int, versions: list | None = None) -> metrics.Currency:
+    """How current the office's DIP is: its last upload against the update cycle, and what waits."""
+    versions = ctx.register.list_versions(ctx.office_id) if versions is None else versions
     uploaded = [date.fromisoformat(v.uploaded_at[:10]) for v in versions if v.status == "diunggah"]
     return metrics.dip_currency(uploaded, sum(v.status == "ditetapkan" for v in versions),
                                 sum(v.status == "disetujui" for v in versions), today, cycle)
 
 
+DIK_COLUMNS = ["judul", "ends", "version"]
+
+
 def dik_frame(ctx: AppContext) -> pd.DataFrame:
     """Exemptions of the latest established version, with the date each one ends."""
-    decreed = [v for v in ctx.register.list_versions(ctx.office_id) if v.status != "draf" and v.decree]
-    if not decreed:
-        return pd.DataFrame(columns=["judul", "ends", "version"])
-    latest = decreed[-1]
-    rows = [{"judul": r.data.get("judul"), "ends": exemption_ends(r, latest.decree.tanggal), "version": latest.label}
-            for r in dik_rows(ctx.register.snapshot(latest.id, kategori="dikecualikan"))]
-    frame = pd.DataFrame(rows, columns=["judul", "ends", "version"])
+    frame = pd.DataFrame(dik_records(ctx), columns=DIK_COLUMNS)
     frame["ends"] = pd.to_datetime(frame["ends"])
     return frame
+
+
+def dik_records(ctx: AppContext, versions: list | None = None) -> list[dict]:
+    """``dik_frame``'s rows as dicts (a roll-up joins hundreds of offices' rows into one frame)."""
+    versions = ctx.register.list_versions(ctx.office_id) if versions is None else versions
+    decreed = [v for v in versions if v.status != "draf" and v.decree]
+    if not decreed:
+        return []
+    latest = decreed[-1]
+    return [{"judul": r.data.get("judul"), "ends": exemption_ends(r, latest.decree.tanggal), "version": latest.label}
+            for r in dik_rows(ctx.register.snapshot(latest.id, kategori="dikecualikan"))]

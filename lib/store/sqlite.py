@@ -145,6 +145,17 @@ class SqliteRegister(SqliteIntegrity, Register):
         rows = self._tuples(f"SELECT {select} FROM items WHERE office_id = ? ORDER BY created_at, id", (office_id,))
         return pd.DataFrame.from_records(rows, columns=names)
 
+    def offices_item_frame(self, office_ids: frozenset[str], columns: tuple[str, ...]):
+        import pandas as pd
+        names = ["office_id", *columns]
+        if not office_ids:
+            return pd.DataFrame(columns=names)
+        select = ", ".join(f'"{c}"' if c in codec.columns(Item) else "''" for c in names)
+        marks = ", ".join("?" * len(office_ids))
+        rows = self._tuples(f"SELECT {select} FROM items WHERE office_id IN ({marks}) ORDER BY office_id",
+                            tuple(sorted(office_ids)))
+        return pd.DataFrame.from_records(rows, columns=names)
+
     def _tuples(self, sql: str, args=()) -> list[tuple]:
         """Rows as plain tuples: a sqlite3.Row per row costs more than the query (the dashboard's fast path)."""
         cursor = self._conn().cursor()

@@ -1,0 +1,154 @@
+"""Rekap Kantor: what a pemantau watches across the offices below its own, one row per office.
+
+Each figure keeps the definition the office's own dashboard and Kelengkapan page use (lib.domain.metrics,
+lib.services.dashboard, lib.services.completeness). What an office holds is read through its read-only
+monitor view (lib.services.offices.monitor_views); its items, the one large read, come in one query for all
+the monitored offices through a register scoped to exactly them and read-only, so on PostgreSQL the database
+itself shows nothing else. Offices that share a calendar, clock and date are judged in one vectorised pass.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import pandas as pd
+
+from lib.domain import metrics
+from lib.domain.models import Actor
+from lib.domain.offices import Office
+from lib.domain.workdays import WorkCalendar
+from lib.domain.workflow import ClockSettings
+from lib.services import completeness, dashboard, offices
+from lib.services.context import AppContext, require_role
+
+COLUMNS = ["Kantor", "Kode", "Tingkat", "Provinsi", "Tepat waktu (%)", "Lewat tenggat", "Status DIP",
+           "Hari sejak diunggah", "Kelengkapan (%)", "Berkala belum dimutakhirkan",
+           "Pengecualian segera berakhir", "office_id"]
+# Only what the figures read: the on-time clock, the berkala refresh and the obligations met.
+FRAME_COLUMNS = ("id", "status", "kategori", "requested_on", "info_created_on", "submitted_on", "judged_due_on",
+                 "classified_on", "refreshed_on", "kewajiban")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What judging an office's items depends on besides the items: offices equal here share one pass."""
+    calendar: tuple
+    clock: ClockSettings
+    today: date
+    soon_days: int
+    berkala_months: int
+
+
+@dataclass
+class _Office:
+    office: Office
+    view: AppContext
+    settings: dict
+    rules: _Rules
+    versions: list
+
+
+def rollup(ctx: AppContext, actor: Actor, period: str = "30h") -> pd.DataFrame:
+    """One row per office below the pemantau's (COLUMNS, Indonesian names plus ``office_id``), nearest first;
+    on-time rate over ``period`` (dashboard.PERIODS) as on each office's dashboard."""
+    require_role(ctx, actor, *offices.MONITOR_ROLES)
+    watched = [_read(o, view) for o, view in offices.monitor_views(ctx, actor)]
+    if not watched:
+        return pd.DataFrame(columns=COLUMNS)
+    ids = frozenset(w.office.id for w in watched)
+    scoped = ctx.register.scoped(ids, frozenset())  # read-only, exactly the monitored offices
+    judged = _judge(watched, scoped.offices_item_frame(ids, FRAME_COLUMNS), period)
+    ending = _exemptions_ending(watched)
+    parents = {o.id: o for o in offices.all_offices(ctx)}
+    return pd.DataFrame([_row(w, judged[w.office.id], ending.get(w.office.id, 0), parents) for w in watched],
+                        columns=COLUMNS)
+
+
+def _read(office: Office, view: AppContext) -> _Office:
+    s = view.settings()
+    overrides = tuple(sorted(view.register.holiday_overrides(view.office_id), key=lambda o: o.sort_key()))
+    rules = _Rules(overrides, view.clock(), view.today(), int(s["due_soon_days"]), int(s["berkala_refresh_months"]))
+    return _Office(office, view, s, rules, view.register.list_versions(view.office_id))
+
+
+def _judge(watched: list[_Office], frame: pd.DataFrame, period: str) -> dict[str, dict]:
+    """office id -> the item-based figures, one vectorised pass per group of offices sharing their rules."""
+    groups: dict[_Rules, list[_Office]] = {}
+    for w in watched:
+        groups.setdefault(w.rules, []).append(w)
+    links = completeness.links_by_office(frame)
+    out: dict[str, dict] = {}
+    for rules, members in groups.items():
+        raw = frame[frame["office_id"].isin([w.office.id for w in members])]
+        out.update(_judge_group(rules, raw, members, period, links))
+    return out
+
+
+def _judge_group(rules: _Rules, raw: pd.DataFrame, members: list[_Office], period: str,
+                 links: dict) -> dict[str, dict]:
+    df = metrics.prepare(raw).assign(office_id=raw["office_id"].to_numpy())
+    req = metrics.requests(df, _calendar(rules.calendar), rules.clock, rules.today, rules.soon_days)
+    window = dashboard.window_for(period, rules.today)
+    rate, overdue = metrics.on_time_rate_by(req, window, "office_id"), metrics.overdue_by(req, "office_id")
+    stale = metrics.stale_berkala(df, rules.today, rules.berkala_months)
+    stale_ids = stale.groupby("office_id")["id"].agg(set).to_dict()
+    return {w.office.id: {"rate": rate.get(w.office.id), "overdue": int(overdue.get(w.office.id, 0)),
+                          "stale": len(stale_ids.get(w.office.id, ())),
+                          "coverage": _coverage(w.settings, links.get(w.office.id), stale_ids.get(w.office.id))}
+            for w in members}
+
+
+def _coverage(settings: dict, links: dict | None, stale_ids: set | None) -> float | None:
+    changes = settings.get(completeness.SETTINGS_KEY, "{}")
+    if not links:  # nothing met: the same share for every office keeping the same list
+        return _nothing_met(changes)
+    return completeness.share_met(_obligations_of(changes), links, stale_ids or set())
+
+
+@lru_cache(maxsize=64)
+def _obligations_of(changes: str) -> tuple:
+    """Most offices keep the default list: it is built once per distinct list of changes."""
+    return tuple(completeness.obligations_of(changes))
+
+
+@lru_cache(maxsize=64)
+def _nothing_met(changes: str) -> float | None:
+    return completeness.share_met(_obligations_of(changes), {}, set())
+
+
+@lru_cache(maxsize=64)
+def _calendar(overrides: tuple) -> WorkCalendar:
+    """One calendar per distinct set of an office's holiday changes (most offices have the same)."""
+    return WorkCalendar(overrides)
+
+
+def _exemptions_ending(watched: list[_Office]) -> dict[str, int]:
+    """office id -> exemptions of its latest decree ending within its warning months (the dashboard's tab)."""
+    rows = [{**r, "office_id": w.office.id, "today": w.rules.today, "months": int(w.settings["exemption_warning_months"])}
+            for w in watched for r in dashboard.dik_records(w.view, w.versions)]
+    if not rows:
+        return {}
+    frame = pd.DataFrame(rows).assign(ends=lambda d: pd.to_datetime(d["ends"]))
+    counts: dict[str, int] = {}
+    for (today, months), dik in frame.groupby(["today", "months"]):
+        counts.update(metrics.exemptions_ending(dik, today, months).groupby("office_id").size().to_dict())
+    return counts
+
+
+def _row(w: _Office, figures: dict, ending: int, parents: dict[str, Office]) -> list:
+    currency = dashboard.currency(w.view, w.rules.today, int(w.settings["update_cycle_months"]), w.versions)
+    return [w.office.name, w.office.id, w.office.level_label, _province(w.office, parents),
+            _percent(figures["rate"]), figures["overdue"], metrics.currency_status(currency),
+            currency.days_since, _percent(figures["coverage"]), figures["stale"], ending, w.office.id]
+
+
+def _province(office: Office, parents: dict[str, Office]) -> str:
+    if office.level == "provinsi":
+        return office.name
+    parent = parents.get(office.parent_id)
+    return parent.name if parent is not None and parent.level == "provinsi" else ""
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None or pd.isna(share) else round(float(share) * 100, 1)
