@@ -97,7 +97,7 @@ def time_rollup(url: str, office_id: str) -> tuple[float, int]:
     from lib.services import rollup
     ctx, actor = pemantau_view(url, office_id)
     start = time.perf_counter()
-    table = rollup.rollup(ctx, actor)
+    table = rollup.rollup(ctx, actor, "12b")
     elapsed = time.perf_counter() - start
     ctx.register.close()
     return elapsed, len(table)

@@ -76,7 +76,7 @@ def _median(series: pd.Series) -> str:
 
 
 def for_print(frame: pd.DataFrame) -> pd.DataFrame:
-    return table(frame).drop(columns=["Kode"]).fillna("-")
+    return table(frame).drop(columns=["Kode"]).astype(object).fillna("-")
 
 
 def xlsx(frame: pd.DataFrame) -> bytes:

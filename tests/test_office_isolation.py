@@ -168,9 +168,8 @@ def test_the_cli_acts_for_one_office_and_refuses_another_offices_user(world, tmp
 
 
 # -- the database's own guard (PostgreSQL) ------------------------------------------------------------
+@pytest.mark.parametrize("world", ["postgres"], indirect=True)  # SQLite holds one office a file: no such guard
 def test_on_postgresql_a_query_that_forgets_its_office_still_sees_only_its_own(world):
-    if world.kind != "postgres":
-        pytest.skip("Keamanan tingkat baris hanya ada pada PostgreSQL; SQLite memegang satu kantor per berkas.")
     office_a, office_b = world.offices[A], world.offices[B]
     register = office_a.ctx.register  # what a service of office A holds; no service check in between
     assert register.get_item(office_b.item_ids[0]) is None
@@ -185,9 +184,8 @@ def test_on_postgresql_a_query_that_forgets_its_office_still_sees_only_its_own(w
     assert MARK[B] not in str(dumped)
 
 
+@pytest.mark.parametrize("world", ["postgres"], indirect=True)
 def test_on_postgresql_a_write_into_another_office_is_refused_by_the_database(world):
-    if world.kind != "postgres":
-        pytest.skip("Keamanan tingkat baris hanya ada pada PostgreSQL.")
     office_a, office_b = world.offices[A], world.offices[B]
     stolen = world.base.register.get_item(office_b.item_ids[0])  # read with the deployment's own view
     event = office_a.ctx.event(office_a.users["ppid"], "x", "item", stolen.id)

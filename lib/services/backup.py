@@ -47,7 +47,7 @@ def prepare_backup(ctx: AppContext, actor: Actor | None,
 
     ``include_files``: carry the stored files' bytes (None: yes for a local store, no for Google Drive)."""
     require_role(ctx, actor, "admin")
-    tables = own_rows(ctx, ctx.register.dump())
+    tables = own_rows(ctx, actor, ctx.register.dump())
     if include_files is None:
         include_files = backup_files.carries_bytes_by_default(ctx.file_store())
     blobs = backup_files.file_rows(ctx, tables.get("attachments", [])) if include_files else []
@@ -103,12 +103,13 @@ def write_workbook(ctx: AppContext, tables: dict[str, list[dict[str, str]]], blo
     return out.getvalue(), counts
 
 
-def own_rows(ctx: AppContext, tables: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
-    """In a deployment of many offices, an office's backup holds that office's rows alone (on PostgreSQL the
-    database already shows no other; a register without row-level security is cut here). A single office's
-    backup is the whole register, as always."""
+def own_rows(ctx: AppContext, actor: Actor, tables: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
+    """In a deployment of many offices, an office's admin backs up that office's rows alone (on PostgreSQL the
+    database already shows no other; a register without row-level security is cut here). The server's own
+    backup (the CLI without --kantor) and a single office's backup are the whole register, as always."""
+    from lib.domain.offices import ALL
     from lib.services import offices
-    if not offices.is_multi_office(ctx):
+    if (actor.office_id == ALL and not ctx.home_office) or not offices.is_multi_office(ctx):
         return tables
     mine = {table: [r for r in rows if r.get("office_id") == ctx.office_id] for table, rows in tables.items()
             if table != "version_items"}
