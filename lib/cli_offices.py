@@ -22,7 +22,7 @@ def cmd_list(ctx: AppContext, args) -> int:
 
 
 def cmd_root(ctx: AppContext, args) -> int:
-    office = offices.set_root(ctx, SYSTEM_ACTOR, args.tingkat)
+    office = offices.set_root(ctx, SYSTEM_ACTOR, args.tingkat, args.nama or "")
     print(f"Kantor puncak: {office.id} ({office.level_label}) {office.name}")
     return 0
 
@@ -43,6 +43,7 @@ def add_parser(sub) -> None:
     cmds.add_parser("daftar", help="semua kantor beserta induknya").set_defaults(fn=cmd_list)
     root = cmds.add_parser("puncak", help="jadikan kantor deployment ini puncak susunan kantor")
     root.add_argument("--tingkat", required=True, choices=[k for k in LEVELS if k != "kabkota"])
+    root.add_argument("--nama", help="nama kantor puncak, mis. \"KPU Republik Indonesia\" (bawaan: nama di Pengaturan)")
     root.set_defaults(fn=cmd_root)
     add = cmds.add_parser("tambah", help="buat kantor anak di bawah --kantor beserta admin pertamanya")
     add.add_argument("kode", help="kode kantor baru, mis. kpu-kab-sarolangun")

@@ -34,16 +34,18 @@ def own_office(ctx: AppContext, actor: Actor) -> Office | None:
     return get_office(ctx, actor.office_id)
 
 
-def set_root(ctx: AppContext, actor: Actor, level: str) -> Office:
+def set_root(ctx: AppContext, actor: Actor, level: str, name: str = "") -> Office:
     """Make the deployment's own office (the one it started with) the top of a tree: KPU RI, or a KPU
-    Provinsi running SIDIP for its regencies. Its name is its office_name setting."""
+    Provinsi running SIDIP for its regencies. Its name is its office_name setting (``name`` sets it)."""
     require_role(ctx, actor, "admin")
     if level not in tree.CHILD_LEVEL:
         raise ValidationError({"level": "Kantor puncak harus KPU RI atau KPU Provinsi."})
     if all_offices(ctx):
         raise ValidationError({"level": "Deployment ini sudah memiliki susunan kantor."})
-    event = ctx.event(actor, "kantor_puncak_ditetapkan", "office", ctx.office_id, after={"tingkat": level})
-    ctx.register.save_settings(ctx.office_id, {LEVEL_KEY: level}, event)
+    values = {LEVEL_KEY: level, **({NAME_KEY: clean_text(name), **_office_defaults(clean_text(name))}
+                                   if clean_text(name) else {})}
+    event = ctx.event(actor, "kantor_puncak_ditetapkan", "office", ctx.office_id, after=values)
+    ctx.register.save_settings(ctx.office_id, values, event)
     return get_office(ctx, ctx.office_id)
 
 
