@@ -273,3 +273,57 @@ def test_the_newest_events_are_read_without_the_rest_of_the_log(register):
         register.append_event(ev(f"i{n}"))
     assert [e.entity_id for e in register.events(OFFICE, newest=2)] == ["i3", "i4"]
     assert [e.entity_id for e in register.events(OFFICE)] == [f"i{n}" for n in range(5)]
+
+
+def test_the_reads_across_offices_say_what_reading_each_office_says(register):
+    """A roll-up reads hundreds of offices in one statement each; each answer is the per-office reads' answer
+    (the port's own definitions, which the Sheets register uses), here with the edge cases of its filters."""
+    from lib.store.port import Register
+    rows = [("kpu-a", "a1", dict(status="diminta", requested_on="2026-03-01")),  # open: on the clock
+            ("kpu-a", "a2", dict(status="diklasifikasi", requested_on="2025-01-01", submitted_on="2025-01-05",
+                                 kategori="berkala", classified_on="2025-01-09")),  # old: stale, not judged
+            ("kpu-a", "a3", dict(status="diajukan", info_created_on="2026-03-02", submitted_on="2026-03-10")),
+            ("kpu-a", "a4", dict(status="ditarik", requested_on="2026-03-01")),  # withdrawn: never judged
+            ("kpu-b", "b1", dict(status="diklasifikasi", kategori="berkala", classified_on="2025-01-09",
+                                 refreshed_on="2026-03-01", kewajiban='["p9-1"]')),  # refreshed: not stale
+            ("kpu-b", "b2", dict(status="diklasifikasi", kategori="berkala", submitted_on="2024-01-01")),
+            ("kpu-c", "c1", dict(status="diminta", requested_on="2026-03-03"))]
+    for office, item_id, fields in rows:
+        fields = {k: date.fromisoformat(v) if k.endswith("_on") else v for k, v in fields.items()}
+        register.save_item(Item(item_id, "Sekretariat", f"Informasi {item_id}", office_id=office, **fields),
+                           dataclasses.replace(ev(item_id), office_id=office), None)
+    register.save_settings("kpu-b", {"sla_days": "7"}, dataclasses.replace(ev("s"), office_id="kpu-b"))
+    register.save_holiday_override("kpu-a", HolidayOverride(date(2026, 3, 20), "libur", "Hari jadi"),
+                                   dataclasses.replace(ev("h"), office_id="kpu-a"))
+    register.save_version(Version("va", 2026, status="ditetapkan", office_id="kpu-a"),
+                          dataclasses.replace(ev("va", entity="version"), office_id="kpu-a"), None,
+                          [SnapshotRow("va", "a2", 1, "dikecualikan", {"judul": "A2"})])
+    ids = frozenset({"kpu-a", "kpu-b"})
+    columns = ("id", "status", "submitted_on", "kewajiban")
+    frame = register.rollup_item_frame(ids, columns, "2026-03-01")
+    assert frame.to_dict("records") == Register.rollup_item_frame(register, ids, columns, "2026-03-01").to_dict(
+        "records")
+    assert sorted(frame["id"]) == ["a1", "a3", "b1"]
+    assert register.stale_berkala_counts(ids, "2025-09-17") == Register.stale_berkala_counts(
+        register, ids, "2025-09-17") == {"kpu-a": 1, "kpu-b": 1}
+    assert register.offices_settings(ids) == {"kpu-a": {}, "kpu-b": {"sla_days": "7"}}
+    assert register.offices_holidays(ids) == {"kpu-a": [HolidayOverride(date(2026, 3, 20), "libur", "Hari jadi")],
+                                              "kpu-b": []}
+    assert {o: [v.id for v in vs] for o, vs in register.offices_versions(ids).items()} == {"kpu-a": ["va"], "kpu-b": []}
+    assert register.snapshots(["va"], "dikecualikan") == {"va": register.snapshot("va", "dikecualikan")}
+
+
+def test_fields_of_frozen_rows_read_alone_are_what_the_whole_rows_hold(register):
+    data = [{"judul": "A", "masa_pengecualian_tahun": 5, "pengecualian_permanen": False, "ringkasan": "x" * 50},
+            {"judul": "B", "masa_pengecualian_tahun": None, "pengecualian_permanen": True,
+             "diadopsi_dari": "KPU Provinsi Jambi", "keputusan_induk": {"nomor": "1", "tanggal": "2026-01-05"}}]
+    rows = [SnapshotRow("v1", f"i{n}", n, "dikecualikan", d) for n, d in enumerate(data, 1)]
+    register.save_version(Version("v1", 2026, status="ditetapkan"), ev("v1", entity="version"), None, rows)
+    fields = ("judul", "masa_pengecualian_tahun", "pengecualian_permanen", "diadopsi_dari", "keputusan_induk.tanggal")
+    from lib.store.port import Register
+    picked = register.snapshot_fields(["v1"], "dikecualikan", fields)
+    assert [r.data for r in picked["v1"]] == [r.data for r in Register.snapshot_fields(register, ["v1"], "dikecualikan",
+                                                                                       fields)["v1"]]
+    assert [bool(r.data["pengecualian_permanen"]) for r in picked["v1"]] == [False, True]
+    assert picked["v1"][1].data["keputusan_induk"] == {"tanggal": "2026-01-05"}
+    assert picked["v1"][0].data["keputusan_induk"] == {"tanggal": None}

@@ -154,13 +154,15 @@ class AppContext:
         """'Today' in the office's time zone, not the server's."""
         return self.now().astimezone(self.tz()).date()
 
+    def today_for(self, settings: dict[str, str]) -> date:
+        """'Today' for an office whose settings were read already (a roll-up reads hundreds at once)."""
+        return self.now().astimezone(ZoneInfo(settings["timezone"])).date()
+
     def calendar(self) -> WorkCalendar:
         return WorkCalendar(self.register.holiday_overrides(self.office_id))
 
     def clock(self) -> ClockSettings:
-        s = self.settings()
-        return ClockSettings(int(s["sla_days"]), int(s["correction_days"]),
-                             s["count_from_next_day"] == "1")
+        return clock_of(self.settings())
 
     def public_base_url(self) -> str:
         """Where published files are reachable: the website setting, Streamlit's static route, or the folder."""
@@ -183,6 +185,12 @@ class AppContext:
             raise PermissionDenied("Anda hanya dapat mengubah data kantor Anda sendiri.")
         return Event(action=action, actor=actor.username, role=actor.role_label, entity=entity,
                      entity_id=entity_id, office_id=self.office_id, **kw)
+
+
+def clock_of(settings: dict[str, str]) -> ClockSettings:
+    """The SLA clock an office's settings (with their defaults) describe."""
+    return ClockSettings(int(settings["sla_days"]), int(settings["correction_days"]),
+                         settings["count_from_next_day"] == "1")
 
 
 def require_role(ctx: AppContext, actor: Actor | None, *roles: str) -> Actor:

@@ -156,9 +156,19 @@ def dik_frame(ctx: AppContext) -> pd.DataFrame:
 def dik_records(ctx: AppContext, versions: list | None = None) -> list[dict]:
     """``dik_frame``'s rows as dicts (a roll-up joins hundreds of offices' rows into one frame)."""
     versions = ctx.register.list_versions(ctx.office_id) if versions is None else versions
-    decreed = [v for v in versions if v.status != "draf" and v.decree]
-    if not decreed:
+    latest = latest_decreed(versions)
+    if latest is None:
         return []
-    latest = decreed[-1]
-    return [{"judul": r.data.get("judul"), "ends": exemption_ends(r, latest.decree.tanggal), "version": latest.label}
-            for r in dik_rows(ctx.register.snapshot(latest.id, kategori="dikecualikan"))]
+    return dik_records_of(latest, ctx.register.snapshot(latest.id, kategori="dikecualikan"))
+
+
+def latest_decreed(versions: list):
+    """The office's newest version with a decree (established or later), or None."""
+    decreed = [v for v in versions if v.status != "draf" and v.decree]
+    return decreed[-1] if decreed else None
+
+
+def dik_records_of(version, snapshot: list) -> list[dict]:
+    """The DIK rows of ``version`` (its frozen ``dikecualikan`` rows) with the date each exemption ends."""
+    return [{"judul": r.data.get("judul"), "ends": exemption_ends(r, version.decree.tanggal), "version": version.label}
+            for r in dik_rows(snapshot)]

@@ -20,7 +20,7 @@ from lib.domain.offices import Office
 from lib.domain.workdays import WorkCalendar
 from lib.domain.workflow import ClockSettings
 from lib.services import completeness, dashboard, offices
-from lib.services.context import AppContext, require_role
+from lib.services.context import DEFAULT_SETTINGS, AppContext, clock_of, require_role
 
 COLUMNS = ["Kantor", "Kode", "Tingkat", "Provinsi", "Tepat waktu (%)", "Lewat tenggat", "Status DIP",
            "Hari sejak diunggah", "Kelengkapan (%)", "Berkala belum dimutakhirkan",
@@ -28,6 +28,10 @@ COLUMNS = ["Kantor", "Kode", "Tingkat", "Provinsi", "Tepat waktu (%)", "Lewat te
 # Only what the figures read: the on-time clock, the berkala refresh and the obligations met.
 FRAME_COLUMNS = ("id", "status", "kategori", "requested_on", "info_created_on", "submitted_on", "judged_due_on",
                  "classified_on", "refreshed_on", "kewajiban")
+
+
+# What dashboard.dik_records_of reads of a frozen exempt row (versions.exemption_ends and the title).
+DIK_FIELDS = ("judul", "masa_pengecualian_tahun", "pengecualian_permanen", "diadopsi_dari", "keputusan_induk.tanggal")
 
 
 @dataclass(frozen=True)
@@ -53,26 +57,44 @@ def rollup(ctx: AppContext, actor: Actor, period: str = "30h") -> pd.DataFrame:
     """One row per office below the pemantau's (COLUMNS, Indonesian names plus ``office_id``), nearest first;
     on-time rate over ``period`` (dashboard.PERIODS) as on each office's dashboard."""
     require_role(ctx, actor, *offices.MONITOR_ROLES)
-    watched = [_read(o, view) for o, view in offices.monitor_views(ctx, actor)]
-    if not watched:
+    views = offices.monitor_views(ctx, actor)
+    if not views:
         return pd.DataFrame(columns=COLUMNS)
-    ids = frozenset(w.office.id for w in watched)
+    ids = frozenset(o.id for o, _ in views)
     scoped = ctx.register.scoped(ids, frozenset())  # read-only, exactly the monitored offices
-    judged = _judge(watched, scoped.offices_item_frame(ids, FRAME_COLUMNS), period)
-    ending = _exemptions_ending(watched)
+    settings, holidays = scoped.offices_settings(ids), scoped.offices_holidays(ids)
+    versions = scoped.offices_versions(ids)
+    watched = [_read(o, view, settings[o.id], holidays[o.id], versions[o.id]) for o, view in views]
+    since = min(dashboard.window_for(period, w.rules.today).start for w in watched).isoformat()
+    judged = _judge(watched, scoped.rollup_item_frame(ids, FRAME_COLUMNS, since), period,
+                    _stale_counts(scoped, watched))
+    ending = _exemptions_ending(scoped, watched)
     parents = {o.id: o for o in offices.all_offices(ctx)}
     return pd.DataFrame([_row(w, judged[w.office.id], ending.get(w.office.id, 0), parents) for w in watched],
                         columns=COLUMNS)
 
 
-def _read(office: Office, view: AppContext) -> _Office:
-    s = view.settings()
-    overrides = tuple(sorted(view.register.holiday_overrides(view.office_id), key=lambda o: o.sort_key()))
-    rules = _Rules(overrides, view.clock(), view.today(), int(s["due_soon_days"]), int(s["berkala_refresh_months"]))
-    return _Office(office, view, s, rules, view.register.list_versions(view.office_id))
+def _read(office: Office, view: AppContext, stored: dict, holidays: list, versions: list) -> _Office:
+    s = {**DEFAULT_SETTINGS, **stored}
+    overrides = tuple(sorted(holidays, key=lambda o: o.sort_key()))
+    rules = _Rules(overrides, clock_of(s), view.today_for(s), int(s["due_soon_days"]), int(s["berkala_refresh_months"]))
+    return _Office(office, view, s, rules, versions)
 
 
-def _judge(watched: list[_Office], frame: pd.DataFrame, period: str) -> dict[str, dict]:
+def _stale_counts(scoped, watched: list[_Office]) -> dict[str, int]:
+    """office -> stale berkala items (metrics.stale_berkala's rule), counted by the database: per group of
+    offices sharing a date and a refresh cycle, one statement."""
+    groups: dict[tuple, set] = {}
+    for w in watched:
+        groups.setdefault((w.rules.today, w.rules.berkala_months), set()).add(w.office.id)
+    counts: dict[str, int] = {}
+    for (today, months), ids in groups.items():
+        limit = (pd.Timestamp(today) - pd.DateOffset(months=months)).date().isoformat()
+        counts.update(scoped.stale_berkala_counts(frozenset(ids), limit))
+    return counts
+
+
+def _judge(watched: list[_Office], frame: pd.DataFrame, period: str, stale: dict[str, int]) -> dict[str, dict]:
     """office id -> the item-based figures, one vectorised pass per group of offices sharing their rules."""
     groups: dict[_Rules, list[_Office]] = {}
     for w in watched:
@@ -81,20 +103,21 @@ def _judge(watched: list[_Office], frame: pd.DataFrame, period: str) -> dict[str
     out: dict[str, dict] = {}
     for rules, members in groups.items():
         raw = frame[frame["office_id"].isin([w.office.id for w in members])]
-        out.update(_judge_group(rules, raw, members, period, links))
+        out.update(_judge_group(rules, raw, members, period, links, stale))
     return out
 
 
 def _judge_group(rules: _Rules, raw: pd.DataFrame, members: list[_Office], period: str,
-                 links: dict) -> dict[str, dict]:
+                 links: dict, stale: dict[str, int]) -> dict[str, dict]:
     df = metrics.prepare(raw).assign(office_id=raw["office_id"].to_numpy())
     req = metrics.requests(df, _calendar(rules.calendar), rules.clock, rules.today, rules.soon_days)
     window = dashboard.window_for(period, rules.today)
     rate, overdue = metrics.on_time_rate_by(req, window, "office_id"), metrics.overdue_by(req, "office_id")
-    stale = metrics.stale_berkala(df, rules.today, rules.berkala_months)
-    stale_ids = stale.groupby("office_id")["id"].agg(set).to_dict()
+    # Stale items among those meeting an obligation (all of them are in the frame) lower the coverage; the
+    # count of every stale item comes from the database.
+    stale_ids = metrics.stale_berkala(df, rules.today, rules.berkala_months).groupby("office_id")["id"].agg(set).to_dict()
     return {w.office.id: {"rate": rate.get(w.office.id), "overdue": int(overdue.get(w.office.id, 0)),
-                          "stale": len(stale_ids.get(w.office.id, ())),
+                          "stale": int(stale.get(w.office.id, 0)),
                           "coverage": _coverage(w.settings, links.get(w.office.id), stale_ids.get(w.office.id))}
             for w in members}
 
@@ -123,10 +146,13 @@ def _calendar(overrides: tuple) -> WorkCalendar:
     return WorkCalendar(overrides)
 
 
-def _exemptions_ending(watched: list[_Office]) -> dict[str, int]:
+def _exemptions_ending(scoped, watched: list[_Office]) -> dict[str, int]:
     """office id -> exemptions of its latest decree ending within its warning months (the dashboard's tab)."""
+    latest = {w.office.id: dashboard.latest_decreed(w.versions) for w in watched}
+    snapshots = scoped.snapshot_fields([v.id for v in latest.values() if v is not None], "dikecualikan", DIK_FIELDS)
     rows = [{**r, "office_id": w.office.id, "today": w.rules.today, "months": int(w.settings["exemption_warning_months"])}
-            for w in watched for r in dashboard.dik_records(w.view, w.versions)]
+            for w in watched if latest[w.office.id] is not None
+            for r in dashboard.dik_records_of(latest[w.office.id], snapshots[latest[w.office.id].id])]
     if not rows:
         return {}
     frame = pd.DataFrame(rows).assign(ends=lambda d: pd.to_datetime(d["ends"]))

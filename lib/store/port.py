@@ -47,6 +47,45 @@ class Register(ABC):
         names = ["office_id", *columns]
         return pd.concat(frames, ignore_index=True)[names] if frames else pd.DataFrame(columns=names)
 
+    def rollup_item_frame(self, office_ids: frozenset[str], columns: tuple[str, ...], submitted_since: str):
+        """``offices_item_frame`` cut to the items a roll-up judges: on the clock and open or submitted on or
+        after ``submitted_since`` (ISO date), or classified as meeting an obligation. A superset of what the
+        figures count; the figures themselves are computed on it with their usual definitions."""
+        frame = self.offices_item_frame(office_ids, tuple(dict.fromkeys((*columns, *_ROLLUP_COLUMNS))))
+        return frame[_may_count(frame, submitted_since)][["office_id", *columns]].reset_index(drop=True)
+
+    def stale_berkala_counts(self, office_ids: frozenset[str], before: str) -> dict[str, int]:
+        """office -> its classified berkala items last refreshed (or classified) before ``before`` (ISO date),
+        or never: lib.domain.metrics.stale_berkala counted per office without reading the items."""
+        frame = self.offices_item_frame(office_ids, ("status", "kategori", "classified_on", "refreshed_on"))
+        last = frame["refreshed_on"].where(frame["refreshed_on"] != "", frame["classified_on"])
+        stale = (frame["status"] == "diklasifikasi") & (frame["kategori"] == "berkala") & ((last == "") | (last < before))
+        return frame[stale].groupby("office_id").size().to_dict()
+
+    def offices_settings(self, office_ids: frozenset[str]) -> dict[str, dict[str, str]]:
+        """``settings`` of several offices (one read on a database)."""
+        return {o: self.settings(o) for o in office_ids}
+
+    def offices_holidays(self, office_ids: frozenset[str]) -> dict[str, list[HolidayOverride]]:
+        return {o: self.holiday_overrides(o) for o in office_ids}
+
+    def offices_versions(self, office_ids: frozenset[str]) -> dict[str, list[Version]]:
+        return {o: self.list_versions(o) for o in office_ids}
+
+    def snapshots(self, version_ids: list[str], kategori: str) -> dict[str, list[SnapshotRow]]:
+        """``snapshot(v, kategori)`` of several versions: version id -> its rows."""
+        return {v: self.snapshot(v, kategori) for v in version_ids}
+
+    def snapshot_fields(self, version_ids: list[str], kategori: str,
+                        fields: tuple[str, ...]) -> dict[str, list[SnapshotRow]]:
+        """``snapshots`` with each row's data cut to ``fields`` (a dotted name reaches into an object): a
+        roll-up needs four fields of 40,000 frozen rows, not the whole of each."""
+        out = {}
+        for version_id, rows in self.snapshots(version_ids, kategori).items():
+            out[version_id] = [SnapshotRow(r.version_id, r.item_id, r.nomor, r.kategori, _pick(r.data, fields))
+                               for r in rows]
+        return out
+
     @abstractmethod
     def get_version(self, version_id: str) -> Version | None:
         """The version with this id, or None."""
@@ -200,6 +239,27 @@ class Register(ABC):
         and nothing is written. A register of one office (Google Sheets) cannot take a second one."""
         raise SidipError("Register ini hanya memuat satu kantor: kantor lain tidak dapat dipindahkan ke dalamnya. "
                          "Gunakan register PostgreSQL (atau SQLite) untuk banyak kantor.")
+
+def _pick(data: dict, fields: tuple[str, ...]) -> dict:
+    out: dict = {}
+    for path in fields:
+        *parents, last = path.split(".")
+        source, node = data, out
+        for name in parents:
+            source = source.get(name) if isinstance(source, dict) else None
+            node = node.setdefault(name, {})
+        node[last] = source.get(last) if isinstance(source, dict) else None
+    return out
+
+
+_ROLLUP_COLUMNS = ("status", "requested_on", "info_created_on", "submitted_on", "kewajiban")
+
+
+def _may_count(frame, since: str):
+    on_clock = ((frame["requested_on"] != "") | (frame["info_created_on"] != "")) & (frame["status"] != "ditarik")
+    judged = on_clock & ((frame["submitted_on"] == "") | (frame["submitted_on"] >= since))
+    return judged | ((frame["status"] == "diklasifikasi") & ~frame["kewajiban"].isin(["", "[]"]))
+
 
 def stale_item(item: Item, by: str, at: str) -> ConflictError:
     """The stale-write refusal of one item of a batch: the item's title, who changed it and when;

@@ -66,7 +66,12 @@ class PostgresRegister(SqliteRegister):
         return self.path  # host:port/database, never the password
 
     def _tuples(self, sql: str, args=()) -> list[tuple]:
-        return self._rows(sql, args)  # its rows are tuples already
+        return self._conn().execute(sql, args, plain=True).fetchall()
+
+    @staticmethod
+    def _json_field(column: str, path: str) -> str:
+        """A field of a JSON text column, as its JSON value (psycopg reads it into Python: number, bool, text)."""
+        return f"({column}::jsonb #> '{{{path.replace('.', ',')}}}')"
 
     def _conn(self):
         return getattr(self._local, "tx", None) or pg_schema.PooledReads(self.pool, self.scope)

@@ -16,6 +16,7 @@ from lib.errors import ConflictError, SidipError, stale_error
 from lib.files import PRIVATE_DIR, PRIVATE_FILE, is_disk_error, make_dir, storage_full
 from lib.store import codec, migrations
 from lib.store.port import Register, stale_item
+from lib.store.sql_offices import OfficeReads
 from lib.store.sqlite_integrity import _ROW_KEYS, TABLE_WORDS, WRITTEN, SqliteIntegrity, _row_name
 
 SCHEMA_VERSION = "1"  # what init's own statements make: numbered migrations (lib/store/migrations) go on from it
@@ -52,7 +53,7 @@ _EXTRA_SQL = (
 )
 
 
-class SqliteRegister(SqliteIntegrity, Register):
+class SqliteRegister(SqliteIntegrity, OfficeReads, Register):
     """Local adapter. Safe across threads and processes: writes run in IMMEDIATE transactions."""
 
     def __init__(self, path: Path | str, signer: EventSigner):
@@ -145,17 +146,6 @@ class SqliteRegister(SqliteIntegrity, Register):
         rows = self._tuples(f"SELECT {select} FROM items WHERE office_id = ? ORDER BY created_at, id", (office_id,))
         return pd.DataFrame.from_records(rows, columns=names)
 
-    def offices_item_frame(self, office_ids: frozenset[str], columns: tuple[str, ...]):
-        import pandas as pd
-        names = ["office_id", *columns]
-        if not office_ids:
-            return pd.DataFrame(columns=names)
-        select = ", ".join(f'"{c}"' if c in codec.columns(Item) else "''" for c in names)
-        marks = ", ".join("?" * len(office_ids))
-        rows = self._tuples(f"SELECT {select} FROM items WHERE office_id IN ({marks}) ORDER BY office_id",
-                            tuple(sorted(office_ids)))
-        return pd.DataFrame.from_records(rows, columns=names)
-
     def _tuples(self, sql: str, args=()) -> list[tuple]:
         """Rows as plain tuples: a sqlite3.Row per row costs more than the query (the dashboard's fast path)."""
         cursor = self._conn().cursor()
@@ -195,14 +185,6 @@ class SqliteRegister(SqliteIntegrity, Register):
     def settings(self, office_id: str) -> dict[str, str]:
         rows = self._rows("SELECT key, value FROM settings WHERE office_id = ?", (office_id,))
         return {r["key"]: r["value"] for r in rows}
-
-    def directory(self, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
-        found: dict[str, dict[str, str]] = {}
-        marks = ", ".join("?" * len(keys))
-        for office, key, value in self._tuples(f"SELECT office_id, key, value FROM settings WHERE key IN ({marks})",
-                                               tuple(keys)):
-            found.setdefault(office, {})[key] = value
-        return found
 
     def holiday_overrides(self, office_id: str) -> list[HolidayOverride]:
         rows = self._rows("SELECT * FROM holidays WHERE office_id = ? ORDER BY day", (office_id,))
