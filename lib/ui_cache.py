@@ -7,17 +7,18 @@ from lib.domain.models import Actor
 from lib.services.context import AppContext
 
 
-def cached(fn, context: AppContext, actor: Actor | None, *args, then=None):
+def cached(fn, context: AppContext, actor: Actor | None, *args, then=None, revision: str | None = None):
     """``fn(context, actor, *args)``, computed once per register revision and reused by later runs.
 
     The key holds the register's revision (a write, here or elsewhere, changes it), the office, the date
     in the office's time zone (deadlines move at midnight) and the whole actor (username, roles, unit):
     an answer is only ever served to the user it was computed for, never stale after a write. Results are
     shared between runs without copying: callers must not mutate them. ``then`` (a presenter such as
-    ``views.item_rows``) is applied to the answer and cached too."""
+    ``views.item_rows``) is applied to the answer and cached too. ``revision``: the state the answer depends
+    on when it reads more than the context's office (a roll-up: every office below; ``rollup.revision``)."""
     if then is not None:
-        return cached(_presented, context, actor, then, fn, *args)
-    revision = context.register.revision(context.office_id)
+        return cached(_presented, context, actor, then, fn, revision, *args, revision=revision)
+    revision = context.register.revision(context.office_id) if revision is None else revision
     if not revision:
         return fn(context, actor, *args)
     scope = None if actor is None else (actor.username, tuple(sorted(actor.roles)), actor.unit, actor.office_id)
@@ -40,8 +41,8 @@ def _name(fn) -> str:
     return f"{fn.__module__}.{fn.__qualname__}"
 
 
-def _presented(context: AppContext, actor: Actor | None, then, fn, *args):
-    return then(cached(fn, context, actor, *args))
+def _presented(context: AppContext, actor: Actor | None, then, fn, revision, *args):
+    return then(cached(fn, context, actor, *args, revision=revision))
 
 
 # Bounded: an entry of a 100,000-item office holds its whole prepared dashboard; an older revision's

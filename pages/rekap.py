@@ -10,7 +10,7 @@ ctx = ui.ctx()
 st.title("Rekap Kantor")
 period = st.selectbox("Periode penyerahan tepat waktu", list(dashboard.PERIODS), format_func=dashboard.PERIODS.get,
                       key="rekap:periode")
-frame = ui.cached(rollup.rollup, ctx, actor, period)
+frame = ui.cached(rollup.rollup, ctx, actor, period, revision=rollup.revision(ctx, actor))
 if frame.empty:
     st.info("Belum ada kantor di bawah kantor Anda. Admin kantor Anda membuat kantor di bawahnya di halaman "
             "Kantor; rekap terisi begitu kantor itu ada.")

@@ -245,3 +245,12 @@ def test_without_postgresql_its_tests_skip_with_the_reason_and_fail_under_ci(mon
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match=reason):
         pg_support.require_postgres()
+
+
+def test_an_offices_revision_moves_with_its_own_writes_and_a_rollups_with_any_below(register):
+    register.save_item(Item("a1", "Sekretariat", "A", office_id="kpu-a"), ev("a1", office="kpu-a"), None)
+    mine, both = register.revision("kpu-a"), register.revision_of(frozenset({"kpu-a", "kpu-b"}))
+    register.save_item(Item("b1", "Sekretariat", "B", office_id="kpu-b"), ev("b1", office="kpu-b"), None)
+    assert register.revision("kpu-a") == mine  # another office's write never ages this office's caches
+    assert register.revision_of(frozenset({"kpu-a", "kpu-b"})) != both  # a roll-up over both sees it
+    assert register.revision_of(frozenset({"kpu-a"})) == register.revision_of(frozenset({"kpu-a"}))

@@ -98,3 +98,20 @@ def test_kantor_tells_a_kabupaten_admin_that_no_office_is_made_below_it(tree):
     at = open_page(tree.ctx, "kantor", "admin.srl")
     assert values(at.info) == ["Kantor anak hanya dapat dibuat oleh admin KPU RI atau KPU Provinsi."]
     assert not at.text_input
+
+
+def overdue_by_office(at) -> dict:
+    table = next(df.value for df in at.dataframe if "Kode" in df.value.columns)
+    return dict(zip(table["Kode"], table["Lewat tenggat"]))
+
+
+def test_a_change_in_an_office_below_shows_in_the_rollup_on_its_next_run(tree):
+    from lib.services import items
+    at = open_page(tree.ctx, "rekap", "pemantau.ri")
+    before, first = overdue_by_office(at), rollup.revision(tree.ctx, tree.pemantau)
+    srl, ppid = tree.view("kpu-srl"), tree.staff["kpu-srl"]["ppid"]
+    overdue = [v.item for v in items.visible_items(srl, ppid) if v.item.status == "diminta"][0]
+    items.withdraw(srl, ppid, overdue.id, "Tidak jadi", overdue.revision)  # a write in a regency only
+    assert rollup.revision(tree.ctx, tree.pemantau) != first
+    after = overdue_by_office(at.run())
+    assert after == {**before, "kpu-srl": before["kpu-srl"] - 1}  # not the cached answer of the first run

@@ -74,6 +74,14 @@ def rollup(ctx: AppContext, actor: Actor, period: str = "30h") -> pd.DataFrame:
                         columns=COLUMNS)
 
 
+def revision(ctx: AppContext, actor: Actor) -> str:
+    """What the roll-up's cache keys on: the newest write in any office below the pemantau's (a request
+    answered in a regency shows in the national roll-up on its next view)."""
+    require_role(ctx, actor, *offices.MONITOR_ROLES)
+    ids = frozenset(o.id for o in offices.monitored(ctx, actor))
+    return ctx.register.scoped(ids, frozenset()).revision_of(ids)
+
+
 def _read(office: Office, view: AppContext, stored: dict, holidays: list, versions: list) -> _Office:
     s = {**DEFAULT_SETTINGS, **stored}
     overrides = tuple(sorted(holidays, key=lambda o: o.sort_key()))

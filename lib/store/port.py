@@ -153,6 +153,10 @@ class Register(ABC):
         """
         return ""
 
+    def revision_of(self, office_ids: frozenset[str]) -> str:
+        """``revision`` of several offices at once (a roll-up's cache key): it changes when any of them writes."""
+        return "|".join(self.revision(o) for o in sorted(office_ids))
+
     # -- writes: each stores its audit event atomically ---------------------------------
     @abstractmethod
     def save_item(self, item: Item, event: Event, expected_revision: int | None) -> Item:

@@ -61,6 +61,14 @@ class PostgresRegister(SqliteRegister):
                                     (office_id,)).fetchone()
         return f"{self._where()}/{office_id}#{last['seq']}:{last['id']}" if last else f"{self._where()}/{office_id}#0"
 
+    def revision_of(self, office_ids) -> str:
+        if not office_ids:
+            return f"{self._where()}/-#0"
+        marks = ", ".join("?" * len(office_ids))
+        last = self._conn().execute(f"SELECT seq, id FROM events WHERE office_id IN ({marks}) ORDER BY seq DESC "
+                                    "LIMIT 1", tuple(sorted(office_ids))).fetchone()
+        return f"{self._where()}/{len(office_ids)}#{last['seq']}:{last['id']}" if last else f"{self._where()}/#0"
+
     # -- plumbing ------------------------------------------------------------------------
     def _where(self) -> str:
         return self.path  # host:port/database, never the password
