@@ -8,6 +8,7 @@ itself shows nothing else. Offices that share a calendar, clock and date are jud
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -66,9 +67,13 @@ def rollup(ctx: AppContext, actor: Actor, period: str = "30h") -> pd.DataFrame:
     versions = scoped.offices_versions(ids)
     watched = [_read(o, view, settings[o.id], holidays[o.id], versions[o.id]) for o, view in views]
     since = min(dashboard.window_for(period, w.rules.today).start for w in watched).isoformat()
-    judged = _judge(watched, scoped.rollup_item_frame(ids, FRAME_COLUMNS, since), period,
-                    _stale_counts(scoped, watched))
-    ending = _exemptions_ending(scoped, watched)
+    # The database counts stale items and reads exempt rows while this thread reads and judges the items.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        stale = pool.submit(_stale_counts, scoped, watched)
+        ending = pool.submit(_exemptions_ending, scoped, watched)
+        frame = scoped.rollup_item_frame(ids, FRAME_COLUMNS, since)
+        judged = _judge(watched, frame, period, stale.result())
+        ending = ending.result()
     parents = {o.id: o for o in offices.all_offices(ctx)}
     return pd.DataFrame([_row(w, judged[w.office.id], ending.get(w.office.id, 0), parents) for w in watched],
                         columns=COLUMNS)
@@ -157,10 +162,9 @@ def _calendar(overrides: tuple) -> WorkCalendar:
 def _exemptions_ending(scoped, watched: list[_Office]) -> dict[str, int]:
     """office id -> exemptions of its latest decree ending within its warning months (the dashboard's tab)."""
     latest = {w.office.id: dashboard.latest_decreed(w.versions) for w in watched}
-    snapshots = scoped.snapshot_fields([v.id for v in latest.values() if v is not None], "dikecualikan", DIK_FIELDS)
+    records = _dik_records(scoped, [v for v in latest.values() if v is not None])
     rows = [{**r, "office_id": w.office.id, "today": w.rules.today, "months": int(w.settings["exemption_warning_months"])}
-            for w in watched if latest[w.office.id] is not None
-            for r in dashboard.dik_records_of(latest[w.office.id], snapshots[latest[w.office.id].id])]
+            for w in watched if latest[w.office.id] is not None for r in records[latest[w.office.id].id]]
     if not rows:
         return {}
     frame = pd.DataFrame(rows).assign(ends=lambda d: pd.to_datetime(d["ends"]))
@@ -168,6 +172,23 @@ def _exemptions_ending(scoped, watched: list[_Office]) -> dict[str, int]:
     for (today, months), dik in frame.groupby(["today", "months"]):
         counts.update(metrics.exemptions_ending(dik, today, months).groupby("office_id").size().to_dict())
     return counts
+
+
+_DIK_MEMO: dict[tuple[str, int], list[dict]] = {}  # (version id, revision) -> its exempt rows with end dates
+_DIK_MEMO_SIZE = 5000
+
+
+def _dik_records(scoped, versions: list) -> dict[str, list[dict]]:
+    """version id -> dashboard.dik_records_of. A version's frozen rows change only with its revision (a new
+    establishment rewrites them), so what was read once for (id, revision) is kept in the process."""
+    missing = [v for v in versions if (v.id, v.revision) not in _DIK_MEMO]
+    if missing:
+        read = scoped.snapshot_fields([v.id for v in missing], "dikecualikan", DIK_FIELDS)
+        if len(_DIK_MEMO) + len(missing) > _DIK_MEMO_SIZE:
+            _DIK_MEMO.clear()
+        for v in missing:
+            _DIK_MEMO[(v.id, v.revision)] = dashboard.dik_records_of(v, read[v.id])
+    return {v.id: _DIK_MEMO[(v.id, v.revision)] for v in versions}
 
 
 def _row(w: _Office, figures: dict, ending: int, parents: dict[str, Office]) -> list:

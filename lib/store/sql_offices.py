@@ -82,21 +82,21 @@ class OfficeReads:
         return {v: sorted(rows, key=_snapshot_order) for v, rows in found.items()}
 
     def snapshot_fields(self, version_ids, kategori, fields):
+        import json
         found: dict[str, list[SnapshotRow]] = {v: [] for v in version_ids}
         if not version_ids:
             return found
         marks = ", ".join("?" * len(version_ids))
-        picked = ", ".join(self._json_field("data", f) for f in fields)
-        for v, item, nomor, kat, *values in self._tuples(
-                f"SELECT version_id, item_id, nomor, kategori, {picked} FROM version_items WHERE version_id IN ({marks}) "
-                "AND kategori = ?", (*version_ids, kategori)):
-            found[v].append(SnapshotRow(v, item, int(nomor), kat, _nested(dict(zip(fields, values)))))
+        for v, item, nomor, kat, picked in self._tuples(
+                f"SELECT version_id, item_id, nomor, kategori, {self._json_pick('data', fields)} FROM version_items "
+                f"WHERE version_id IN ({marks}) AND kategori = ?", (*version_ids, kategori)):
+            found[v].append(SnapshotRow(v, item, int(nomor), kat, _nested(json.loads(picked))))
         return {v: sorted(rows, key=_snapshot_order) for v, rows in found.items()}
 
     @staticmethod
-    def _json_field(column: str, path: str) -> str:
-        """A field of a JSON text column (SQLite: numbers and text as themselves, true/false as 1/0)."""
-        return f"json_extract({column}, '$.{path}')"
+    def _json_pick(column: str, fields: tuple[str, ...]) -> str:
+        """A small JSON object of some fields of a JSON text column (SQLite: true/false read as 1/0)."""
+        return "json_object(" + ", ".join(f"'{f}', json_extract({column}, '$.{f}')" for f in fields) + ")"
 
     def _in(self, select: str, office_ids, order: str = "") -> list[tuple]:
         if not office_ids:
