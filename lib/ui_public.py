@@ -12,8 +12,10 @@ from lib.domain.models import CATEGORIES
 from lib.domain.versions import adoption_citation, exemption_period_text, pasal17_text
 from lib.export.document import dip_record
 from lib.services.public_files import PublicItem
+from lib.ui import OFFICE_PARAM
 
 ITEM_PARAM = "item"
+
 CARDS_PER_PAGE = 50
 LINK_WIDTH = 60  # px of the table's "Halaman" column
 # The seven columns of Perki 1/2021 (with the title above), then the year.
@@ -60,15 +62,22 @@ def card(row) -> None:
         for line in c.details:
             facts.text(line)
         with st.container(horizontal=True):
-            st.link_button("Halaman informasi", f"?{ITEM_PARAM}={row.item_id}", type="tertiary",
+            st.link_button("Halaman informasi", item_link(row.item_id), type="tertiary",
                            icon=":material/description:")
             for label, url in c.links:
                 st.link_button(label, url, type="tertiary", icon=":material/open_in_new:")
 
 
+def item_link(item_id: str) -> str:
+    """An item's own page, within the office whose list is shown (``?kantor=`` in a deployment of many)."""
+    from urllib.parse import urlencode
+    office = st.query_params.get(OFFICE_PARAM)
+    return "?" + urlencode({ITEM_PARAM: item_id, **({OFFICE_PARAM: office} if office else {})})
+
+
 def table(rows) -> None:
     """One category as a table of the seven columns, each row linking to its item's page."""
-    shown = [r | {"Halaman": f"?{ITEM_PARAM}={row.item_id}"} for r, row in zip(views.public_table_rows(rows), rows)]
+    shown = [r | {"Halaman": item_link(row.item_id)} for r, row in zip(views.public_table_rows(rows), rows)]
     sizes = {name: w for name, w in views.PUBLIC_TABLE_WIDTHS.items() if shown and name in shown[0]}
     widest = max(sizes, key=sizes.get, default="")
     sizes[widest] = sizes.get(widest, LINK_WIDTH) - LINK_WIDTH  # the link column fits in the same width
@@ -94,7 +103,10 @@ def item_facts(row) -> list[tuple[str, str]]:
 def item_page(item: PublicItem | None) -> None:
     """One item's own page: a permalink by item id, valid for as long as a published version lists it."""
     if st.button("Kembali ke daftar", icon=":material/arrow_back:"):
+        office = st.query_params.get(OFFICE_PARAM)
         st.query_params.clear()
+        if office:  # back to the same office's list
+            st.query_params[OFFICE_PARAM] = office
         st.rerun()
     if item is None:
         st.info("Informasi ini tidak ada dalam Daftar Informasi Publik yang sedang berlaku.")

@@ -220,3 +220,19 @@ def _page_text(page: str, username: str | None, base, query: dict | None = None)
     parts += [str(getattr(w, "value", "")) + str(getattr(w, "options", "")) for w in
               [*at.selectbox, *at.multiselect, *at.text_input, *at.text_area]]
     return "\n".join(str(p) for p in parts)
+
+
+def test_an_item_page_of_an_office_links_and_returns_within_that_office(world):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(PAGES / "dip.py"), default_timeout=60)
+    at.query_params["kantor"] = A
+    at.run()
+    links = [b.proto.url for b in at.get("link_button") if b.proto.label == "Halaman informasi"]
+    item = world.offices[A].item_ids[0]
+    assert f"?item={item}&kantor={A}" in links
+    at.query_params["item"] = item
+    at.run()
+    shown = "\n".join(e.value for kind in (at.title, at.header, at.subheader, at.text) for e in kind)
+    assert f"{MARK[A]} laporan 0" in shown and "RAHASIA-A.pdf" in shown and not at.exception
+    at.button[0].click().run()  # Kembali ke daftar
+    assert at.query_params.get("item") is None and at.query_params.get("kantor") in (A, [A])
