@@ -114,8 +114,8 @@ class Server:
             self._log.close()
 
 
-def start_server(base: Path) -> Server:
-    """Start `streamlit run app.py` and wait until /_stcore/health answers (at most 60 s)."""
+def launch_app(base: Path, env: dict[str, str]) -> Server:
+    """`streamlit run app.py` on a free port of 127.0.0.1, not yet waited for (replicas start side by side)."""
     base.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log_path = base / f"server-{port}.log"
@@ -123,23 +123,33 @@ def start_server(base: Path) -> Server:
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(base), stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    server = Server(base, port, proc, log_path, log)
-    deadline = time.monotonic() + HEALTH_TIMEOUT
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    return Server(base, port, proc, log_path, log)
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, output, stop, timeout: float) -> None:
+    """Until ``url`` answers 200; a process that ends, or the timeout, stops it and fails with its output."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            server.stop()
-            raise AssertionError(f"Server Streamlit berhenti (kode {proc.returncode}):\n{server.output()}")
+            stop()
+            raise AssertionError(f"{url}: proses berhenti (kode {proc.returncode}):\n{output()[-3000:]}")
         try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as resp:
+            with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status == 200:
-                    return server
+                    return
         except (urllib.error.URLError, ConnectionError, OSError):
             pass
         time.sleep(0.25)
-    server.stop()
-    raise AssertionError(f"Server Streamlit tidak siap dalam {HEALTH_TIMEOUT:.0f} detik:\n{server.output()}")
+    stop()
+    raise AssertionError(f"{url} tidak siap dalam {timeout:.0f} detik:\n{output()[-3000:]}")
+
+
+def start_server(base: Path) -> Server:
+    """Start `streamlit run app.py` and wait until /_stcore/health answers (at most 60 s)."""
+    server = launch_app(base, server_env(base))
+    wait_healthy(f"{server.url}/_stcore/health", server.proc, server.output, server.stop, HEALTH_TIMEOUT)
+    return server
 
 
 def launch_browser(playwright):

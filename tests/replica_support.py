@@ -12,16 +12,12 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.browser_support import HEALTH_TIMEOUT, PASSWORD, ROOT, Server, server_env
+from tests.browser_support import HEALTH_TIMEOUT, PASSWORD, ROOT, Server, launch_app, server_env, wait_healthy
 from tests.ci_support import free_port, skip_or_fail
 
 SHIPPED_CONF = ROOT / "deploy" / "nginx" / "sidip.conf"
@@ -100,7 +96,7 @@ def start_nginx(base: Path, replica_ports: list[int]) -> Nginx:
                              "-g", globals_],
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     nginx = Nginx(base, port, proc)
-    _wait_healthy(f"{nginx.url}/_stcore/health", proc, lambda: nginx.error_log(), stop=nginx.stop, timeout=15)
+    wait_healthy(f"{nginx.url}/_stcore/health", proc, lambda: nginx.error_log(), stop=nginx.stop, timeout=15)
     return nginx
 
 
@@ -113,44 +109,16 @@ def replica_env(base: Path, url: str, key: str, files: Path) -> dict[str, str]:
 
 def start_replicas(bases: list[Path], url: str, key: str, files: Path) -> list[Server]:
     """Every replica started at once (Streamlit takes seconds to start), then each waited for."""
-    servers = []
-    for base in bases:
-        base.mkdir(parents=True, exist_ok=True)
-        port = free_port()
-        log_path = base / f"server-{port}.log"
-        log = open(log_path, "w", buffering=1)
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=replica_env(base, url, key, files), stdout=log,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        servers.append(Server(base, port, proc, log_path, log))
+    servers = [launch_app(base, replica_env(base, url, key, files)) for base in bases]
     try:
         for server in servers:
-            _wait_healthy(f"{server.url}/_stcore/health", server.proc, server.output, stop=lambda: None,
+            wait_healthy(f"{server.url}/_stcore/health", server.proc, server.output, stop=lambda: None,
                           timeout=HEALTH_TIMEOUT)
     except BaseException:
         for server in servers:
             server.stop()
         raise
     return servers
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, output, stop, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            stop()
-            raise AssertionError(f"{url}: proses berhenti (kode {proc.returncode}):\n{output()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            pass
-        time.sleep(0.2)
-    stop()
-    raise AssertionError(f"{url} tidak siap dalam {timeout:.0f} detik:\n{output()[-3000:]}")
 
 
 def seed_users(base: Path, url: str, key: str, users: dict[str, tuple[str, str, str]]) -> None:
