@@ -114,6 +114,8 @@ FIELD_LABELS: dict[str, str] = {
     "berkas": "Berkas", "username": "Nama pengguna", "full_name": "Nama lengkap", "password": "Kata sandi",
     "roles": "Peran", "active": "Aktif", "units": "Unit", "unit_emails": "Surel unit",
     "timezone": "Zona waktu", "tanggal": "Tanggal", "kind": "Jenis hari",
+    "code": "Kode kantor", "name": "Nama kantor", "parent": "Kantor induk", "level": "Tingkat kantor",
+    "dik_induk": "Adopsi DIK kantor induk",
 }
 
 
