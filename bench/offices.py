@@ -52,7 +52,7 @@ for run in range(1 + spec["runs"]):
     ui_cache._memo.clear()  # every run reads the register again, as a first visit after a change does
     total = 0.0
     for page, user, epoch in spec["pages"]:
-        at = AppTest.from_file(f"{root}/pages/{page}.py", default_timeout=600)
+        at = AppTest.from_file(spec["override"] or f"{root}/pages/{page}.py", default_timeout=600)
         at.session_state["user"], at.session_state["epoch"] = user, epoch
         start = time.perf_counter()
         at.run()
@@ -110,10 +110,12 @@ def time_rollup(url: str, office_id: str) -> tuple[float, float, int]:
     return times[0], times[1], len(table)
 
 
-def time_pages(url: str, office_id: str, data_dir: str) -> dict:
+def time_pages(url: str, office_id: str, data_dir: str, home: str) -> dict:
+    """The office's two pages as its own staff see them; ``home`` is the deployment's office (KPU RI on the
+    shared database, so the staff get their office's row-level-security view; the office itself when alone)."""
     env = {**os.environ, "SIDIP_DATABASE_URL": url, "SIDIP_SECRET_KEY": KEY, "SIDIP_DATA_DIR": data_dir,
-           "SIDIP_OFFICE_ID": office_id, "SIDIP_PUBLISH_DIR": f"{data_dir}/pub"}
-    spec = {"runs": PAGE_RUNS, "data_dir": data_dir,
+           "SIDIP_OFFICE_ID": home, "SIDIP_PUBLISH_DIR": f"{data_dir}/pub"}
+    spec = {"runs": PAGE_RUNS, "data_dir": data_dir, "override": os.environ.get("SIDIP_BENCH_PAGE", ""),
             "pages": [["dasbor", f"atasan.{office_id}", 0], ["permintaan", f"ppid.{office_id}", 0]]}
     proc = subprocess.run([sys.executable, "-c", PAGE_CHILD, str(ROOT), json.dumps(spec)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=3600)
@@ -164,10 +166,11 @@ def worker(url: str, offices: list[str], seconds: float, start_at: float, out) -
     out.put({"latencies": latencies, "done": done, "failures": failures[:5], "failed": len(failures)})
 
 
-def run_load(url: str, superuser_url: str, offices: list[str], workers: int, seconds: float) -> dict:
+def run_load(url: str, superuser_url: str, offices: list[str], workers: int, seconds: float,
+             warmup: float = 15) -> dict:
     spawn = mp.get_context("spawn")
     out = spawn.Queue()
-    start_at = time.time() + 15  # every worker imported and connected before the clock starts
+    start_at = time.time() + warmup  # every worker imported and connected before the clock starts
     shares = [offices[w::workers] for w in range(workers)]
     procs = [spawn.Process(target=worker, args=(url, share, seconds, start_at, out)) for share in shares if share]
     for p in procs:
@@ -199,6 +202,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--warmup", type=float, default=15, help="seconds the workers get to start before the clock")
     args = parser.parse_args()
     from argon2 import PasswordHasher
     from lib.domain.models import utc_now
@@ -222,11 +226,11 @@ def main() -> None:
         if n_nat != len(tree) - 1:
             broken.append(f"rekap nasional memuat {n_nat} kantor, seharusnya {len(tree) - 1}")
         with tempfile.TemporaryDirectory(prefix="sidip-bench-offices-") as tmp:
-            shared = time_pages(url, office.id, f"{tmp}/bersama")
-            alone = time_pages(alone_url, office.id, f"{tmp}/sendiri")
+            shared = time_pages(url, office.id, f"{tmp}/bersama", tree[0].id)
+            alone = time_pages(alone_url, office.id, f"{tmp}/sendiri", office.id)
         broken += shared["errors"] + alone["errors"]
         load_run = run_load(url, su_url, [o.id for o in tree if o.level == "kabkota"] or [tree[0].id],
-                            args.workers, args.seconds)
+                            args.workers, args.seconds, args.warmup)
         broken += [f"aksi gagal ({load_run['failed']}x): {f}" for f in load_run["failures"]]
     finally:
         server.stop()

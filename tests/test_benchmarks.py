@@ -68,3 +68,29 @@ def test_the_sheets_benchmark_prints_no_summary_when_the_patterns_end_the_day_di
     # The forgetful baseline keeps the first revision of an item SIDIP moved on.
     assert re.search(r"cached_gspread: \d+ items differ from sidip's, e\.g\. inf-seed-\d{4} \('\w+', '1', [^)]*\) "
                      r"vs \('\w+', '2', ", err), err
+
+
+def run_offices_bench(env: dict | None = None) -> subprocess.CompletedProcess:
+    from tests.pg_support import require_postgres
+    require_postgres()
+    return subprocess.run([sys.executable, "bench/offices.py", "--offices", "4", "--items", "30", "--seconds", "2",
+                           "--workers", "2", "--warmup", "6"], cwd=ROOT, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_the_offices_benchmark_prints_every_figure_on_a_small_deployment():
+    done = run_offices_bench()
+    assert done.returncode == 0, done.stderr[-3000:]
+    last = done.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"offices: n=4 items=30 rollup_national=\d+\.\d\ds rollup_province=\d+\.\d\ds "
+                        r"office_page=\d+\.\d\ds office_page_alone=\d+\.\d\ds actions_per_s=\d+ p95_ms=\d+ lost=0 "
+                        r"events_per_action=1\.000", last), last
+
+
+def test_the_offices_benchmark_fails_without_a_figure_when_a_page_raises(tmp_path):
+    page = tmp_path / "rusak.py"
+    page.write_text('raise RuntimeError("halaman rusak")\n')
+    done = run_offices_bench({"SIDIP_BENCH_PAGE": str(page)})
+    assert done.returncode == 1
+    assert "GAGAL: dasbor: halaman rusak" in done.stderr
+    assert "offices:" not in done.stdout
