@@ -9,7 +9,7 @@ import pytest
 
 from lib.domain.audit import EventSigner, verify_chain
 from lib.domain.models import Event, Item
-from lib.errors import ConflictError
+from lib.errors import ConflictError, PermissionDenied
 from lib.store.postgres import PostgresRegister
 from tests.pg_support import as_superuser, emptied, pg_register_url, pg_server  # noqa: F401 (fixtures)
 
@@ -254,3 +254,19 @@ def test_an_offices_revision_moves_with_its_own_writes_and_a_rollups_with_any_be
     assert register.revision("kpu-a") == mine  # another office's write never ages this office's caches
     assert register.revision_of(frozenset({"kpu-a", "kpu-b"})) != both  # a roll-up over both sees it
     assert register.revision_of(frozenset({"kpu-a"})) == register.revision_of(frozenset({"kpu-a"}))
+
+
+def test_views_of_different_offices_sharing_one_pooled_connection_each_see_their_own(register, pg_register_url):
+    register.save_item(Item("a1", "Sekretariat", "A", office_id="kpu-a"), ev("a1", office="kpu-a"), None)
+    register.save_item(Item("b1", "Sekretariat", "B", office_id="kpu-b"), ev("b1", office="kpu-b"), None)
+    one = PostgresRegister(pg_register_url, EventSigner(KEY), pool_size=1)  # every read on the same connection
+    try:
+        a, b = one.scoped(frozenset({"kpu-a"}), frozenset()), one.scoped(frozenset({"kpu-b"}), frozenset())
+        for _ in range(2):
+            assert [r[0] for r in a._rows("SELECT id FROM items")] == ["a1"]
+            assert [r[0] for r in b._rows("SELECT id FROM items")] == ["b1"]
+            with pytest.raises(PermissionDenied):  # a read-only view's transaction writes nothing
+                b.save_item(Item("b2", "Sekretariat", "B2", office_id="kpu-b"), ev("b2", office="kpu-b"), None)
+            assert sorted(r[0] for r in one._rows("SELECT id FROM items")) == ["a1", "b1"]  # the deployment's
+    finally:
+        one.close()

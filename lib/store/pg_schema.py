@@ -6,6 +6,7 @@ Every text column collates "C" (byte order), as SQLite's do: the same dump on bo
 from __future__ import annotations
 
 import re
+import weakref
 
 from lib.store import codec
 from lib.store.sqlite import _EXTRA_SQL, _table_sql
@@ -102,13 +103,23 @@ def set_scope(raw, scope: tuple[str, str]) -> None:
 
 
 class PooledReads:
-    """Outside a transaction: each statement borrows a pooled connection for itself, in a short read
-    transaction that carries the register's scope."""
+    """Outside a transaction: each statement borrows a pooled connection (autocommit) for itself.
+
+    The scope is set on the connection's session, and only when it differs from the one the connection
+    last carried (most reads of a process are for the same office): one round trip a read, not four. Every
+    borrower in this module states its scope (reads here; transactions set theirs locally, which ends with
+    them and leaves the session's as it was), so a scope never carries over to a read that did not ask."""
 
     def __init__(self, pool, scope: tuple[str, str] = SYSTEM_SCOPE):
         self.pool, self.scope = pool, scope
 
     def execute(self, sql: str, args=(), plain: bool = False) -> Result:
-        with self.pool.connection() as raw, raw.transaction():
-            set_scope(raw, self.scope)
+        with self.pool.connection() as raw:
+            if _SESSION_SCOPE.get(raw) != self.scope:
+                raw.execute("SELECT set_config('sidip.read', %s, false), set_config('sidip.write', %s, false)",
+                            self.scope)
+                _SESSION_SCOPE[raw] = self.scope
             return run(raw, sql, args, plain)
+
+
+_SESSION_SCOPE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # connection -> its session's scope
