@@ -56,8 +56,9 @@ def status_chart(frame: pd.DataFrame):
 def on_time_chart(frame: pd.DataFrame):
     import plotly.express as px
     rated = frame.dropna(subset=["Tepat waktu (%)"])
-    return px.histogram(rated, x="Tepat waktu (%)", nbins=10, range_x=[0, 100], labels={"count": "Jumlah kantor"},
-                        title="Sebaran persentase penyerahan tepat waktu")
+    fig = px.histogram(rated, x="Tepat waktu (%)", nbins=10, range_x=[0, 100],
+                       title="Sebaran persentase penyerahan tepat waktu")
+    return fig.update_layout(yaxis_title="Jumlah kantor")  # plotly's own "count" otherwise
 
 
 def summary(frame: pd.DataFrame) -> pd.DataFrame:

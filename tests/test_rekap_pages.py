@@ -115,3 +115,10 @@ def test_a_change_in_an_office_below_shows_in_the_rollup_on_its_next_run(tree):
     assert rollup.revision(tree.ctx, tree.pemantau) != first
     after = overdue_by_office(at.run())
     assert after == {**before, "kpu-srl": before["kpu-srl"] - 1}  # not the cached answer of the first run
+
+
+def test_the_charts_speak_indonesian_on_every_axis(tree):
+    frame = rollup.rollup(tree.ctx, tree.pemantau)
+    for fig in (rekap_views.on_time_chart(frame), rekap_views.status_chart(frame)):
+        titles = [fig.layout.title.text, fig.layout.xaxis.title.text, fig.layout.yaxis.title.text]
+        assert all(titles) and not {"count", "value", "variable"} & {t.lower() for t in titles}, titles
