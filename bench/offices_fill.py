@@ -58,7 +58,9 @@ class Filler:
         objects = [codec.from_row(Item, row) for row in self.items]
         classified = [i for i in objects if i.status == "diklasifikasi"][: int(items * UPLOADED_SHARE)]
         version = Version("v", today.year - 1)
-        self.snapshot = [codec.snapshot_cells(r) for r in dv.build_snapshot(version, classified)]
+        # As the register writes a frozen row: with the terms of an exempt one beside it (migration 4).
+        self.snapshot = [codec.snapshot_cells(r) | {"exemption_terms": codec.exemption_terms(r.kategori, r.data)}
+                         for r in dv.build_snapshot(version, classified)]
 
     def office(self, office: BenchOffice, alone: bool = False) -> dict[str, list[dict]]:
         """Every table's rows for one office; ``alone``: as a single-office register (no place in a tree)."""

@@ -20,12 +20,18 @@ from tests.pg_support import as_superuser, pg_server  # noqa: F401 (fixture)
 FIXTURE = Path(__file__).parent / "data" / "register-skema-1.sqlite3"
 FIXTURE_KEY = "5f1c5f1c5f1c5f1c9ab3e7d29ab3e7d29ab3e7d29ab3e7d29ab3e7d29ab3e7d2"
 OFFICE = "kpu-sarolangun"
-UPGRADES = ["2: kode kantor pada baris versi DIP"]  # schema 3 (row-level security) is PostgreSQL's alone
-PG_UPGRADES = [*UPGRADES, "3: keamanan tingkat baris per kantor (PostgreSQL)"]
+UPGRADES = ["2: kode kantor pada baris versi DIP",  # schema 3 (row-level security) is PostgreSQL's alone
+            "4: masa pengecualian pada baris DIK versi DIP"]
+PG_UPGRADES = [UPGRADES[0], "3: keamanan tingkat baris per kantor (PostgreSQL)", UPGRADES[1]]
 TABLES = ("settings", "holidays", "users", "items", "versions", "version_items", "events", "meta")
 NEWER = ("Register ini memakai skema versi 9, dibuat oleh rilis SIDIP yang lebih baru; rilis ini hanya "
-         "mengenal sampai skema versi 3. Register tidak diubah. Pasang rilis SIDIP yang sama atau lebih "
+         "mengenal sampai skema versi 4. Register tidak diubah. Pasang rilis SIDIP yang sama atau lebih "
          "baru daripada yang membuat register ini.")
+
+
+# The fixture's one exempt row (data pribadi pemilih, exempt for good): the terms schema 4 keeps beside it.
+TERMS = {"dikecualikan": '{"masa_pengecualian_tahun": null, "pengecualian_permanen": true, "diadopsi_dari": null, '
+                         '"keputusan_induk": {"tanggal": null}}'}
 
 
 def raw_tables(path: Path) -> dict[str, list[dict]]:
@@ -66,8 +72,9 @@ def test_init_upgrades_a_register_of_the_previous_release_with_its_data_and_sign
     register = open_local(old_register)
     after = raw_tables(old_register)
     assert register.migrated == UPGRADES
-    assert after["version_items"] == [{**row, "office_id": OFFICE} for row in before["version_items"]]
-    assert after["meta"] == [{"key": "schema_version", "value": "3"}, {"key": "rows_signed", "value": "1"}]
+    assert after["version_items"] == [{**row, "office_id": OFFICE, "exemption_terms": TERMS.get(row["kategori"])}
+                                      for row in before["version_items"]]
+    assert after["meta"] == [{"key": "schema_version", "value": "4"}, {"key": "rows_signed", "value": "1"}]
     assert {t: rows for t, rows in after.items() if t not in ("version_items", "meta")} == {
         t: rows for t, rows in before.items() if t not in ("version_items", "meta")}
     assert register.integrity_problems() == []
@@ -88,7 +95,9 @@ def test_the_backup_of_an_upgraded_register_has_the_same_columns_as_before(old_r
     fresh = open_local(tmp_path / "baru.sqlite3")
     fresh.load(dumped)
     assert fresh.dump() == dumped and fresh.integrity_problems() == []
-    assert {r["office_id"] for r in raw_tables(tmp_path / "baru.sqlite3")["version_items"]} == {OFFICE}
+    loaded = raw_tables(tmp_path / "baru.sqlite3")["version_items"]
+    assert {r["office_id"] for r in loaded} == {OFFICE}
+    assert [r["exemption_terms"] for r in loaded] == [TERMS.get(r["kategori"]) for r in loaded]
 
 
 def test_a_version_established_after_the_upgrade_carries_its_office(old_register):
@@ -110,9 +119,10 @@ def test_python_m_lib_cli_init_upgrades_the_register_and_says_what_it_did(old_re
     assert cli.main(["init"]) == 0
     assert capsys.readouterr().out == (f"Register siap: {old_register}\n"
                                        "Migrasi skema 2: kode kantor pada baris versi DIP\n"
-                                       "Skema register: versi 3\n")
+                                       "Migrasi skema 4: masa pengecualian pada baris DIK versi DIP\n"
+                                       "Skema register: versi 4\n")
     assert cli.main(["init"]) == 0
-    assert capsys.readouterr().out == f"Register siap: {old_register}\nSkema register: versi 3 (sudah terbaru)\n"
+    assert capsys.readouterr().out == f"Register siap: {old_register}\nSkema register: versi 4 (sudah terbaru)\n"
 
 
 def test_a_register_from_a_newer_schema_is_refused_untouched(old_register, monkeypatch, capsys):
@@ -136,7 +146,7 @@ def test_a_register_from_a_newer_schema_is_refused_untouched(old_register, monke
 def test_a_new_local_register_starts_at_the_latest_schema(tmp_path):
     register = open_local(tmp_path / "baru.sqlite3")
     assert register.migrated == UPGRADES
-    assert raw_tables(tmp_path / "baru.sqlite3")["meta"] == [{"key": "schema_version", "value": "3"},
+    assert raw_tables(tmp_path / "baru.sqlite3")["meta"] == [{"key": "schema_version", "value": "4"},
                                                              {"key": "rows_signed", "value": "1"}]
 
 

@@ -88,6 +88,9 @@ def test_an_office_moves_into_postgresql_beside_two_others_and_back_out_to_sqlit
         "tingkat": "kabkota", "nama": NAME, "pengguna_diganti": {}}
     assert verify_chain(office.register.events(CODE), deployment.signer).ok
     assert deployment.register.integrity_problems() == []
+    exempt = deployment.register._tuples("SELECT exemption_terms IS NULL FROM version_items WHERE office_id = ? "
+                                         "AND kategori = 'dikecualikan'", (CODE,))
+    assert exempt and not any(missing for (missing,) in exempt)  # the roll-up's terms are derived on the way in
     for att in office.register.list_attachments(CODE):
         assert att.storage_ref.startswith(f"{CODE}/")
         assert hashlib.sha256(office.file_store().get(att.storage_ref)).hexdigest() == att.sha256

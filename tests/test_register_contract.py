@@ -327,3 +327,31 @@ def test_fields_of_frozen_rows_read_alone_are_what_the_whole_rows_hold(register)
     assert [bool(r.data["pengecualian_permanen"]) for r in picked["v1"]] == [False, True]
     assert picked["v1"][1].data["keputusan_induk"] == {"tanggal": "2026-01-05"}
     assert picked["v1"][0].data["keputusan_induk"] == {"tanggal": None}
+
+
+def test_the_terms_of_exempt_rows_read_alone_are_what_the_whole_rows_hold(register):
+    """What a roll-up reads to count ending exemptions: the registers keep it beside each exempt row; read alone
+    it must say what the whole row says, and a row written before it was kept is read from its data."""
+    from lib.domain.versions import EXEMPTION_TERMS, exemption_ends
+    from lib.store.port import Register
+    data = [{"judul": "Lima tahun", "masa_pengecualian_tahun": 5, "pengecualian_permanen": False, "ringkasan": "x"},
+            {"judul": "Permanen", "masa_pengecualian_tahun": None, "pengecualian_permanen": True},
+            {"judul": "Diadopsi", "masa_pengecualian_tahun": 3, "pengecualian_permanen": False,
+             "diadopsi_dari": "KPU Provinsi Jambi", "keputusan_induk": {"nomor": "1", "tanggal": "2026-01-05"}}]
+    rows = [SnapshotRow("v1", f"i{n}", n, "dikecualikan", d) for n, d in enumerate(data, 1)]
+    rows.append(SnapshotRow("v1", "i4", 1, "berkala", {"judul": "Renstra", "masa_pengecualian_tahun": 9}))
+    register.save_version(Version("v1", 2026, status="ditetapkan"), ev("v1", entity="version"), None, rows)
+
+    def read() -> list:
+        picked = register.snapshot_fields(["v1"], "dikecualikan", EXEMPTION_TERMS)["v1"]
+        whole = Register.snapshot_fields(register, ["v1"], "dikecualikan", EXEMPTION_TERMS)["v1"]
+        assert [(r.item_id, r.data) for r in picked] == [(r.item_id, r.data) for r in whole]
+        return [exemption_ends(r, date(2026, 1, 10)) for r in picked]
+
+    assert read() == [date(2031, 1, 10), None, date(2029, 1, 5)]
+    if not isinstance(register, SheetsRegister):  # a register upgraded from before schema 4 holds no terms yet
+        kept = "SELECT item_id FROM version_items WHERE exemption_terms IS NOT NULL ORDER BY item_id"
+        assert register._tuples(kept) == [("i1",), ("i2",), ("i3",)]
+        register._conn().execute("UPDATE version_items SET exemption_terms = NULL")
+        assert register._tuples(kept) == []
+        assert read() == [date(2031, 1, 10), None, date(2029, 1, 5)]

@@ -115,6 +115,11 @@ def _iso_date(text) -> date | None:
         return None
 
 
+# Everything exemption_ends reads of a frozen row ("a.b" reaches into an object): the registers keep these few
+# fields of each exempt row beside its data (lib.store.codec.exemption_terms), for the roll-up.
+EXEMPTION_TERMS = ("masa_pengecualian_tahun", "pengecualian_permanen", "diadopsi_dari", "keputusan_induk.tanggal")
+
+
 def exemption_ends(row: SnapshotRow, decree_date: date | None) -> date | None:
     """Review date of an exemption: decree date plus its period (an adopted one counts from the parent's
     decree); None when permanent or unknown."""

@@ -182,6 +182,36 @@ def snapshot_cells(row: SnapshotRow) -> dict[str, str]:
             "data": json.dumps(row.data, ensure_ascii=False, default=str)}
 
 
+def pick(data: dict, fields: tuple[str, ...]) -> dict:
+    """Some fields of a JSON object, in its own shape ("a.b" keeps {"a": {"b": ...}}); a missing one is None."""
+    out: dict = {}
+    for path in fields:
+        *parents, last = path.split(".")
+        source, node = data, out
+        for name in parents:
+            source = source.get(name) if isinstance(source, dict) else None
+            node = node.setdefault(name, {})
+        node[last] = source.get(last) if isinstance(source, dict) else None
+    return out
+
+
+def exemption_terms(kategori: str, data: dict | str) -> str | None:
+    """What a register keeps beside a frozen row's ``data`` (the object or its JSON text): for an exempt row,
+    the fields that say when its exemption ends (versions.EXEMPTION_TERMS) as a small JSON text; None for any
+    other row, and for data that is not a JSON object (its readers then read ``data`` itself)."""
+    from lib.domain.versions import EXEMPTION_TERMS
+    if kategori != "dikecualikan":
+        return None
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            return None
+    if not isinstance(data, dict):
+        return None
+    return json.dumps(pick(data, EXEMPTION_TERMS), ensure_ascii=False, default=str)
+
+
 def snapshot_row(cells: typing.Mapping) -> SnapshotRow:
     return SnapshotRow(cells["version_id"], cells["item_id"], int(cells["nomor"]), cells["kategori"],
                        json.loads(cells["data"]))

@@ -80,9 +80,10 @@ class Register(ABC):
                         fields: tuple[str, ...]) -> dict[str, list[SnapshotRow]]:
         """``snapshots`` with each row's data cut to ``fields`` (a dotted name reaches into an object): a
         roll-up needs four fields of 40,000 frozen rows, not the whole of each."""
+        from lib.store import codec
         out = {}
         for version_id, rows in self.snapshots(version_ids, kategori).items():
-            out[version_id] = [SnapshotRow(r.version_id, r.item_id, r.nomor, r.kategori, _pick(r.data, fields))
+            out[version_id] = [SnapshotRow(r.version_id, r.item_id, r.nomor, r.kategori, codec.pick(r.data, fields))
                                for r in rows]
         return out
 
@@ -243,18 +244,6 @@ class Register(ABC):
         and nothing is written. A register of one office (Google Sheets) cannot take a second one."""
         raise SidipError("Register ini hanya memuat satu kantor: kantor lain tidak dapat dipindahkan ke dalamnya. "
                          "Gunakan register PostgreSQL (atau SQLite) untuk banyak kantor.")
-
-def _pick(data: dict, fields: tuple[str, ...]) -> dict:
-    out: dict = {}
-    for path in fields:
-        *parents, last = path.split(".")
-        source, node = data, out
-        for name in parents:
-            source = source.get(name) if isinstance(source, dict) else None
-            node = node.setdefault(name, {})
-        node[last] = source.get(last) if isinstance(source, dict) else None
-    return out
-
 
 _ROLLUP_COLUMNS = ("status", "requested_on", "info_created_on", "submitted_on", "kewajiban")
 

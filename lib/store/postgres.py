@@ -77,7 +77,7 @@ class PostgresRegister(SqliteRegister):
     def _tuples(self, sql: str, args=()) -> list[tuple]:
         return self._conn().execute(sql, args, plain=True).fetchall()
 
-    def snapshot_fields(self, version_ids, kategori, fields):
+    def _json_fields(self, version_ids, kategori, fields):
         # Measured: PostgreSQL's JSON functions over 42,000 frozen rows cost more than reading the text and
         # picking the fields in Python (the port's way).
         return Register.snapshot_fields(self, version_ids, kategori, fields)
@@ -164,11 +164,8 @@ class PostgresRegister(SqliteRegister):
             return super().compare_and_set_setting(office_id, key, expected, value, event)
 
     # -- backup and restore --------------------------------------------------------------
-    def _stored_columns(self, conn, table: str) -> list[str]:
-        internal = ("seq", *migrations.DERIVED_COLUMNS.get(table, ()))
-        present = [c for c in pg_schema.column_names(conn, table) if c not in internal]
-        known = codec.columns(codec.RECORDS[table]) if table in codec.RECORDS else []
-        return [c for c in known if c in present] + [c for c in present if c not in known]
+    def _columns(self, conn, table: str) -> list[str]:
+        return pg_schema.column_names(conn, table)
 
     def dump(self) -> dict[str, list[dict[str, str]]]:
         with self.pool.connection() as raw, raw.transaction():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from lib.domain.models import Item, SnapshotRow, Version
+from lib.domain.versions import EXEMPTION_TERMS
 from lib.domain.workdays import HolidayOverride
 from lib.store import codec
 
@@ -82,6 +83,27 @@ class OfficeReads:
         return {v: sorted(rows, key=_snapshot_order) for v, rows in found.items()}
 
     def snapshot_fields(self, version_ids, kategori, fields):
+        if kategori == "dikecualikan" and set(fields) <= set(EXEMPTION_TERMS):
+            return self._exemption_terms(version_ids, fields)
+        return self._json_fields(version_ids, kategori, fields)
+
+    def _exemption_terms(self, version_ids, fields):
+        """The exempt rows' terms as the register keeps them beside their data (migration 4): a few bytes a
+        row, not the whole row; a row written before that column existed is read from its data."""
+        import json
+        found: dict[str, list[SnapshotRow]] = {v: [] for v in version_ids}
+        if not version_ids:
+            return found
+        marks = ", ".join("?" * len(version_ids))
+        for v, item, nomor, kat, terms, data in self._tuples(
+                "SELECT version_id, item_id, nomor, kategori, exemption_terms, "
+                "CASE WHEN exemption_terms IS NULL THEN data END FROM version_items "
+                f"WHERE version_id IN ({marks}) AND kategori = 'dikecualikan'", tuple(version_ids)):
+            known = json.loads(terms) if terms is not None else json.loads(data)
+            found[v].append(SnapshotRow(v, item, int(nomor), kat, codec.pick(known, fields)))
+        return {v: sorted(rows, key=_snapshot_order) for v, rows in found.items()}
+
+    def _json_fields(self, version_ids, kategori, fields):
         import json
         found: dict[str, list[SnapshotRow]] = {v: [] for v in version_ids}
         if not version_ids:

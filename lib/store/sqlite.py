@@ -273,7 +273,9 @@ class SqliteRegister(SqliteIntegrity, OfficeReads, Register):
     def _replace_snapshot(self, conn, version_id: str, rows: list[SnapshotRow]) -> None:
         self._deleted(conn, "version_items", "version_id = ?", (version_id,))
         for r in rows:
-            self._put(conn, "version_items", codec.snapshot_cells(r), "INSERT")
+            terms = codec.exemption_terms(r.kategori, r.data)  # derived, outside the MAC (migration 4)
+            cells = codec.snapshot_cells(r) | ({"exemption_terms": terms} if terms else {})
+            self._put(conn, "version_items", cells, "INSERT")
 
     def save_attachment(self, att: Attachment, event: Event, expected_revision: int | None) -> Attachment:
         with self._tx() as conn:
@@ -338,11 +340,18 @@ class SqliteRegister(SqliteIntegrity, OfficeReads, Register):
             return self._append(conn, event)
 
     # -- backup and restore --------------------------------------------------------------
+    def _columns(self, conn, table: str) -> list[str]:
+        return [r["name"] for r in conn.execute(f"PRAGMA table_info({table})")]
+
+    def _derives_terms(self, conn) -> bool:
+        """Whether the register keeps exempt rows' terms beside their data (schema 4 on)."""
+        return "exemption_terms" in self._columns(conn, "version_items")
+
     def _stored_columns(self, conn, table: str) -> list[str]:
         """Every column but the internal ones (seq, and what the register fills itself): the record's fields
         first, in their order."""
         internal = ("seq", *migrations.DERIVED_COLUMNS.get(table, ()))
-        present = [r["name"] for r in conn.execute(f"PRAGMA table_info({table})") if r["name"] not in internal]
+        present = [c for c in self._columns(conn, table) if c not in internal]
         known = codec.columns(codec.RECORDS[table]) if table in codec.RECORDS else []
         return [c for c in known if c in present] + [c for c in present if c not in known]
 
@@ -368,13 +377,14 @@ class SqliteRegister(SqliteIntegrity, OfficeReads, Register):
             if held:
                 raise SidipError(f"Register tujuan tidak kosong: {held}. Cadangan hanya "
                                  "dapat dipulihkan ke register baru yang kosong.")
+            derive = self._derives_terms(conn)
             for table in self.DUMP_TABLES:
                 present = set(self._stored_columns(conn, table))
                 for number, row in enumerate(tables.get(table, []), 1):
                     if table != "events" and not row.get(codec.ROW_MAC):
                         row = self.rows.signed(table, row)  # a backup from before rows were signed
                     try:
-                        _insert_loaded(conn, table, row, present)
+                        _insert_loaded(conn, table, row, present, derive)
                     except sqlite3.IntegrityError as err:
                         raise SidipError(f"Tabel {table} baris {number} tidak dapat dimuat: kuncinya "
                                          "ganda atau kosong.") from err
@@ -389,11 +399,12 @@ class SqliteRegister(SqliteIntegrity, OfficeReads, Register):
             if held:
                 raise SidipError(f"Kode kantor {office_id} sudah dipakai di register ini ({held}); "
                                  "tidak ada yang dimuat.")
+            derive = self._derives_terms(conn)
             for table in self.DUMP_TABLES:
                 present = set(self._stored_columns(conn, table))
                 for row in tables.get(table, []):
                     try:
-                        _insert_loaded(conn, table, row, present)
+                        _insert_loaded(conn, table, row, present, derive)
                     except self._DUPLICATE as err:
                         key = row.get("id") if table == "events" else _row_name(table, row)
                         raise SidipError(f"Tabel {TABLE_WORDS[table]}: kode {key} sudah dipakai di register ini; "
@@ -412,11 +423,15 @@ def _check_tables(tables: dict) -> None:
         raise SidipError(f"Tabel tidak dikenal: {', '.join(unknown)}.")
 
 
-def _insert_loaded(conn, table: str, row: dict[str, str], present: set[str]) -> None:
-    """One dumped row inserted as it is; a column the table lacks is refused."""
+def _insert_loaded(conn, table: str, row: dict[str, str], present: set[str], derive: bool) -> None:
+    """One dumped row inserted as it is (``derive``: with what the register derives from a frozen row); a
+    column the table lacks is refused."""
     extra = sorted(set(row) - present)
     if extra:
         raise SidipError(f"Tabel {table} tidak memiliki kolom {', '.join(extra)}.")
+    if derive and table == "version_items":  # what the register derives from a frozen row is never in a backup
+        terms = codec.exemption_terms(row.get("kategori", ""), row.get("data") or "")
+        row = row | ({"exemption_terms": terms} if terms else {})
     names = ", ".join(f'"{c}"' for c in row)
     conn.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lib.errors import SidipError
-from lib.store.migrations import m002_version_items_office, m003_row_security
+from lib.store.migrations import m002_version_items_office, m003_row_security, m004_exemption_terms
 
 BASELINE = 1
 
@@ -25,17 +25,18 @@ BASELINE = 1
 class Migration:
     number: int
     title: str  # in Indonesian: `init` prints it
-    sqlite: tuple[str, ...]
-    postgres: tuple[str, ...]
+    sqlite: tuple  # statements, or functions of the connection for what SQL alone cannot say
+    postgres: tuple
 
 
 MIGRATIONS: tuple[Migration, ...] = tuple(
-    Migration(m.NUMBER, m.TITLE, m.SQLITE, m.POSTGRES) for m in (m002_version_items_office, m003_row_security))
+    Migration(m.NUMBER, m.TITLE, m.SQLITE, m.POSTGRES)
+    for m in (m002_version_items_office, m003_row_security, m004_exemption_terms))
 LATEST = max((m.number for m in MIGRATIONS), default=BASELINE)
 
 # Columns a migration added that the register fills itself (a trigger): never dumped, never loaded,
 # so backups keep their format and restore into Google Sheets unchanged.
-DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"version_items": ("office_id",)}
+DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"version_items": ("office_id", "exemption_terms")}
 
 _META_EXISTS = {"sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
                 "postgres": "SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'meta'"}
@@ -76,8 +77,8 @@ def upgrade(conn, dialect: str) -> list[str]:
     for migration in MIGRATIONS:
         if migration.number <= found:
             continue
-        for sql in getattr(migration, dialect):
-            conn.execute(sql)
+        for step in getattr(migration, dialect):
+            step(conn) if callable(step) else conn.execute(step)
         _set_version(conn, migration.number)
         if getattr(migration, dialect):  # one with nothing to do on this engine is not reported as done
             applied.append(f"{migration.number}: {migration.title}")
