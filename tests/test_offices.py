@@ -106,3 +106,27 @@ def test_the_sidebar_of_many_offices_shows_each_role_its_own_pages(app, national
     assert "Rekap Kantor" in links["pemantau"] and "Kantor" not in links["pemantau"]
     assert "Kantor" in links["admin"] and "Kantor" in links["admin.jambi"]
     assert "Kantor" not in links["admin.x"] and "Rekap Kantor" not in links["admin.x"]
+
+
+def test_a_restored_session_expires_after_its_own_office_s_idle_time_not_the_deployment_s(national, people,
+                                                                                            monkeypatch):
+    from lib.services import admin
+    offices.create_child(national, people["admin"], "kpu-jambi", "KPU Provinsi Jambi", "admin.jambi", "A", PASSWORD)
+    jambi = national.for_office("kpu-jambi")
+    jambi_admin = jambi.register.get_user("admin.jambi")
+    admin.update_settings(jambi, jambi_admin.actor(), {"session_idle_minutes": "120"})
+    admin.update_settings(national, people["admin"], {"session_idle_minutes": "30"})
+    import time
+
+    from itsdangerous.timed import TimestampSigner
+    an_hour_ago = int(time.time()) - 3600
+    with monkeypatch.context() as earlier:  # both tokens signed an hour ago
+        earlier.setattr(TimestampSigner, "get_timestamp", lambda self: an_hour_ago)
+        jambi_token = auth.issue_token(national, jambi_admin)
+        own_token = auth.issue_token(national, national.register.get_user("admin"))
+    assert auth.user_from_token(national, jambi_token).username == "admin.jambi"  # idle an hour of Jambi's 120 min
+    with pytest.raises(auth.AuthError, match="^Sesi Anda berakhir karena tidak aktif"):
+        auth.user_from_token(national, own_token)  # an hour of KPU RI's 30 minutes
+    admin.update_settings(jambi, jambi_admin.actor(), {"session_idle_minutes": "45"})
+    with pytest.raises(auth.AuthError, match="^Sesi Anda berakhir karena tidak aktif"):
+        auth.user_from_token(national, jambi_token)

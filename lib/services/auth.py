@@ -5,11 +5,12 @@ import functools
 import hashlib
 import hmac
 import secrets
+import time
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lib.domain.models import ROLES, TEXT_LIMITS, Actor, User
 from lib.domain.validation import check_length, clean_text
@@ -268,14 +269,16 @@ def issue_token(ctx: AppContext, user: User) -> str:
 
 
 def user_from_token(ctx: AppContext, token: str) -> User:
-    """The token is signed and expires after the idle timeout; it is re-issued while in use."""
+    """The token is signed and expires after the idle timeout of the user's own office (the one its sessions
+    keep: an office of a deployment of many sets its own); it is re-issued while in use."""
     try:
-        data = _serializer(ctx).loads(token, max_age=idle_seconds(ctx))
-    except SignatureExpired:
-        raise AuthError("Sesi Anda berakhir karena tidak aktif. Silakan masuk kembali.")
+        data, signed_at = _serializer(ctx).loads(token, return_timestamp=True)
     except BadSignature:
         raise AuthError("Sesi tidak sah. Silakan masuk kembali.")
     user = ctx.register.get_user(str(data.get("u", "")))
     if user is None or not user.active or user.token_epoch != data.get("e"):
         raise AuthError("Sesi sudah tidak berlaku. Silakan masuk kembali.")
+    office = ctx.for_office(user.office_id) if user.office_id else ctx
+    if time.time() - signed_at.timestamp() > idle_seconds(office):
+        raise AuthError("Sesi Anda berakhir karena tidak aktif. Silakan masuk kembali.")
     return user
