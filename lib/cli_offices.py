@@ -94,8 +94,10 @@ def cmd_move_out(ctx: AppContext, args) -> int:
         write_atomic(out, done.content, PRIVATE_FILE, f"berkas pindahan {out.name}")  # it holds password hashes
     except OSError as err:
         raise SidipError(f"Berkas pindahan tidak dapat ditulis ke {out} ({err.strerror}).") from err
-    ctx.register.append_event(done.record)  # only now: a move that failed to be written leaves no record
+    office_move.close_moved_out(ctx, done)  # only now: a move that failed to be written leaves no record
     print(f"Berkas pindahan ditulis: {out} ({len(done.content):,} bita)".replace(",", "."))
+    print(f"Kantor {ctx.office_id} ditutup di deployment ini: penggunanya tidak dapat masuk lagi dan datanya "
+          "tetap sebagai arsip yang hanya dapat dibaca.")
     for table, n in done.counts.items():
         print(f"  {table}: {n}")
     print(f"Pulihkan di pemasangan tujuan (register kosong, kunci rahasia yang sama dengan --kunci-tujuan): "

@@ -1,7 +1,10 @@
 """Kantor (admin of KPU RI or a KPU Provinsi): the offices directly below, and a new one with its first admin."""
+from datetime import date
+
 import streamlit as st
 
 from lib import ui
+from lib.domain.workdays import format_date_id
 from lib.errors import PermissionDenied
 from lib.services import offices
 
@@ -17,7 +20,9 @@ except PermissionDenied as err:
 
 children = offices.children(ctx, actor)
 if children:
-    st.dataframe([{"Nama": o.name, "Kode": o.id, "Tingkat": o.level_label, "Halaman publik": f"/dip?kantor={o.id}"}
+    st.dataframe([{"Nama": o.name, "Kode": o.id, "Tingkat": o.level_label,
+                   "Status": f"Pindah keluar {format_date_id(date.fromisoformat(o.moved_out))}" if o.moved_out
+                   else "Aktif", "Halaman publik": f"/dip?kantor={o.id}"}
                   for o in children], hide_index=True,
                  column_config={"Halaman publik": st.column_config.LinkColumn("Halaman publik")})
 else:

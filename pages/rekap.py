@@ -1,8 +1,11 @@
 """Rekap Kantor (pemantau): how each office below one's own keeps the SOP, and each office's own dashboard."""
+from datetime import date
+
 import streamlit as st
 
 from lib import rekap_views as rv
 from lib import ui
+from lib.domain.workdays import format_date_id
 from lib.services import dashboard, rollup
 
 actor = ui.guard("rekap")
@@ -11,6 +14,10 @@ st.title("Rekap Kantor")
 period = st.selectbox("Periode penyerahan tepat waktu", list(dashboard.PERIODS), format_func=dashboard.PERIODS.get,
                       key="rekap:periode")
 frame = ui.cached(rollup.rollup, ctx, actor, period, revision=rollup.revision(ctx, actor))
+gone = rollup.moved_out(ctx, actor)
+if gone:
+    st.caption("Tidak direkap karena telah pindah keluar dari SIDIP ini: " + "; ".join(
+        f"{o.name} ({o.id}, sejak {format_date_id(date.fromisoformat(o.moved_out))})" for o in gone) + ".")
 if frame.empty:
     st.info("Belum ada kantor di bawah kantor Anda. Admin kantor Anda membuat kantor di bawahnya di halaman "
             "Kantor; rekap terisi begitu kantor itu ada.")

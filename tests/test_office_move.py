@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from lib.domain.audit import EventSigner, verify_chain
 from lib.domain.models import DEFAULT_OFFICE
-from lib.errors import SidipError, ValidationError
-from lib.services import admin, auth, backup, items, office_move, offices
+from lib.errors import AuthError, PermissionDenied, SidipError, ValidationError
+from lib.services import admin, auth, backup, items, office_move, offices, rollup
 from lib.services.context import SYSTEM_ACTOR, AppContext
 from lib.services.office_rekey import office_rows
 from lib.store.filestore import LocalFileStore
@@ -102,8 +102,24 @@ def test_an_office_moves_into_postgresql_beside_two_others_and_back_out_to_sqlit
         t: r for t, r in before["kpu-jambi"].items() if t != "events"}
     assert [o.id for o in offices.tree.children(offices.all_offices(deployment), "kpu-jambi")] == [CODE]
 
+    token = auth.issue_token(deployment, deployment.register.get_user("ppid"))
     out = office_move.move_out(office, SYSTEM_ACTOR, TARGET_KEY)
-    deployment.register.append_event(out.record)
+    office_move.close_moved_out(office, out)
+    closed = "Kantor ini telah pindah keluar dari SIDIP ini pada 17 Maret 2026: datanya di sini hanya arsip."
+    assert office.moved_out() == "2026-03-17" and office.register.events(CODE)[-1].action == "kantor_pindah_keluar"
+    with pytest.raises(AuthError, match=f"^{closed}"):
+        auth.login(deployment, "ppid", PASSWORD)  # refused before any password is checked or anything written
+    with pytest.raises(AuthError, match=f"^{closed}"):
+        auth.user_from_token(deployment, token)  # an open session ends at its next page
+    with pytest.raises(PermissionDenied, match=f"^{closed}"):
+        items.open_request(office, office.register.get_user("ppid").actor(), UNIT_A, "Permintaan sesudah pindah")
+    assert office.register.events(CODE)[-1].action == "kantor_pindah_keluar"  # nothing written after the move
+    jambi = deployment.for_office("kpu-jambi")
+    pemantau = auth.add_user(jambi, SYSTEM_ACTOR, "pemantau.jambi", "Pemantau", PASSWORD, ["pemantau"]).actor()
+    assert [o.id for o in rollup.moved_out(jambi, pemantau)] == [CODE]
+    assert rollup.rollup(jambi, pemantau).empty  # its only office below has left
+    office_move.close_moved_out(office, office_move.move_out(office, SYSTEM_ACTOR, TARGET_KEY))  # a second copy
+    assert office.moved_out() == "2026-03-17"
     monkeypatch.setenv("SIDIP_SECRET_KEY", TARGET_KEY.decode())
     from lib.bootstrap import build_context
     fresh = build_context(tmp_path / "baru")

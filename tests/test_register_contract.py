@@ -301,8 +301,9 @@ def test_the_reads_across_offices_say_what_reading_each_office_says(register):
     ids = frozenset({"kpu-a", "kpu-b"})
     columns = ("id", "status", "submitted_on", "kewajiban")
     frame = register.rollup_item_frame(ids, columns, "2026-03-01")
-    assert frame.to_dict("records") == Register.rollup_item_frame(register, ids, columns, "2026-03-01").to_dict(
-        "records")
+    def by_id(f) -> list[dict]:  # the order of the rows within an office is free
+        return sorted(f.to_dict("records"), key=lambda r: r["id"])
+    assert by_id(frame) == by_id(Register.rollup_item_frame(register, ids, columns, "2026-03-01"))
     assert sorted(frame["id"]) == ["a1", "a3", "b1"]
     assert register.stale_berkala_counts(ids, "2025-09-17") == Register.stale_berkala_counts(
         register, ids, "2025-09-17") == {"kpu-a": 1, "kpu-b": 1}

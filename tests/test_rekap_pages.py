@@ -122,3 +122,17 @@ def test_the_charts_speak_indonesian_on_every_axis(tree):
     for fig in (rekap_views.on_time_chart(frame), rekap_views.status_chart(frame)):
         titles = [fig.layout.title.text, fig.layout.xaxis.title.text, fig.layout.yaxis.title.text]
         assert all(titles) and not {"count", "value", "variable"} & {t.lower() for t in titles}, titles
+
+
+def test_an_office_that_moved_out_leaves_the_rollup_is_named_beside_it_and_shows_as_moved_on_kantor(tree):
+    from lib.domain.models import Event
+    from lib.domain.offices import MOVED_OUT_KEY
+    srl = tree.ctx.for_office("kpu-srl")
+    srl.register.save_settings("kpu-srl", {MOVED_OUT_KEY: "2026-03-16"},
+                               Event("kantor_pindah_keluar", "sistem", "", "office", "kpu-srl", office_id="kpu-srl"))
+    at = open_page(tree.ctx, "rekap", "pemantau.jambi")
+    assert column(at, "Kode") == ["kpu-merangin"]
+    assert [c.value for c in at.caption][0] == ("Tidak direkap karena telah pindah keluar dari SIDIP ini: "
+                                                "KPU Kabupaten Sarolangun (kpu-srl, sejak 16 Maret 2026).")
+    at = open_page(tree.ctx, "kantor", "admin.jambi")
+    assert column(at, "Status") == ["Aktif", "Pindah keluar 16 Maret 2026"]

@@ -13,7 +13,8 @@ LEVELS: dict[str, str] = {"ri": "KPU Republik Indonesia", "provinsi": "KPU Provi
                           "kabkota": "KPU Kabupaten/Kota"}
 CHILD_LEVEL: dict[str, str] = {"ri": "provinsi", "provinsi": "kabkota"}
 LEVEL_KEY, PARENT_KEY, NAME_KEY = "office_level", "office_parent", "office_name"
-DIRECTORY_KEYS = (LEVEL_KEY, PARENT_KEY, NAME_KEY)
+MOVED_OUT_KEY = "office_moved_out"  # ISO date the office moved out of the deployment: its register is closed
+DIRECTORY_KEYS = (LEVEL_KEY, PARENT_KEY, NAME_KEY, MOVED_OUT_KEY)
 _CODE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 ALL = "*"  # the system actor's office: the CLI and cron act for the office they are run for
 
@@ -24,6 +25,7 @@ class Office:
     name: str
     level: str
     parent_id: str = ""
+    moved_out: str = ""  # ISO date it moved out (a closed office: read-only, nobody logs in); "" while open
 
     @property
     def level_label(self) -> str:
@@ -32,7 +34,7 @@ class Office:
 
 def from_settings(rows: dict[str, dict[str, str]]) -> list[Office]:
     """Offices from each office's directory settings; offices without a level are not in the tree."""
-    found = [Office(oid, s.get(NAME_KEY, "") or oid, s[LEVEL_KEY], s.get(PARENT_KEY, ""))
+    found = [Office(oid, s.get(NAME_KEY, "") or oid, s[LEVEL_KEY], s.get(PARENT_KEY, ""), s.get(MOVED_OUT_KEY, ""))
              for oid, s in rows.items() if s.get(LEVEL_KEY)]
     return sorted(found, key=lambda o: (list(LEVELS).index(o.level) if o.level in LEVELS else 9, o.name, o.id))
 

@@ -16,7 +16,7 @@ from lib.domain.models import ROLES, TEXT_LIMITS, Actor, User
 from lib.domain.validation import check_length, clean_text
 from lib.errors import AuthError, ConflictError, ValidationError
 from lib.files import PRIVATE_FILE, write_atomic
-from lib.services.context import AppContext, changes, require_role
+from lib.services.context import AppContext, changes, moved_out_message, require_role
 
 _HASHER = PasswordHasher()
 MAX_FAILED = 5
@@ -200,6 +200,8 @@ def login(ctx: AppContext, username: str, password: str) -> User:
         password_ok(_dummy_hash(), password)  # same time as a real check: no username probing
         raise AuthError(WRONG)
     ctx = ctx.for_office(user.office_id)  # the attempt is recorded in the user's own office
+    if ctx.moved_out():  # a closed register: nothing is written, and no password is checked (no oracle)
+        raise AuthError(moved_out_message(ctx.moved_out()))
     user, attempt = _claim_attempt(ctx, user, ctx.now())
     if not password_ok(user.password_hash, password):
         _record_failure(ctx, user, attempt, ctx.now())
@@ -281,4 +283,6 @@ def user_from_token(ctx: AppContext, token: str) -> User:
     office = ctx.for_office(user.office_id) if user.office_id else ctx
     if time.time() - signed_at.timestamp() > idle_seconds(office):
         raise AuthError("Sesi Anda berakhir karena tidak aktif. Silakan masuk kembali.")
+    if office.moved_out():
+        raise AuthError(moved_out_message(office.moved_out()))
     return user

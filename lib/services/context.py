@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from lib.domain.audit import EventSigner
 from lib.domain.models import DEFAULT_OFFICE, Actor, Event
 from lib.domain.offices import ALL as ALL_OFFICES
+from lib.domain.offices import MOVED_OUT_KEY
 from lib.domain.workdays import WorkCalendar
 from lib.domain.workflow import ClockSettings
 from lib.errors import PermissionDenied
@@ -147,6 +148,11 @@ class AppContext:
     def settings(self) -> dict[str, str]:
         return {**DEFAULT_SETTINGS, **self.register.settings(self.office_id)}
 
+    def moved_out(self) -> str:
+        """The date (ISO) this office moved out of the deployment ("" while it is here): from then its
+        register is closed to its own users (the system actor, the deployment's operator, still acts)."""
+        return self.register.settings(self.office_id).get(MOVED_OUT_KEY, "")
+
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.settings()["timezone"])
 
@@ -183,8 +189,16 @@ class AppContext:
             raise PermissionDenied("Pemantau hanya dapat melihat; tidak ada yang diubah.")
         if actor.office_id not in (self.office_id, ALL_OFFICES):
             raise PermissionDenied("Anda hanya dapat mengubah data kantor Anda sendiri.")
+        if actor.office_id != ALL_OFFICES and self.moved_out():
+            raise PermissionDenied(moved_out_message(self.moved_out()))
         return Event(action=action, actor=actor.username, role=actor.role_label, entity=entity,
                      entity_id=entity_id, office_id=self.office_id, **kw)
+
+
+def moved_out_message(on: str) -> str:
+    from lib.domain.workdays import format_date_id
+    return (f"Kantor ini telah pindah keluar dari SIDIP ini pada {format_date_id(date.fromisoformat(on))}: "
+            "datanya di sini hanya arsip. Lanjutkan di SIDIP tempat kantor ini sekarang.")
 
 
 def clock_of(settings: dict[str, str]) -> ClockSettings:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from lib.domain import offices as tree
 from lib.domain.audit import EventSigner
 from lib.domain.models import DEFAULT_OFFICE, TEXT_LIMITS, Actor, Event
-from lib.domain.offices import LEVEL_KEY, NAME_KEY, PARENT_KEY
+from lib.domain.offices import LEVEL_KEY, MOVED_OUT_KEY, NAME_KEY, PARENT_KEY
 from lib.domain.validation import clean_text
 from lib.errors import SidipError, ValidationError
 from lib.services import backup, backup_files
@@ -78,12 +78,12 @@ class MoveOut:
     content: bytes
     counts: dict[str, int]
     target_office: str
-    record: Event  # this deployment's own record of the move: append it once the file is stored
+    record: Event  # this deployment's own record of the move: close_moved_out writes it once the file is stored
 
 
 def move_out(ctx: AppContext, actor: Actor, target_key: bytes, target_office: str = DEFAULT_OFFICE) -> MoveOut:
     """The office ctx acts for, as a backup a single-office register with ``target_key`` restores as
-    ``target_office``. The deployment is not changed (append ``record`` once the file is written)."""
+    ``target_office``. The deployment is not changed (``close_moved_out`` once the file is written)."""
     require_role(ctx, actor, "admin")
     if not tree.valid_code(target_office):
         raise ValidationError({"code": f"Kode kantor tujuan \"{target_office}\" tidak sah."})
@@ -105,6 +105,17 @@ def move_out(ctx: AppContext, actor: Actor, target_key: bytes, target_office: st
     record = ctx.event(actor, MOVED_OUT, "office", ctx.office_id,
                        after={**after, "sha256_cadangan": hashlib.sha256(content).hexdigest()})
     return MoveOut(content, counts, target_office, record)
+
+
+def close_moved_out(ctx: AppContext, done: MoveOut) -> None:
+    """Once the file is stored: the move recorded here and the office closed in this deployment, in one
+    transaction, so it lives on in one place only. Its users no longer log in, nothing is written for it but by
+    the deployment's operator, Rekap Kantor leaves it out; its rows stay, read-only, as the archive of its time
+    here. An office moved out again (the operator's second copy) keeps the date it first left."""
+    if ctx.moved_out():
+        ctx.register.append_event(done.record)
+        return
+    ctx.register.save_settings(ctx.office_id, {MOVED_OUT_KEY: ctx.today().isoformat()}, done.record)
 
 
 # -- checks ------------------------------------------------------------------------------------

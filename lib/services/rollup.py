@@ -60,7 +60,7 @@ def rollup(ctx: AppContext, actor: Actor, period: str = "30h") -> pd.DataFrame:
     """One row per office below the pemantau's (COLUMNS, Indonesian names plus ``office_id``), nearest first;
     on-time rate over ``period`` (dashboard.PERIODS) as on each office's dashboard."""
     require_role(ctx, actor, *offices.MONITOR_ROLES)
-    views = offices.monitor_views(ctx, actor)
+    views = [(o, view) for o, view in offices.monitor_views(ctx, actor) if not o.moved_out]
     if not views:
         return pd.DataFrame(columns=COLUMNS)
     ids = frozenset(o.id for o, _ in views)
@@ -79,6 +79,12 @@ def rollup(ctx: AppContext, actor: Actor, period: str = "30h") -> pd.DataFrame:
     parents = {o.id: o for o in offices.all_offices(ctx)}
     return pd.DataFrame([_row(w, judged[w.office.id], ending.get(w.office.id, 0), parents) for w in watched],
                         columns=COLUMNS)
+
+
+def moved_out(ctx: AppContext, actor: Actor) -> list[Office]:
+    """Offices below the pemantau's own that moved out of the deployment: closed here, so not in the roll-up
+    (their register lives on elsewhere); named beside it so none vanishes unexplained."""
+    return [o for o in offices.monitored(ctx, actor) if o.moved_out]
 
 
 def revision(ctx: AppContext, actor: Actor) -> str:

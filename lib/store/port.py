@@ -40,8 +40,9 @@ class Register(ABC):
 
     def offices_item_frame(self, office_ids: frozenset[str], columns: tuple[str, ...]):
         """``item_frame`` of several offices at once, with an ``office_id`` column first (a roll-up reads
-        hundreds of offices: one query, not one per office). Call it on a ``scoped`` view of exactly those
-        offices, so a database that enforces the scope shows nothing more."""
+        hundreds of offices: one query, not one per office), its rows grouped by office in no set order within
+        one. Call it on a ``scoped`` view of exactly those offices, so a database that enforces the scope shows
+        nothing more."""
         import pandas as pd
         frames = [self.item_frame(o, columns).assign(office_id=o) for o in sorted(office_ids)]
         names = ["office_id", *columns]
