@@ -13,7 +13,7 @@ from lib.bootstrap import build_context
 from lib.domain.models import ROLES, Actor, User
 from lib.errors import AuthError, SidipError, ValidationError
 from lib.services import auth
-from lib.services.context import AppContext
+from lib.services.context import AppContext, moved_out_message
 from lib.ui_cache import cached, published  # noqa: F401 (pages call ui.cached, ui.published)
 
 COOKIE = "sidip_sesi"
@@ -167,6 +167,11 @@ def restore_from_cookie() -> None:
 
 def keep_alive(user: User) -> bool:
     """Idle timeout on the server side; the cookie is re-issued while the user is active."""
+    moved = ctx().moved_out()
+    if moved:  # the office left the deployment while this session was open
+        end_session()
+        st.session_state["flash"] = moved_out_message(moved)
+        return False
     idle = auth.idle_seconds(ctx())
     now = time.time()
     if now - st.session_state.get("last_active", now) > idle:

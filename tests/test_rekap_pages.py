@@ -136,3 +136,14 @@ def test_an_office_that_moved_out_leaves_the_rollup_is_named_beside_it_and_shows
                                                 "KPU Kabupaten Sarolangun (kpu-srl, sejak 16 Maret 2026).")
     at = open_page(tree.ctx, "kantor", "admin.jambi")
     assert column(at, "Status") == ["Aktif", "Pindah keluar 16 Maret 2026"]
+
+
+def test_an_open_session_of_an_office_that_moved_out_ends_at_its_next_page_with_the_reason(tree):
+    from lib.domain.models import Event
+    from lib.domain.offices import MOVED_OUT_KEY
+    tree.ctx.for_office("kpu-srl").register.save_settings(
+        "kpu-srl", {MOVED_OUT_KEY: "2026-03-16"},
+        Event("kantor_pindah_keluar", "sistem", "", "office", "kpu-srl", office_id="kpu-srl"))
+    at = open_page(tree.ctx, "app", "admin.srl")
+    assert not at.exception and "user" not in at.session_state
+    assert "Kantor ini telah pindah keluar dari SIDIP ini pada 16 Maret 2026" in texts(at)
