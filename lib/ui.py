@@ -167,12 +167,11 @@ def restore_from_cookie() -> None:
 
 def keep_alive(user: User) -> bool:
     """Idle timeout on the server side; the cookie is re-issued while the user is active."""
-    moved = ctx().moved_out()
+    idle, moved = auth.session_rules(ctx())
     if moved:  # the office left the deployment while this session was open
         end_session()
         st.session_state["flash"] = moved_out_message(moved)
         return False
-    idle = auth.idle_seconds(ctx())
     now = time.time()
     if now - st.session_state.get("last_active", now) > idle:
         end_session()

@@ -263,7 +263,14 @@ def _serializer(ctx: AppContext) -> URLSafeTimedSerializer:
 
 
 def idle_seconds(ctx: AppContext) -> int:
-    return int(ctx.settings()["session_idle_minutes"]) * 60
+    return session_rules(ctx)[0]
+
+
+def session_rules(ctx: AppContext) -> tuple[int, str]:
+    """(idle seconds, the date the office moved out or "") of the office's sessions, from one settings read."""
+    from lib.domain.offices import MOVED_OUT_KEY
+    settings = ctx.settings()
+    return int(settings["session_idle_minutes"]) * 60, settings.get(MOVED_OUT_KEY, "")
 
 
 def issue_token(ctx: AppContext, user: User) -> str:
